@@ -1,0 +1,3 @@
+using MicroMoment.Cli;
+
+return await CliApp.RunAsync(args);

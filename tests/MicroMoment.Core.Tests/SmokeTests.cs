@@ -1,0 +1,1 @@
+namespace MicroMoment.Tests; public class SmokeTests { [Fact] public void EventTypeNamesRoundTrip() { foreach (var t in Enum.GetValues<MicroMoment.Events.EventType>()) Assert.Equal(t, MicroMoment.Events.EventTypes.Parse(MicroMoment.Events.EventTypes.Name(t))); } }
