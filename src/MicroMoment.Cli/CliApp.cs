@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MicroMoment.Cli.Commands;
 
 namespace MicroMoment.Cli;
 
@@ -8,7 +9,10 @@ public static class CliApp
     /// <summary>Parses and runs the command line; returns the process exit code.</summary>
     public static Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("MicroMoment: detect high-intent micro-moments in e-commerce clickstreams.");
+        var root = new RootCommand("MicroMoment: detect high-intent micro-moments in e-commerce clickstreams and act on them.");
+        root.Subcommands.Add(QuickstartCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,14 @@
+namespace MicroMoment.Cli;
+
+/// <summary>Process exit codes of the command line.</summary>
+public static class ExitCodes
+{
+    /// <summary>The job finished.</summary>
+    public const int Success = 0;
+
+    /// <summary>The input had no usable rows, or a file could not be read.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>A model file was missing, corrupt, truncated or incompatible.</summary>
+    public const int BadModel = 3;
+}

@@ -1,0 +1,18 @@
+namespace MicroMoment.Scoring;
+
+/// <summary>What the model says after one event of a live session.</summary>
+/// <param name="BuyProbability">Calibrated probability that the session purchases later.</param>
+/// <param name="ExitProbability">Calibrated probability that this is the session's last event.</param>
+/// <param name="Cluster">The behavioral cluster of the session prefix.</param>
+/// <param name="AttentionScore">The attention logit e_t the model gives this event.</param>
+/// <param name="Intent">Buy, exit or research, by the model's thresholds.</param>
+/// <param name="Position">0-based index of the event in its session.</param>
+/// <param name="NewSession">True when this event started a new session.</param>
+public readonly record struct EventScore(
+    float BuyProbability,
+    float ExitProbability,
+    int Cluster,
+    float AttentionScore,
+    Intent Intent,
+    int Position,
+    bool NewSession);

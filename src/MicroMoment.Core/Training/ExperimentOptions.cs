@@ -1,0 +1,57 @@
+using MicroMoment.Features;
+using MicroMoment.Model;
+
+namespace MicroMoment.Training;
+
+/// <summary>Options of a training-and-evaluation run.</summary>
+public sealed class ExperimentOptions
+{
+    /// <summary>LSTM hidden size.</summary>
+    public int HiddenSize { get; set; } = 64;
+
+    /// <summary>Attention projection size.</summary>
+    public int AttentionSize { get; set; } = 32;
+
+    /// <summary>Repeated splits per protocol (seeds), for mean and spread.</summary>
+    public int Repeats { get; set; } = 5;
+
+    /// <summary>Base seed; repeat r uses <c>Seed + r</c>.</summary>
+    public ulong Seed { get; set; } = 1;
+
+    /// <summary>Whether to run the paper's stratified random 80/20 protocol besides the time split.</summary>
+    public bool RandomSplits { get; set; } = true;
+
+    /// <summary>Share of sessions (latest by start time) held out for test in the time split.</summary>
+    public double TimeTestShare { get; set; } = 0.25;
+
+    /// <summary>Share of sessions (just before the test period) used for validation in the time split.</summary>
+    public double TimeValidationShare { get; set; } = 0.15;
+
+    /// <summary>Inactivity that ends a session.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How labels of sessions cut off by the end of the log are treated.</summary>
+    public CensoringPolicy Censoring { get; set; } = CensoringPolicy.ObservedAsNegative;
+
+    /// <summary>Trainer settings (epochs, batch, learning rate, early stopping, class weights).</summary>
+    public TrainerOptions Trainer { get; set; } = new();
+
+    /// <summary>Feature pipeline settings (k range for the clusters).</summary>
+    public FeaturePipelineOptions Features { get; set; } = new();
+
+    /// <summary>Cores to use.</summary>
+    public int DegreeOfParallelism { get; set; } = 2;
+
+    /// <summary>Bootstrap resamples for the headline confidence interval.</summary>
+    public int BootstrapIterations { get; set; } = 1000;
+
+    /// <summary>Checks the options and throws with a message naming the bad value.</summary>
+    public void Validate()
+    {
+        if (HiddenSize is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(HiddenSize), $"Hidden size must be in 1..1024; got {HiddenSize}.");
+        if (AttentionSize is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(AttentionSize), $"Attention size must be in 1..1024; got {AttentionSize}.");
+        if (Repeats is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(Repeats), $"Repeats must be in 1..100; got {Repeats}.");
+        if (SessionTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SessionTimeout), $"Session timeout must be positive; got {SessionTimeout}.");
+        if (DegreeOfParallelism < 1) throw new ArgumentOutOfRangeException(nameof(DegreeOfParallelism), $"Degree of parallelism must be at least 1; got {DegreeOfParallelism}.");
+    }
+}

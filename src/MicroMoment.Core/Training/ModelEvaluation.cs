@@ -1,0 +1,52 @@
+using MicroMoment.Evaluation;
+
+namespace MicroMoment.Training;
+
+/// <summary>One model's buy-head results on one split's test prefixes (scores calibrated on validation data).</summary>
+public sealed record ModelEvaluation
+{
+    /// <summary>Model name, e.g. "attention-lstm".</summary>
+    public required string Model { get; init; }
+
+    /// <summary>ROC-AUC on all test buy prefixes.</summary>
+    public required double RocAuc { get; init; }
+
+    /// <summary>PR-AUC (average precision) on all test buy prefixes.</summary>
+    public required double PrAuc { get; init; }
+
+    /// <summary>Log loss of the calibrated probabilities.</summary>
+    public required double LogLoss { get; init; }
+
+    /// <summary>Expected calibration error (10 bins).</summary>
+    public required double CalibrationError { get; init; }
+
+    /// <summary>Decision threshold chosen on validation data (maximum F1).</summary>
+    public required float Threshold { get; init; }
+
+    /// <summary>Confusion counts at the threshold.</summary>
+    public required Confusion Confusion { get; init; }
+
+    /// <summary>ROC-AUC on prefixes with no add-to-cart yet: the honest early number.</summary>
+    public required double RocAucNoCart { get; init; }
+
+    /// <summary>ROC-AUC per prefix-length bucket.</summary>
+    public required IReadOnlyDictionary<string, double> RocAucByPrefixLength { get; init; }
+
+    /// <summary>Early detection at the threshold.</summary>
+    public required EarlyDetectionResult EarlyDetection { get; init; }
+
+    /// <summary>ROC curve points (FPR, TPR).</summary>
+    public required IReadOnlyList<(double X, double Y)> RocCurve { get; init; }
+
+    /// <summary>Precision-recall curve points (recall, precision).</summary>
+    public required IReadOnlyList<(double X, double Y)> PrCurve { get; init; }
+
+    /// <summary>Reliability diagram bins of the calibrated probabilities.</summary>
+    public required IReadOnlyList<ReliabilityBin> Reliability { get; init; }
+
+    /// <summary>Exit head ROC-AUC (models with an exit head only; NaN otherwise).</summary>
+    public double ExitRocAuc { get; init; } = double.NaN;
+
+    /// <summary>Exit head PR-AUC (models with an exit head only; NaN otherwise).</summary>
+    public double ExitPrAuc { get; init; } = double.NaN;
+}
