@@ -339,7 +339,8 @@ public static class SvgChart
         }
 
         // Colour scale: a column of small steps, labelled at both ends.
-        double scaleX = options.Width - right + 18, scaleH = Math.Min(plotH, 220);
+        double scaleX = options.Width - right + 18;
+        double scaleH = Math.Max(Math.Min(plotH, 220) - (string.IsNullOrEmpty(data.ScaleLabel) ? 0 : 22), 24);
         const int steps = 24;
         for (int k = 0; k < steps; k++)
         {
