@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace MicroMoment.Evaluation;
 
 /// <summary>
@@ -34,7 +32,7 @@ public static class BinaryMetrics
 
     /// <inheritdoc cref="RocAuc(ReadOnlySpan{float}, ReadOnlySpan{byte})"/>
     public static double RocAuc(ReadOnlySpan<float> scores, ReadOnlySpan<bool> labels) =>
-        RocAuc(scores, MemoryMarshal.Cast<bool, byte>(labels));
+        RocAuc(scores, BinaryLabels.AsBytes(labels));
 
     /// <summary>
     /// ROC curve from (0, 0) to (1, 1): one vertex per distinct score (ties move diagonally), thinned to at most
@@ -104,7 +102,7 @@ public static class BinaryMetrics
 
     /// <inheritdoc cref="AveragePrecision(ReadOnlySpan{float}, ReadOnlySpan{byte})"/>
     public static double AveragePrecision(ReadOnlySpan<float> scores, ReadOnlySpan<bool> labels) =>
-        AveragePrecision(scores, MemoryMarshal.Cast<bool, byte>(labels));
+        AveragePrecision(scores, BinaryLabels.AsBytes(labels));
 
     /// <summary>
     /// Precision–recall curve: starts at (recall 0, precision 1) and has one point per distinct score in descending

@@ -37,6 +37,14 @@ public class BinaryMetricsTests
     }
 
     [Fact]
+    public void BoolLabelsWorkWithEveryByteLabelApi()
+    {
+        bool[] labels = [true, false];
+        Assert.Equal(new Confusion(1, 1, 0, 0), Confusion.At([0.8f, 0.6f], BinaryLabels.AsBytes(labels), 0.5f));
+        Assert.Equal([1, 0], BinaryLabels.ToBytes(labels));
+    }
+
+    [Fact]
     public void LabelOtherThanZeroOrOneIsRejectedWithItsPosition()
     {
         var ex = Assert.Throws<ArgumentException>(() => BinaryMetrics.RocAuc([0.1f, 0.2f], [0, 2]));
