@@ -1,0 +1,220 @@
+using System.Globalization;
+using MicroMoment.Data;
+using MicroMoment.Evaluation;
+using MicroMoment.Features;
+using MicroMoment.Reporting;
+
+namespace MicroMoment.Training;
+
+/// <summary>Writes report.html (self-contained, inline SVG) and metrics.json for a training run.</summary>
+public static class ExperimentReport
+{
+    /// <summary>Writes both files into <paramref name="directory"/>.</summary>
+    public static void Write(ExperimentResult result, IngestReport ingest, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "report.html"), Render(result, ingest));
+        MetricsJson.Write(Path.Combine(directory, "metrics.json"), Metrics(result, ingest));
+    }
+
+    /// <summary>The machine-readable metrics of every split and their summaries.</summary>
+    public static object Metrics(ExperimentResult result, IngestReport ingest) => new
+    {
+        data = new { rowsRead = ingest.RowsRead, rowsAccepted = ingest.RowsAccepted, rowsRejected = ingest.RowsRead - ingest.RowsAccepted },
+        options = new
+        {
+            result.Options.HiddenSize,
+            result.Options.AttentionSize,
+            result.Options.Repeats,
+            result.Options.Seed,
+            result.Options.RandomSplits,
+            censoring = result.Options.Censoring.ToString(),
+            sessionTimeoutMinutes = result.Options.SessionTimeout.TotalMinutes,
+            trainer = result.Options.Trainer,
+        },
+        summary = Enum.GetValues<SplitKind>().Where(k => result.Of(k).Any()).ToDictionary(
+            k => k.ToString(),
+            k => ExperimentRunner.ModelNames.ToDictionary(m => m, m => new
+            {
+                rocAuc = result.Summarize(k, m, e => e.RocAuc),
+                prAuc = result.Summarize(k, m, e => e.PrAuc),
+                rocAucNoCart = result.Summarize(k, m, e => e.RocAucNoCart),
+                logLoss = result.Summarize(k, m, e => e.LogLoss),
+                calibrationError = result.Summarize(k, m, e => e.CalibrationError),
+                f1 = result.Summarize(k, m, e => e.Confusion.F1),
+                earlyDetectionRate = result.Summarize(k, m, e => e.EarlyDetection.DetectionRate),
+                falseAlarmRate = result.Summarize(k, m, e => e.EarlyDetection.FalseAlarmRate),
+            })),
+        headline = new
+        {
+            result.Headline.Seed,
+            lstmRocAucInterval95 = new { low = result.Headline.LstmAucInterval.Low, high = result.Headline.LstmAucInterval.High },
+            exitRocAuc = result.Headline.Models[ExperimentRunner.Lstm].ExitRocAuc,
+            exitPrAuc = result.Headline.Models[ExperimentRunner.Lstm].ExitPrAuc,
+            buyThreshold = result.Headline.Model.BuyThreshold,
+            exitThreshold = result.Headline.Model.ExitThreshold,
+            featureSchemaHash = result.Headline.Model.Features.Schema.Hash,
+        },
+        runs = result.Runs.Select(r => new
+        {
+            kind = r.Kind.ToString(),
+            r.Seed,
+            sessions = new { train = r.Sessions.Train, validation = r.Sessions.Validation, test = r.Sessions.Test },
+            buyPrefixes = new { train = r.BuyPrefixes.Train, validation = r.BuyPrefixes.Validation, test = r.BuyPrefixes.Test, testPositives = r.BuyPrefixes.TestPositives },
+            lstmRocAucInterval95 = new { low = r.LstmAucInterval.Low, high = r.LstmAucInterval.High },
+            models = r.Models.Values.Select(m => new
+            {
+                m.Model,
+                m.RocAuc,
+                m.PrAuc,
+                m.LogLoss,
+                m.CalibrationError,
+                m.Threshold,
+                accuracy = m.Confusion.Accuracy,
+                precision = m.Confusion.Precision,
+                recall = m.Confusion.Recall,
+                f1 = m.Confusion.F1,
+                confusion = m.Confusion,
+                m.RocAucNoCart,
+                m.RocAucByPrefixLength,
+                earlyDetection = m.EarlyDetection,
+                m.ExitRocAuc,
+                m.ExitPrAuc,
+            }),
+            intentShares = new { buy = r.IntentShares.Buy, research = r.IntentShares.Research, exit = r.IntentShares.Exit },
+            training = new { r.Training.BestEpoch, r.Training.StoppedEarly, epochs = r.Training.Epochs },
+            clustering = new
+            {
+                chosenK = r.Clustering.ChosenK,
+                rule = r.Clustering.SelectionRule,
+                sweep = r.Clustering.Sweep,
+                clusters = r.Clustering.Clusters.Select(c => new { c.Cluster, c.Name, c.Size, c.PurchaseRate, c.MeanLength }),
+            },
+        }),
+    };
+
+    private static string Render(ExperimentResult result, IngestReport ingest)
+    {
+        var headline = result.Headline;
+        var lstm = headline.Models[ExperimentRunner.Lstm];
+        var report = new HtmlReport("MicroMoment: attention-LSTM micro-moment model report");
+
+        report.Section("Summary");
+        report.Paragraph(F($"Headline: the time split (train on earlier sessions, test on the latest {result.Options.TimeTestShare:P0}). The attention-LSTM's test ROC-AUC on buy prefixes is {lstm.RocAuc:0.000} (95% session-bootstrap interval {headline.LstmAucInterval.Low:0.000}–{headline.LstmAucInterval.High:0.000}); on prefixes without a cart yet it is {lstm.RocAucNoCart:0.000}."));
+        report.Paragraph("Every split fits its scalers and clusters on its own training sessions; Platt calibration and the decision threshold (maximum F1) come from its validation sessions; test sessions only feed the numbers below. Mean ± sd are over the repeats listed.");
+        foreach (var kind in Enum.GetValues<SplitKind>().Where(k => result.Of(k).Any()))
+        {
+            var rows = ExperimentRunner.ModelNames.Select(m => (IReadOnlyList<string>)
+            [
+                m,
+                ReportFormat.MeanSd(result.Summarize(kind, m, e => e.RocAuc)),
+                ReportFormat.MeanSd(result.Summarize(kind, m, e => e.PrAuc)),
+                ReportFormat.MeanSd(result.Summarize(kind, m, e => e.RocAucNoCart)),
+                ReportFormat.MeanSd(result.Summarize(kind, m, e => e.LogLoss)),
+                ReportFormat.MeanSd(result.Summarize(kind, m, e => e.CalibrationError)),
+                ReportFormat.MeanSd(result.Summarize(kind, m, e => e.Confusion.F1)),
+                ReportFormat.MeanSd(result.Summarize(kind, m, e => e.EarlyDetection.DetectionRate)),
+                ReportFormat.MeanSd(result.Summarize(kind, m, e => e.EarlyDetection.FalseAlarmRate)),
+            ]).ToList();
+            report.Table(["model", "ROC-AUC", "PR-AUC", "ROC-AUC, no cart yet", "log loss", "ECE", "F1 @ threshold", "flagged before purchase", "false alarms"], rows,
+                $"{KindName(kind)}: {result.Of(kind).Count()} repeats (seeds {string.Join(", ", result.Of(kind).Select(r => r.Seed))}).");
+        }
+
+        report.Section("Data");
+        report.Preformatted(ingest.Summary());
+        report.Paragraph(F($"Sessions: {headline.Sessions.Train + headline.Sessions.Validation + headline.Sessions.Test:N0} (30-minute inactivity cut-off). Headline split: {headline.Sessions.Train:N0} train, {headline.Sessions.Validation:N0} validation, {headline.Sessions.Test:N0} test sessions; {headline.BuyPrefixes.Test:N0} test buy prefixes, {headline.BuyPrefixes.TestPositives:N0} of them before a purchase."));
+        report.Paragraph(result.Options.Censoring == CensoringPolicy.ObservedAsNegative
+            ? "Sessions still running when the log ends have unknown futures. Buy labels: a cut-off session without an observed purchase counts as a non-buyer (in a short log most sessions are cut off; dropping them would leave almost nothing). Exit labels: the last event of a cut-off session is not an exit example."
+            : "Sessions still running when the log ends have unknown futures: prefixes of cut-off sessions without an observed purchase are not buy examples, and the last event of a cut-off session is not an exit example.");
+
+        report.Section("Headline split: curves");
+        var named = ExperimentRunner.ModelNames.Select(m => headline.Models[m]).ToList();
+        report.Figure(ReportCharts.Roc([.. named.Select(m => new NamedCurve(m.Model, m.RocCurve))], "ROC curves, time-split test buy prefixes"), "ROC curves of every model on the same test prefixes.");
+        var prevalence = headline.BuyPrefixes.TestPositives / (double)Math.Max(1, headline.BuyPrefixes.Test);
+        report.Figure(ReportCharts.PrecisionRecall([.. named.Select(m => new NamedCurve(m.Model, m.PrCurve))], prevalence, "Precision–recall, time-split test buy prefixes"), F($"Precision–recall curves; the dashed line is the base rate ({prevalence:P1})."));
+        report.Figure(ReportCharts.Calibration([.. named.Where(m => m.Model != ExperimentRunner.Majority).Select(m => new NamedReliability(m.Model, m.Reliability))], "Calibration on test prefixes"), "Reliability of the calibrated probabilities (Platt scaling fitted on validation data).");
+        report.Figure(ReportCharts.ConfusionMatrix(lstm.Confusion, F($"Attention-LSTM at threshold {lstm.Threshold:0.###}")), "Confusion matrix of the attention-LSTM on test prefixes at the validation-chosen threshold.");
+
+        var buckets = PrefixMetrics.BucketNames.ToList();
+        var timeRuns = result.Of(SplitKind.Time).ToList();
+        report.Figure(SvgChart.Bar(buckets,
+            [.. new[] { ExperimentRunner.Lstm, ExperimentRunner.Logistic, ExperimentRunner.Rules }.Select(m => new BarSeries(m,
+                [.. buckets.Select(b => Summary.Of(timeRuns.Select(r => r.Models[m].RocAucByPrefixLength[b])).Mean)],
+                [.. buckets.Select(b => Summary.Of(timeRuns.Select(r => r.Models[m].RocAucByPrefixLength[b])).StandardDeviation)]))],
+            new ChartOptions { Title = "ROC-AUC by prefix length (time split, mean ± sd)", XLabel = "events in prefix", YLabel = "ROC-AUC", YMin = 0, YMax = 1 }),
+            "How well each model ranks prefixes of a given length. Buckets with one class only are left empty.");
+
+        report.Subsection("Early detection");
+        report.Table(["model", "threshold", "purchasing sessions", "flagged before purchase", "median lead (events)", "median lead (s)", "never-buying sessions", "false-alarm rate"],
+            [.. named.Select(m => (IReadOnlyList<string>)
+            [
+                m.Model, ReportFormat.Number(m.Threshold), m.EarlyDetection.PurchasingSessions.ToString(CultureInfo.InvariantCulture),
+                ReportFormat.Percent(m.EarlyDetection.DetectionRate), ReportFormat.Number(m.EarlyDetection.MedianLeadEvents), ReportFormat.Number(m.EarlyDetection.MedianLeadSeconds),
+                m.EarlyDetection.NonPurchasingSessions.ToString(CultureInfo.InvariantCulture), ReportFormat.Percent(m.EarlyDetection.FalseAlarmRate),
+            ])], "A session is flagged at its first prefix whose probability reaches the threshold; lead time runs from that event to the first purchase.");
+        report.Paragraph(F($"Exit head (attention-LSTM): ROC-AUC {lstm.ExitRocAuc:0.000}, PR-AUC {lstm.ExitPrAuc:0.000} on test events whose next step is known."));
+
+        report.Section("Attention");
+        report.Figure(ReportCharts.Attention([.. headline.AttentionExamples.Select(a => new AttentionRow(
+            F($"session {a.SessionId} ({(a.Purchased ? "bought" : "no purchase")})"), a.Types, a.Weights))]),
+            "Attention weights α over the events of real test sessions (up to the first purchase): V view, C cart, R remove, P purchase.");
+
+        report.Section("Behavioral clusters");
+        var clustering = headline.Clustering;
+        var ks = clustering.Sweep.Select(p => p.K).ToList();
+        report.Figure(ReportCharts.ClusterChoice(ks, [.. clustering.Sweep.Select(p => p.Inertia)], clustering.ChosenK, "inertia", "Elbow: K-Means inertia by k"), "Within-cluster sum of squares by k (elbow curve).");
+        report.Figure(ReportCharts.ClusterChoice(ks, [.. clustering.Sweep.Select(p => p.Silhouette)], clustering.ChosenK, "silhouette", "Silhouette by k"), F($"Mean silhouette by k. Chosen k = {clustering.ChosenK}: {clustering.SelectionRule}"));
+        report.Figure(SvgChart.Scatter([.. clustering.Clusters.Select(c => new ScatterGroup(c.Name,
+                [.. clustering.Projection.Where(p => p.Cluster == c.Cluster).Select(p => (double)p.X)],
+                [.. clustering.Projection.Where(p => p.Cluster == c.Cluster).Select(p => (double)p.Y)]))],
+            new ChartOptions { Title = "Training sessions in the first two principal components", XLabel = F($"PC1 ({clustering.ExplainedVariance1:P0} of variance)"), YLabel = F($"PC2 ({clustering.ExplainedVariance2:P0})") }),
+            "Session aggregate vectors (scaled) projected by PCA, coloured by cluster.");
+        report.Table(["cluster", "name", "sessions", "purchase rate", "mean events", .. clustering.AggregateNames],
+            [.. clustering.Clusters.Select(c => (IReadOnlyList<string>)
+            [
+                c.Cluster.ToString(CultureInfo.InvariantCulture), c.Name, c.Size.ToString("N0", CultureInfo.InvariantCulture), ReportFormat.Percent(c.PurchaseRate), ReportFormat.Number(c.MeanLength),
+                .. c.Centroid.Select(v => ReportFormat.Number(v)),
+            ])], "Cluster profiles (centroids in unscaled aggregate units); names follow the profiles, not the index.");
+
+        report.Section("Intent shares");
+        report.Figure(SvgChart.Bar(["buy", "research", "exit"],
+            [.. result.Of(SplitKind.Time).Take(1).Select(r => new BarSeries("test events", [r.IntentShares.Buy, r.IntentShares.Research, r.IntentShares.Exit]))],
+            new ChartOptions { Title = "Intent of test events", YLabel = "share of events", YMin = 0, YMax = 1, ValueFormat = "P0" }),
+            F($"Buy when the buy probability reaches {headline.Model.BuyThreshold:0.###}, else exit when the exit probability reaches {headline.Model.ExitThreshold:0.###}, else research."));
+
+        report.Section("Training");
+        var epochs = headline.Training.Epochs;
+        report.Figure(SvgChart.Line(
+            [
+                new LineSeries("training loss", [.. epochs.Select(e => (double)e.Epoch + 1)], [.. epochs.Select(e => e.TrainLoss)]) { ShowMarkers = true },
+                new LineSeries("validation loss", [.. epochs.Select(e => (double)e.Epoch + 1)], [.. epochs.Select(e => e.ValidationLoss)]) { ShowMarkers = true, Dashed = true },
+            ],
+            new ChartOptions { Title = "Attention-LSTM loss by epoch (headline split)", XLabel = "epoch", YLabel = "weighted BCE", Markers = [new ChartMarker(headline.Training.BestEpoch + 1, "best")] }),
+            F($"Early stopping on validation loss; best epoch {headline.Training.BestEpoch + 1}; median training speed {Median(epochs.Select(e => e.EventsPerSecond)):N0} events/s."));
+
+        report.Section("Model card");
+        var model = headline.Model;
+        report.Table(["field", "value"],
+        [
+            ["version", model.Info.Version],
+            ["trained on", model.Info.TrainedOn],
+            ["reproduce", model.Info.Command],
+            ["features", F($"{FeatureEncoder.RawDimension} per-event features + {model.Features.ClusterCount} cluster one-hots; schema {model.Features.Schema.Hash[..16]}…")],
+            ["network", F($"LSTM hidden {model.Network.Shape.HiddenSize}, attention {model.Network.Shape.AttentionSize}, heads on [context; h_t]")],
+            ["class imbalance", "positive examples weighted by the negative/positive ratio of the training prefixes (capped), see the trainer options"],
+            ["calibration", F($"Platt on validation logits: buy A={model.BuyCalibration.A:0.###} B={model.BuyCalibration.B:0.###}")],
+            ["thresholds", F($"buy {model.BuyThreshold:0.###}, exit {model.ExitThreshold:0.###} (maximum F1 on validation data)")],
+        ]);
+        return report.Render();
+    }
+
+    private static string KindName(SplitKind kind) => kind == SplitKind.Time ? "Time split (headline)" : "Stratified random 80/20 (the paper's protocol)";
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
