@@ -74,6 +74,10 @@ public static class FeatureEncoder
 
     private static readonly string[] s_names = BuildNames();
 
+    // Weekday angles 2π·w/7 for w = 0 (Monday) .. 6, precomputed: the weekday takes only seven values.
+    private static readonly float[] s_weekdaySin = [.. Enumerable.Range(0, 7).Select(w => (float)Math.Sin(2 * Math.PI * w / 7))];
+    private static readonly float[] s_weekdayCos = [.. Enumerable.Range(0, 7).Select(w => (float)Math.Cos(2 * Math.PI * w / 7))];
+
     /// <summary>The raw feature names, in vector order.</summary>
     public static IReadOnlyList<string> RawNames { get; } = Array.AsReadOnly(s_names);
 
@@ -139,13 +143,12 @@ public static class FeatureEncoder
 
         // Cyclic time of day and day of week, UTC; DateTime ticks start on a Monday (0001-01-01).
         long dayTicks = ticks % TimeSpan.TicksPerDay;
-        double dayAngle = 2 * Math.PI * dayTicks / TimeSpan.TicksPerDay;
-        raw[HourSin] = (float)Math.Sin(dayAngle);
-        raw[HourCos] = (float)Math.Cos(dayAngle);
-        long weekday = ticks / TimeSpan.TicksPerDay % 7;
-        double weekAngle = 2 * Math.PI * weekday / 7;
-        raw[WeekdaySin] = (float)Math.Sin(weekAngle);
-        raw[WeekdayCos] = (float)Math.Cos(weekAngle);
+        (double hourSin, double hourCos) = Math.SinCos(2 * Math.PI * dayTicks / TimeSpan.TicksPerDay);
+        raw[HourSin] = (float)hourSin;
+        raw[HourCos] = (float)hourCos;
+        int weekday = (int)(ticks / TimeSpan.TicksPerDay % 7);
+        raw[WeekdaySin] = s_weekdaySin[weekday];
+        raw[WeekdayCos] = s_weekdayCos[weekday];
 
         raw[DeviceOffset + ContextClassifier.Device(e.Context.Device)] = 1f;
         raw[ReferrerOffset + ContextClassifier.Referrer(e.Context.Referrer)] = 1f;
