@@ -24,7 +24,7 @@ public static class ClusterNaming
 
     private sealed record Archetype(string Name, bool Core, Buying Buying, Func<double[], double> Score);
 
-    private static readonly Archetype[] s_archetypes =
+    private static readonly Archetype[] _archetypes =
     [
         new("passive browsers", true, Buying.NonBuyer, r => ((1 - r[Events]) + (1 - r[Carts]) + (1 - r[Purchase]) + (1 - r[CartView])) / 4),
         new("comparison seekers", true, Buying.Neutral, r => (r[Distinct] + r[Revisit] + 0.5 * r[Events] + 0.5 * (1 - r[Purchase])) / 3),
@@ -41,7 +41,7 @@ public static class ClusterNaming
     ];
 
     // Qualifiers for clusters beyond the archetype list: (metric, word when high, word when low).
-    private static readonly (int Metric, string High, string Low)[] s_traits =
+    private static readonly (int Metric, string High, string Low)[] _traits =
     [
         (Price, "high-price", "low-price"),
         (Duration, "long-dwell", "brief"),
@@ -55,7 +55,7 @@ public static class ClusterNaming
     ];
 
     /// <summary>The archetype names, in the order the rules list them.</summary>
-    public static IReadOnlyList<string> Archetypes { get; } = Array.AsReadOnly(s_archetypes.Select(a => a.Name).ToArray());
+    public static IReadOnlyList<string> Archetypes { get; } = Array.AsReadOnly(_archetypes.Select(a => a.Name).ToArray());
 
     /// <summary>Names k clusters.</summary>
     /// <param name="centroidProfiles">Centroids in unscaled aggregate units, row-major k × <see cref="SessionAggregates.Dimension"/>.</param>
@@ -104,14 +104,14 @@ public static class ClusterNaming
         double[][] ranks = Ranks(metrics, k);
         double overallRate = OverallPurchaseRate(outcomes);
 
-        var scores = new double[k, s_archetypes.Length];
+        var scores = new double[k, _archetypes.Length];
         for (int c = 0; c < k; c++)
         {
             bool buysMore = outcomes[c].PurchaseRate > overallRate;
             bool buysLess = outcomes[c].PurchaseRate < overallRate;
-            for (int a = 0; a < s_archetypes.Length; a++)
+            for (int a = 0; a < _archetypes.Length; a++)
             {
-                Archetype archetype = s_archetypes[a];
+                Archetype archetype = _archetypes[a];
                 double score = archetype.Score(ranks[c]);
                 if (archetype.Core) score += CoreBonus;
                 if ((archetype.Buying == Buying.Buyer && !buysMore) || (archetype.Buying == Buying.NonBuyer && buysMore)) score -= OutcomePenalty;
@@ -120,17 +120,17 @@ public static class ClusterNaming
         }
 
         var names = new string?[k];
-        var used = new bool[s_archetypes.Length];
-        var pairs = new List<(double Score, int Cluster, int Archetype)>(k * s_archetypes.Length);
+        var used = new bool[_archetypes.Length];
+        var pairs = new List<(double Score, int Cluster, int Archetype)>(k * _archetypes.Length);
         for (int c = 0; c < k; c++)
         {
-            for (int a = 0; a < s_archetypes.Length; a++) pairs.Add((scores[c, a], c, a));
+            for (int a = 0; a < _archetypes.Length; a++) pairs.Add((scores[c, a], c, a));
         }
         pairs.Sort((x, y) => y.Score != x.Score ? y.Score.CompareTo(x.Score) : x.Cluster != y.Cluster ? x.Cluster.CompareTo(y.Cluster) : x.Archetype.CompareTo(y.Archetype));
         foreach (var (_, c, a) in pairs)
         {
             if (names[c] is not null || used[a]) continue;
-            names[c] = s_archetypes[a].Name;
+            names[c] = _archetypes[a].Name;
             used[a] = true;
         }
 
@@ -140,13 +140,13 @@ public static class ClusterNaming
         {
             if (names[c] is not null) continue;
             int best = 0;
-            for (int a = 1; a < s_archetypes.Length; a++)
+            for (int a = 1; a < _archetypes.Length; a++)
             {
                 if (scores[c, a] > scores[c, best]) best = a;
             }
-            string baseName = s_archetypes[best].Name;
+            string baseName = _archetypes[best].Name;
             double[] r = ranks[c];
-            var traits = s_traits.OrderByDescending(t => Math.Abs(r[t.Metric] - 0.5)).ThenBy(t => t.Metric)
+            var traits = _traits.OrderByDescending(t => Math.Abs(r[t.Metric] - 0.5)).ThenBy(t => t.Metric)
                 .Select(t => r[t.Metric] >= 0.5 ? t.High : t.Low).ToArray();
             string? name = null;
             for (int i = 0; i < traits.Length && name is null; i++)

@@ -72,20 +72,20 @@ public static class FeatureEncoder
     /// <summary>The length of the raw feature vector.</summary>
     public const int RawDimension = 50;
 
-    private static readonly string[] s_names = BuildNames();
+    private static readonly string[] _names = BuildNames();
 
     // Weekday angles 2π·w/7 for w = 0 (Monday) .. 6, precomputed: the weekday takes only seven values.
-    private static readonly float[] s_weekdaySin = [.. Enumerable.Range(0, 7).Select(w => (float)Math.Sin(2 * Math.PI * w / 7))];
-    private static readonly float[] s_weekdayCos = [.. Enumerable.Range(0, 7).Select(w => (float)Math.Cos(2 * Math.PI * w / 7))];
+    private static readonly float[] _weekdaySin = [.. Enumerable.Range(0, 7).Select(w => (float)Math.Sin(2 * Math.PI * w / 7))];
+    private static readonly float[] _weekdayCos = [.. Enumerable.Range(0, 7).Select(w => (float)Math.Cos(2 * Math.PI * w / 7))];
 
     /// <summary>The raw feature names, in vector order.</summary>
-    public static IReadOnlyList<string> RawNames { get; } = Array.AsReadOnly(s_names);
+    public static IReadOnlyList<string> RawNames { get; } = Array.AsReadOnly(_names);
 
     /// <summary>The index of a raw feature by name.</summary>
     /// <exception cref="ArgumentException">No raw feature has that name.</exception>
     public static int IndexOf(string name)
     {
-        int i = Array.IndexOf(s_names, name);
+        int i = Array.IndexOf(_names, name);
         if (i < 0) throw new ArgumentException($"'{name}' is not a raw feature name; see FeatureEncoder.RawNames.", nameof(name));
         return i;
     }
@@ -147,8 +147,8 @@ public static class FeatureEncoder
         raw[HourSin] = (float)hourSin;
         raw[HourCos] = (float)hourCos;
         int weekday = (int)(ticks / TimeSpan.TicksPerDay % 7);
-        raw[WeekdaySin] = s_weekdaySin[weekday];
-        raw[WeekdayCos] = s_weekdayCos[weekday];
+        raw[WeekdaySin] = _weekdaySin[weekday];
+        raw[WeekdayCos] = _weekdayCos[weekday];
 
         raw[DeviceOffset + ContextClassifier.Device(e.Context.Device)] = 1f;
         raw[ReferrerOffset + ContextClassifier.Referrer(e.Context.Referrer)] = 1f;

@@ -61,9 +61,9 @@ public sealed partial class FeaturePipeline
         }
 
         int n = purchased.Count;
-        int largestK = options.K ?? options.KMin;
-        if (n < Math.Max(2, largestK))
-            throw new ArgumentException($"There are {n} training sessions; fitting {largestK} clusters needs at least {Math.Max(2, largestK)}.", nameof(trainingSessions));
+        int requiredK = options.K ?? options.KMin;
+        if (n < Math.Max(2, requiredK))
+            throw new ArgumentException($"There are {n} training sessions; fitting {requiredK} clusters needs at least {Math.Max(2, requiredK)}.", nameof(trainingSessions));
         progress?.Report(Invariant($"features: encoded {n} sessions, {eventCount} events; fitting scalers"));
 
         MinMaxScaler rawScaler = rawBuilder.Build();

@@ -37,7 +37,7 @@ public static class SessionAggregates
     /// <summary>The length of the aggregate vector.</summary>
     public const int Dimension = 12;
 
-    private static readonly string[] s_names =
+    private static readonly string[] _names =
     [
         "agg_log1p_views",
         "agg_log1p_carts",
@@ -54,7 +54,7 @@ public static class SessionAggregates
     ];
 
     /// <summary>The aggregate names, in vector order.</summary>
-    public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(s_names);
+    public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(_names);
 
     /// <summary>Writes the aggregate vector of <paramref name="state"/> into <paramref name="aggregate"/> (exactly <see cref="Dimension"/> floats). Allocates nothing.</summary>
     /// <exception cref="ArgumentException"><paramref name="aggregate"/> has the wrong length.</exception>

@@ -1,3 +1,4 @@
+using MicroMoment.Clustering;
 using MicroMoment.Events;
 using MicroMoment.Features;
 using static MicroMoment.Tests.Features.TestEvents;
@@ -179,8 +180,8 @@ public class FeatureEncoderTests
     [Fact]
     public void APrefixEncodesTheSameWhateverFollows()
     {
-        var rng = new Random(7);
-        ClickEvent RandomEvent(double seconds) => AtSeconds(seconds, (EventType)rng.Next(EventTypes.Count), rng.Next(1, 12), rng.Next(1, 4),
+        var rng = new SplitMix64(7);
+        ClickEvent RandomEvent(double seconds) => AtSeconds(seconds, (EventType)rng.NextInt(EventTypes.Count), 1 + rng.NextInt(11), 1 + rng.NextInt(3),
             rng.NextDouble() < 0.2 ? float.NaN : (float)(1 + rng.NextDouble() * 100));
         var prefix = Enumerable.Range(0, 20).Select(i => RandomEvent(i * 7.5)).ToArray();
         var tailA = Enumerable.Range(20, 15).Select(i => RandomEvent(i * 7.5)).ToArray();

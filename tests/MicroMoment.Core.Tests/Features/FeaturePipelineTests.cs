@@ -6,29 +6,29 @@ namespace MicroMoment.Tests.Features;
 
 public class FeaturePipelineTests
 {
-    private static readonly List<ClickEvent[]> s_sessions = SyntheticSessions.Make(100, seed: 2024);
-    private static readonly Lazy<(FeaturePipeline Pipeline, ClusteringReport Report)> s_fixed =
-        new(() => FeaturePipeline.Fit(s_sessions, new FeaturePipelineOptions { K = 3, Seed = 5 }, null));
+    private static readonly List<ClickEvent[]> _sessions = SyntheticSessions.Make(100, seed: 2024);
+    private static readonly Lazy<(FeaturePipeline Pipeline, ClusteringReport Report)> _fixed =
+        new(() => FeaturePipeline.Fit(_sessions, new FeaturePipelineOptions { K = 3, Seed = 5 }, null));
 
     [Fact]
     public void FitBuildsAPipelineAndAReportThatAgree()
     {
-        var (pipeline, report) = s_fixed.Value;
+        var (pipeline, report) = _fixed.Value;
         Assert.Equal(3, pipeline.ClusterCount);
         Assert.Equal(FeatureEncoder.RawDimension + 3, pipeline.InputDimension);
         Assert.Equal(FeatureSchema.Create(3), pipeline.Schema);
         Assert.Equal(3, pipeline.ClusterNames.Distinct().Count());
 
-        Assert.Equal(s_sessions.Count, report.SessionCount);
-        Assert.Equal(s_sessions.Sum(s => s.Length), report.EventCount);
+        Assert.Equal(_sessions.Count, report.SessionCount);
+        Assert.Equal(_sessions.Sum(s => s.Length), report.EventCount);
         Assert.Equal(3, report.ChosenK);
         Assert.Null(report.ElbowK);
         Assert.Single(report.Sweep);
         Assert.Contains("fixed", report.SelectionRule);
-        Assert.Equal(s_sessions.Count, report.Clusters.Sum(c => c.Size));
+        Assert.Equal(_sessions.Count, report.Clusters.Sum(c => c.Size));
         Assert.Equal(pipeline.ClusterNames, report.Clusters.Select(c => c.Name));
-        Assert.Equal(s_sessions.Count(s => s.Any(e => e.Type == EventType.Purchase)) / (double)s_sessions.Count, report.OverallPurchaseRate, 12);
-        Assert.Equal(s_sessions.Count, report.Projection.Count);
+        Assert.Equal(_sessions.Count(s => s.Any(e => e.Type == EventType.Purchase)) / (double)_sessions.Count, report.OverallPurchaseRate, 12);
+        Assert.Equal(_sessions.Count, report.Projection.Count);
         Assert.All(report.Projection, p => Assert.InRange(p.Cluster, 0, 2));
         Assert.Equal(SessionAggregates.Names, report.AggregateNames);
         Assert.All(report.Clusters, c => Assert.Equal(SessionAggregates.Dimension, c.Centroid.Count));
@@ -37,13 +37,13 @@ public class FeaturePipelineTests
     [Fact]
     public void ThreeBehavioursLandInThreeClustersWithFittingNames()
     {
-        var (pipeline, report) = s_fixed.Value;
+        var (pipeline, report) = _fixed.Value;
         // Sessions were generated browser, comparer, buyer, browser, ...: each behaviour should own one cluster.
         var clusterOf = new int[3];
         for (int behaviour = 0; behaviour < 3; behaviour++)
         {
             var counts = new int[3];
-            for (int i = behaviour; i < s_sessions.Count; i += 3) counts[ClusterOfSession(pipeline, s_sessions[i])]++;
+            for (int i = behaviour; i < _sessions.Count; i += 3) counts[ClusterOfSession(pipeline, _sessions[i])]++;
             clusterOf[behaviour] = Array.IndexOf(counts, counts.Max());
             Assert.True(counts.Max() >= 95, $"behaviour {behaviour}: {string.Join(",", counts)}");
         }
@@ -59,7 +59,7 @@ public class FeaturePipelineTests
     public void SweepChoosesKAndReportsBothCurves()
     {
         var progress = new List<string>();
-        var (pipeline, report) = FeaturePipeline.Fit(s_sessions, new FeaturePipelineOptions { KMin = 2, KMax = 5, Seed = 5 },
+        var (pipeline, report) = FeaturePipeline.Fit(_sessions, new FeaturePipelineOptions { KMin = 2, KMax = 5, Seed = 5 },
             new SynchronousProgress(progress));
         Assert.Equal(Enumerable.Range(2, 4), report.Sweep.Select(p => p.K));
         Assert.All(report.Sweep, p => Assert.True(p.Inertia > 0 && p.Silhouette is > -1 and <= 1));
@@ -72,8 +72,8 @@ public class FeaturePipelineTests
     [Fact]
     public void StepEqualsManualEncodeScaleAndAssign()
     {
-        var pipeline = s_fixed.Value.Pipeline;
-        var session = s_sessions[4];
+        var pipeline = _fixed.Value.Pipeline;
+        var session = _sessions[4];
         var state = default(SessionFeatureState);
         var manualState = default(SessionFeatureState);
         var input = new float[pipeline.InputDimension];
@@ -99,8 +99,8 @@ public class FeaturePipelineTests
     [Fact]
     public void StepAllocatesNothing()
     {
-        var pipeline = s_fixed.Value.Pipeline;
-        var events = s_sessions.Take(30).SelectMany(s => s).ToArray();
+        var pipeline = _fixed.Value.Pipeline;
+        var events = _sessions.Take(30).SelectMany(s => s).ToArray();
         var input = new float[pipeline.InputDimension];
         var state = default(SessionFeatureState);
         pipeline.Step(ref state, events[0], input, out _);
@@ -123,8 +123,8 @@ public class FeaturePipelineTests
     [Fact]
     public void EncodeSessionMatchesStepByStep()
     {
-        var pipeline = s_fixed.Value.Pipeline;
-        var session = s_sessions[1];
+        var pipeline = _fixed.Value.Pipeline;
+        var session = _sessions[1];
         int width = pipeline.InputDimension;
         var inputs = new float[session.Length * width];
         var clusters = new int[session.Length];
@@ -146,8 +146,8 @@ public class FeaturePipelineTests
     {
         var options1 = new FeaturePipelineOptions { KMin = 2, KMax = 4, Seed = 9, DegreeOfParallelism = 1 };
         var options2 = new FeaturePipelineOptions { KMin = 2, KMax = 4, Seed = 9, DegreeOfParallelism = 2 };
-        var (a, reportA) = FeaturePipeline.Fit(s_sessions, options1, null);
-        var (b, reportB) = FeaturePipeline.Fit(s_sessions, options2, null);
+        var (a, reportA) = FeaturePipeline.Fit(_sessions, options1, null);
+        var (b, reportB) = FeaturePipeline.Fit(_sessions, options2, null);
         Assert.True(a.Clusters.Centroids.SequenceEqual(b.Clusters.Centroids));
         Assert.Equal(a.ClusterNames, b.ClusterNames);
         Assert.Equal(a.RawScaler.Min, b.RawScaler.Min);
@@ -159,7 +159,7 @@ public class FeaturePipelineTests
     [Fact]
     public void PartsRebuildAnIdenticalPipeline()
     {
-        var original = s_fixed.Value.Pipeline;
+        var original = _fixed.Value.Pipeline;
         var rebuilt = new FeaturePipeline(new FeatureSchema(original.Schema.Version, original.Schema.Names),
             new MinMaxScaler(original.RawScaler.Min, original.RawScaler.Max),
             new MinMaxScaler(original.AggregateScaler.Min, original.AggregateScaler.Max),
@@ -169,7 +169,7 @@ public class FeaturePipelineTests
         var s2 = default(SessionFeatureState);
         var x1 = new float[original.InputDimension];
         var x2 = new float[rebuilt.InputDimension];
-        foreach (var e in s_sessions[7])
+        foreach (var e in _sessions[7])
         {
             original.Step(ref s1, e, x1, out int c1);
             rebuilt.Step(ref s2, e, x2, out int c2);
@@ -181,7 +181,7 @@ public class FeaturePipelineTests
     [Fact]
     public void MismatchedPartsAreRejected()
     {
-        var p = s_fixed.Value.Pipeline;
+        var p = _fixed.Value.Pipeline;
         var names = p.ClusterNames.ToArray();
         Assert.Contains("schema", Assert.Throws<ArgumentException>(() =>
             new FeaturePipeline(FeatureSchema.Create(4), p.RawScaler, p.AggregateScaler, p.Clusters, names)).Message);
@@ -193,27 +193,27 @@ public class FeaturePipelineTests
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() =>
             new FeaturePipeline(p.Schema, p.RawScaler, p.AggregateScaler, p.Clusters, [names[0], names[0], names[1]])).Message);
         var state = default(SessionFeatureState);
-        Assert.Throws<ArgumentException>(() => p.Step(ref state, s_sessions[0][0], new float[p.InputDimension - 1], out _));
+        Assert.Throws<ArgumentException>(() => p.Step(ref state, _sessions[0][0], new float[p.InputDimension - 1], out _));
     }
 
     [Fact]
     public void FitRejectsEmptySessionsTooFewSessionsAndBadOptions()
     {
-        var withEmpty = new List<IReadOnlyList<ClickEvent>> { s_sessions[0], Array.Empty<ClickEvent>() };
+        var withEmpty = new List<IReadOnlyList<ClickEvent>> { _sessions[0], Array.Empty<ClickEvent>() };
         Assert.Contains("session 1 is empty", Assert.Throws<ArgumentException>(() => FeaturePipeline.Fit(withEmpty, new FeaturePipelineOptions { K = 1 }, null)).Message);
-        Assert.Throws<ArgumentException>(() => FeaturePipeline.Fit(s_sessions.Take(2), new FeaturePipelineOptions { K = 3 }, null));
-        Assert.Contains("KMin", Assert.Throws<ArgumentException>(() => FeaturePipeline.Fit(s_sessions, new FeaturePipelineOptions { KMin = 1 }, null)).Message);
+        Assert.Throws<ArgumentException>(() => FeaturePipeline.Fit(_sessions.Take(2), new FeaturePipelineOptions { K = 3 }, null));
+        Assert.Contains("KMin", Assert.Throws<ArgumentException>(() => FeaturePipeline.Fit(_sessions, new FeaturePipelineOptions { KMin = 1 }, null)).Message);
         Assert.Contains("ProjectionSampleSize", Assert.Throws<ArgumentException>(() =>
-            FeaturePipeline.Fit(s_sessions, new FeaturePipelineOptions { K = 2, ProjectionSampleSize = 5000 }, null)).Message);
+            FeaturePipeline.Fit(_sessions, new FeaturePipelineOptions { K = 2, ProjectionSampleSize = 5000 }, null)).Message);
     }
 
     [Fact]
     public void LargeTrainingSetsAreClusteredOnADeterministicSampleAndAllAssigned()
     {
         var options = new FeaturePipelineOptions { K = 3, Seed = 1, ClusteringSampleSize = 120, ProjectionSampleSize = 50 };
-        var (_, report) = FeaturePipeline.Fit(s_sessions, options, null);
+        var (_, report) = FeaturePipeline.Fit(_sessions, options, null);
         Assert.Equal(120, report.ClusteredSessionCount);
-        Assert.Equal(s_sessions.Count, report.Clusters.Sum(c => c.Size));
+        Assert.Equal(_sessions.Count, report.Clusters.Sum(c => c.Size));
         Assert.Equal(50, report.Projection.Count);
     }
 

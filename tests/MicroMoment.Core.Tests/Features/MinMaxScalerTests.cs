@@ -4,7 +4,7 @@ namespace MicroMoment.Tests.Features;
 
 public class MinMaxScalerTests
 {
-    private static readonly float[] s_rows =
+    private static readonly float[] _rows =
     [
         0f, 10f, 5f,
         2f, 30f, 5f,
@@ -14,7 +14,7 @@ public class MinMaxScalerTests
     [Fact]
     public void FitMapsTheTrainingRangeOntoZeroToOne()
     {
-        var scaler = MinMaxScaler.Fit(s_rows, 3);
+        var scaler = MinMaxScaler.Fit(_rows, 3);
         Assert.Equal([0f, 10f, 5f], scaler.Min);
         Assert.Equal([4f, 30f, 5f], scaler.Max);
         float[] row = [2f, 25f, 5f];
@@ -25,7 +25,7 @@ public class MinMaxScalerTests
     [Fact]
     public void UnseenValuesAreClampedAndNaNBecomesZero()
     {
-        var scaler = MinMaxScaler.Fit(s_rows, 3);
+        var scaler = MinMaxScaler.Fit(_rows, 3);
         float[] row = [-100f, 1e9f, 6f];
         scaler.Transform(row);
         Assert.Equal([0f, 1f, 0f], row);
@@ -37,7 +37,7 @@ public class MinMaxScalerTests
     [Fact]
     public void ConstantColumnsMapToZero()
     {
-        var scaler = MinMaxScaler.Fit(s_rows, 3);
+        var scaler = MinMaxScaler.Fit(_rows, 3);
         float[] row = [0f, 10f, 5f];
         scaler.Transform(row);
         Assert.Equal(0f, row[2]);
@@ -47,9 +47,9 @@ public class MinMaxScalerTests
     public void StreamingBuilderMatchesTheBlockFit()
     {
         var builder = new MinMaxScalerBuilder(3);
-        for (int i = 0; i < 3; i++) builder.Observe(s_rows.AsSpan(i * 3, 3));
+        for (int i = 0; i < 3; i++) builder.Observe(_rows.AsSpan(i * 3, 3));
         var streamed = builder.Build();
-        var block = MinMaxScaler.Fit(s_rows, 3);
+        var block = MinMaxScaler.Fit(_rows, 3);
         Assert.Equal(3, builder.Count);
         Assert.Equal(block.Min, streamed.Min);
         Assert.Equal(block.Max, streamed.Max);
@@ -58,7 +58,7 @@ public class MinMaxScalerTests
     [Fact]
     public void InverseTransformRestoresValuesInsideTheRange()
     {
-        var scaler = MinMaxScaler.Fit(s_rows, 3);
+        var scaler = MinMaxScaler.Fit(_rows, 3);
         float[] row = [1f, 12f, 5f];
         scaler.Transform(row);
         scaler.InverseTransform(row);
@@ -70,8 +70,8 @@ public class MinMaxScalerTests
     [Fact]
     public void TransformRowsScalesEveryRow()
     {
-        var scaler = MinMaxScaler.Fit(s_rows, 3);
-        var copy = (float[])s_rows.Clone();
+        var scaler = MinMaxScaler.Fit(_rows, 3);
+        var copy = (float[])_rows.Clone();
         scaler.TransformRows(copy);
         Assert.Equal([0f, 0f, 0f, 0.5f, 1f, 0f, 1f, 0.5f, 0f], copy);
         Assert.Throws<ArgumentException>(() => scaler.TransformRows(new float[4]));
@@ -86,7 +86,7 @@ public class MinMaxScalerTests
         Assert.Throws<ArgumentException>(() => new MinMaxScaler([], []));
         Assert.Throws<ArgumentException>(() => MinMaxScaler.Fit(new float[4], 3));
         Assert.Throws<ArgumentException>(() => MinMaxScaler.Fit(ReadOnlySpan<float>.Empty, 3));
-        var scaler = MinMaxScaler.Fit(s_rows, 3);
+        var scaler = MinMaxScaler.Fit(_rows, 3);
         Assert.Throws<ArgumentException>(() => scaler.Transform(new float[2]));
 
         var builder = new MinMaxScalerBuilder(2);

@@ -6,8 +6,8 @@ namespace MicroMoment.Tests.Features;
 /// <summary>Generates training sessions of three clear behaviours (browsers, comparers, buyers), deterministically.</summary>
 internal static class SyntheticSessions
 {
-    private static readonly string[] s_devices = ["mobile", "desktop", "tablet"];
-    private static readonly string?[] s_referrers = ["search", "social", "direct", null];
+    private static readonly string[] _devices = ["mobile", "desktop", "tablet"];
+    private static readonly string?[] _referrers = ["search", "social", "direct", null];
 
     public static List<ClickEvent[]> Make(int perBehaviour, ulong seed)
     {
@@ -19,7 +19,7 @@ internal static class SyntheticSessions
             for (int behaviour = 0; behaviour < 3; behaviour++)
             {
                 var begin = start.AddMinutes(sessions.Count * 37 % (7 * 24 * 60));
-                var context = new EventContext(s_devices[rng.NextInt(3)], "web", s_referrers[rng.NextInt(4)], "product");
+                var context = new EventContext(_devices[rng.NextInt(3)], "web", _referrers[rng.NextInt(4)], "product");
                 string user = $"u{sessions.Count}";
                 sessions.Add(behaviour switch
                 {
