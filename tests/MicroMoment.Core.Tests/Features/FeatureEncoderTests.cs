@@ -177,6 +177,35 @@ public class FeatureEncoderTests
     [InlineData("", 6)]
     public void ReferrerClassesAreRecognised(string referrer, int slot) => Assert.Equal(slot, ContextClassifier.Referrer(referrer));
 
+    [Theory]
+    [InlineData(" Phone ", 0)]
+    [InlineData("Laptop", 1)]
+    [InlineData("TABLET", 2)]
+    [InlineData("watch", 3)]
+    [InlineData(null, 3)]
+    public void DeviceClassesAreRecognised(string? device, int slot) => Assert.Equal(slot, ContextClassifier.Device(device));
+
+    [Theory]
+    [InlineData("/", 0)]
+    [InlineData("PLP", 1)]
+    [InlineData("pdp", 2)]
+    [InlineData("Basket", 3)]
+    [InlineData("payment", 4)]
+    [InlineData("results", 5)]
+    [InlineData("account", 6)]
+    [InlineData("  ", 7)]
+    public void PageClassesAreRecognised(string? page, int slot) => Assert.Equal(slot, ContextClassifier.Page(page));
+
+    [Fact]
+    public void AnUndefinedEventTypeIsRejectedBeforeTheStateChanges()
+    {
+        var state = default(SessionFeatureState);
+        var bad = AtSeconds(0, (EventType)9);
+        var error = Assert.Throws<ArgumentException>(() => FeatureEncoder.Encode(ref state, bad, new float[FeatureEncoder.RawDimension]));
+        Assert.Contains("EventType", error.Message);
+        Assert.True(state.IsEmpty);
+    }
+
     [Fact]
     public void APrefixEncodesTheSameWhateverFollows()
     {
