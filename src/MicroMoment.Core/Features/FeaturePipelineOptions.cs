@@ -1,7 +1,7 @@
 namespace MicroMoment.Features;
 
 /// <summary>Options of <see cref="FeaturePipeline.Fit"/>, with named defaults.</summary>
-public sealed class FeaturePipelineOptions
+public sealed record FeaturePipelineOptions
 {
     /// <summary>The smallest k the sweep tries (when <see cref="K"/> is not set).</summary>
     public int KMin { get; init; } = 2;

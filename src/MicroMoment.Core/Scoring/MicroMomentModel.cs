@@ -128,7 +128,7 @@ public sealed class MicroMomentModel
             ["features.rawMax"] = Features.RawScaler.Max,
             ["features.aggregateMin"] = Features.AggregateScaler.Min,
             ["features.aggregateMax"] = Features.AggregateScaler.Max,
-            ["clusters.centroids"] = Features.Clusters.Centroids,
+            ["clusters.centroids"] = Features.Clusters.Centroids.ToArray(),
         };
         return new ModelFile(header, sections);
     }
@@ -162,8 +162,8 @@ public sealed class MicroMomentModel
                 file.Section("features.rawMin", FeatureEncoder.RawDimension), file.Section("features.rawMax", FeatureEncoder.RawDimension));
             var aggregateScaler = new MinMaxScaler(
                 file.Section("features.aggregateMin", SessionAggregates.Dimension), file.Section("features.aggregateMax", SessionAggregates.Dimension));
-            var kmeans = new KMeansModel(file.Section("clusters.centroids", k * dimension), k, dimension);
-            var pipeline = new FeaturePipeline(rawScaler, aggregateScaler, kmeans, clusterNames);
+            var kmeans = new KMeansModel(file.Section("clusters.centroids", k * dimension), dimension);
+            var pipeline = new FeaturePipeline(expectedSchema, rawScaler, aggregateScaler, kmeans, clusterNames);
 
             var net = h["network"]!;
             var shape = new AttentionLstmShape(net["inputSize"]!.GetValue<int>(), net["hiddenSize"]!.GetValue<int>(), net["attentionSize"]!.GetValue<int>());
