@@ -119,7 +119,7 @@ public sealed class IngestReport
     {
         if (file.RowsRead == 0)
         {
-            return $"file {file.FileName} ({file.Format}): no data rows after the header.";
+            return $"file {file.FileName} ({file.Format}): no data rows.";
         }
 
         var text = new StringBuilder();
