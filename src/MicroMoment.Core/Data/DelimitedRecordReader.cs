@@ -20,6 +20,7 @@ internal sealed class DelimitedRecordReader : IDisposable
     private int _pos;
     private int _length;
     private bool _eof;
+    private bool _started;
     private long _nextLine = 1;
     private int[] _starts = new int[16];
     private int[] _lengths = new int[16];
@@ -350,6 +351,16 @@ internal sealed class DelimitedRecordReader : IDisposable
         if (n == 0)
         {
             _eof = true;
+        }
+        else if (!_started)
+        {
+            _started = true;
+            if (_buffer[_length] == '\uFEFF')
+            {
+                // A byte-order mark the text reader did not consume.
+                Array.Copy(_buffer, _length + 1, _buffer, _length, n - 1);
+                n--;
+            }
         }
 
         _length += n;

@@ -43,6 +43,12 @@ internal sealed class PrefixedStream : Stream
             int n = Math.Min(buffer.Length, _prefixLength - _prefixPosition);
             _prefix.AsSpan(_prefixPosition, n).CopyTo(buffer);
             _prefixPosition += n;
+            if (n < buffer.Length)
+            {
+                // Continue into the inner stream so a reader sniffing a byte-order mark sees enough bytes at once.
+                n += _inner.Read(buffer[n..]);
+            }
+
             return n;
         }
 
