@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MicroMoment.Data;
 
 /// <summary>
@@ -93,6 +95,7 @@ internal sealed class DelimitedRecordReader : IDisposable
     }
 
     /// <summary>Reads the next non-empty record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RecordStatus Read()
     {
         while (true)
@@ -195,6 +198,7 @@ internal sealed class DelimitedRecordReader : IDisposable
     private static ReadOnlySpan<char> TrimCarriageReturn(ReadOnlySpan<char> line) =>
         line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SplitPlain(int start, int end)
     {
         char delimiter = Delimiter;
@@ -213,6 +217,7 @@ internal sealed class DelimitedRecordReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SplitQuoted(int start, int end)
     {
         char delimiter = Delimiter;

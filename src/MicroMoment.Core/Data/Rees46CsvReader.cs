@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using MicroMoment.Events;
 
 namespace MicroMoment.Data;
@@ -151,6 +152,7 @@ public static class Rees46CsvReader
         private readonly StringPool _sessions = new(1 << 20);
         private readonly StringPool _labels = new(1 << 16);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryParse(DelimitedRecordReader r, RecordStatus status, out ClickEvent evt, out RejectReason reason)
         {
             evt = default;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MicroMoment.Data;
 
 /// <summary>
@@ -35,6 +37,7 @@ internal sealed class StringPool
     public int Count => _current.Count + _previous.Count;
 
     /// <summary>Returns the pooled string for <paramref name="key"/> (with the prefix), creating it on a miss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Intern(ReadOnlySpan<char> key)
     {
         if (_currentLookup.TryGetValue(key, out var value))
