@@ -29,7 +29,11 @@ internal sealed class DelimitedRecordReader : IDisposable
     private int _fieldCount;
 
     /// <summary>Creates a reader over <paramref name="reader"/>; the reader is disposed with this instance.</summary>
-    public DelimitedRecordReader(TextReader reader, char delimiter, int maxRecordChars = DefaultMaxRecordChars)
+    /// <param name="reader">The text to read.</param>
+    /// <param name="delimiter">The field delimiter.</param>
+    /// <param name="maxRecordChars">The length limit of one record.</param>
+    /// <param name="sourceName">The input's name for error messages.</param>
+    public DelimitedRecordReader(TextReader reader, char delimiter, int maxRecordChars = DefaultMaxRecordChars, string sourceName = "input")
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordChars, 16);
@@ -41,11 +45,15 @@ internal sealed class DelimitedRecordReader : IDisposable
         _reader = reader;
         Delimiter = delimiter;
         _maxRecordChars = maxRecordChars;
+        SourceName = sourceName;
         _buffer = new char[Math.Min(InitialBufferChars, maxRecordChars + 2)];
     }
 
     /// <summary>The field delimiter; may be changed between records (e.g. after sniffing the first line).</summary>
     public char Delimiter { get; set; }
+
+    /// <summary>The input's name for error messages.</summary>
+    public string SourceName { get; }
 
     /// <summary>The length limit of one record, in characters.</summary>
     public int MaxRecordChars => _maxRecordChars;
@@ -352,7 +360,17 @@ internal sealed class DelimitedRecordReader : IDisposable
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 
-        int n = _reader.Read(_buffer, _length, _buffer.Length - _length);
+        int n;
+        try
+        {
+            n = _reader.Read(_buffer, _length, _buffer.Length - _length);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException(
+                $"'{SourceName}' could not be decompressed near line {_nextLine:N0}: {e.Message} The compressed data is corrupt.", e);
+        }
+
         if (n == 0)
         {
             _eof = true;

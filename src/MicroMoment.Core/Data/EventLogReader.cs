@@ -70,7 +70,7 @@ public static class EventLogReader
     {
         LogInput.RequireFile(path);
         using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',');
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
         return Detect(records, path);
     }
 
@@ -106,7 +106,7 @@ public static class EventLogReader
     private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
     {
         using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',');
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
         foreach (var evt in Dispatch(records, path, report, tenant))
         {
             yield return evt;
@@ -115,7 +115,7 @@ public static class EventLogReader
 
     private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
     {
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',');
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
         foreach (var evt in Dispatch(records, displayName, report, tenant))
         {
             yield return evt;

@@ -9,7 +9,9 @@ namespace MicroMoment.Data;
 /// <c>event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session</c>.
 /// The text is never loaded whole; repeating strings are interned; bad rows are counted in the
 /// <see cref="IngestReport"/> and skipped, never thrown. A missing or different header throws
-/// <see cref="InvalidDataException"/> when enumeration starts.
+/// <see cref="InvalidDataException"/> when enumeration starts; so does corrupt gzip data, naming the input.
+/// (A gzip stream cut short is not detectable by the decompressor: it reads as a shorter log, usually ending in a
+/// <see cref="RejectReason.TruncatedFinalLine"/>.)
 /// </summary>
 public static class Rees46CsvReader
 {
@@ -98,7 +100,7 @@ public static class Rees46CsvReader
     private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
     {
         using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',');
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
         foreach (var evt in ReadRecords(records, path, report, tenant))
         {
             yield return evt;
@@ -107,7 +109,7 @@ public static class Rees46CsvReader
 
     private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
     {
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',');
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
         foreach (var evt in ReadRecords(records, displayName, report, tenant))
         {
             yield return evt;

@@ -162,7 +162,7 @@ public static class YoochooseReader
     private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
     {
         using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), '\t');
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), '\t', sourceName: path);
         foreach (var evt in ReadRecords(records, path, report, tenant))
         {
             yield return evt;
@@ -171,7 +171,7 @@ public static class YoochooseReader
 
     private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
     {
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), '\t');
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), '\t', sourceName: displayName);
         foreach (var evt in ReadRecords(records, displayName, report, tenant))
         {
             yield return evt;

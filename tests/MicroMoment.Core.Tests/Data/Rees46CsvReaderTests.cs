@@ -239,4 +239,19 @@ public class Rees46CsvReaderTests
         _ = Rees46CsvReader.Read(stream, "s.csv", new IngestReport()).ToList();
         Assert.True(stream.CanRead);
     }
+
+    [Fact]
+    public void CorruptGzipDataThrowsNamingTheInput()
+    {
+        string rows = string.Concat(Enumerable.Range(0, 5000).Select(i => $"2019-10-01 00:00:00 UTC,view,{i},2,,,1.00,{i % 97},s{i % 13}\n"));
+        byte[] gz = TestStreams.Gzip(Header + rows).ToArray();
+        for (int i = 200; i < 260; i++)
+        {
+            gz[i] ^= 0x5A;
+        }
+
+        var events = Rees46CsvReader.Read(new MemoryStream(gz), "broken.csv.gz", new IngestReport());
+        var error = Assert.Throws<InvalidDataException>(() => events.ToList());
+        Assert.Contains("'broken.csv.gz' could not be decompressed", error.Message);
+    }
 }
