@@ -22,7 +22,8 @@ public static class Sessionizer
 
         var store = new ChunkedBuffer<ClickEvent>();
         var userOf = new ChunkedBuffer<int>();
-        var userIndex = new Dictionary<(string Tenant, string User), int>();
+        var tenantUsers = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        Dictionary<string, int>? currentTenantUsers = null;
         var tenants = new List<string>();
         var users = new List<string>();
         var counts = new List<int>();
@@ -55,10 +56,16 @@ public static class Sessionizer
             }
             else
             {
-                if (!userIndex.TryGetValue((e.Tenant, e.UserId), out u))
+                if (!ReferenceEquals(e.Tenant, lastTenant) && !tenantUsers.TryGetValue(e.Tenant, out currentTenantUsers))
+                {
+                    currentTenantUsers = new Dictionary<string, int>(StringComparer.Ordinal);
+                    tenantUsers.Add(e.Tenant, currentTenantUsers);
+                }
+
+                if (!currentTenantUsers!.TryGetValue(e.UserId, out u))
                 {
                     u = users.Count;
-                    userIndex.Add((e.Tenant, e.UserId), u);
+                    currentTenantUsers.Add(e.UserId, u);
                     tenants.Add(e.Tenant);
                     users.Add(e.UserId);
                     counts.Add(0);
@@ -81,8 +88,8 @@ public static class Sessionizer
             return [];
         }
 
-        userIndex.Clear();
-        userIndex.TrimExcess();
+        tenantUsers.Clear();
+        currentTenantUsers = null;
 
         // Counting sort by user: each user's events end up contiguous, in input order.
         int userCount = users.Count;
@@ -125,23 +132,15 @@ public static class Sessionizer
             spans.Add(new SessionSpan(store[bucket[sessionStart]].Timestamp.Ticks, u, bucketStart[u] + sessionStart, bucket.Length - sessionStart));
         }
 
-        spans.Sort((a, b) =>
-        {
-            int c = a.StartTicks.CompareTo(b.StartTicks);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = string.CompareOrdinal(tenants[a.User], tenants[b.User]);
-            return c != 0 ? c : string.CompareOrdinal(users[a.User], users[b.User]);
-        });
+        var ordered = OrderByStart(spans, tenants, users);
+        spans.Clear();
+        spans.TrimExcess();
 
         var logEndTime = new DateTime(logEnd, DateTimeKind.Utc);
-        var sessions = new Session[spans.Count];
+        var sessions = new Session[ordered.Length];
         for (int s = 0; s < sessions.Length; s++)
         {
-            var span = spans[s];
+            var span = ordered[s];
             var sessionEvents = new ClickEvent[span.Length];
             for (int k = 0; k < sessionEvents.Length; k++)
             {
@@ -153,6 +152,42 @@ public static class Sessionizer
         }
 
         return sessions;
+    }
+
+    /// <summary>Sorts sessions by start time, then tenant, then user (ordinal): primitive-key sort, then ties by name.</summary>
+    private static SessionSpan[] OrderByStart(List<SessionSpan> spans, List<string> tenants, List<string> users)
+    {
+        var keys = new long[spans.Count];
+        var items = new SessionSpan[spans.Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = spans[i];
+            keys[i] = spans[i].StartTicks;
+        }
+
+        Array.Sort(keys, items);
+        Comparison<SessionSpan> byName = (a, b) =>
+        {
+            int c = string.CompareOrdinal(tenants[a.User], tenants[b.User]);
+            return c != 0 ? c : string.CompareOrdinal(users[a.User], users[b.User]);
+        };
+        for (int i = 0; i < keys.Length;)
+        {
+            int j = i + 1;
+            while (j < keys.Length && keys[j] == keys[i])
+            {
+                j++;
+            }
+
+            if (j - i > 1)
+            {
+                items.AsSpan(i, j - i).Sort(byName);
+            }
+
+            i = j;
+        }
+
+        return items;
     }
 
     /// <summary>Orders a user's event indices by timestamp, keeping input order for equal timestamps.</summary>
