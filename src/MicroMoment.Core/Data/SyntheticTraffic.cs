@@ -148,31 +148,27 @@ public static class SyntheticTraffic
             queue.Enqueue(u, (first, u));
         }
 
-        var timelines = new Dictionary<int, (List<ClickEvent> Events, int Next)>();
+        // Shoppers are created when their first session starts and dropped after their last one, and only the
+        // current session of each is held, so memory stays proportional to the number of shoppers.
+        var shoppers = new Shopper?[options.Users];
         while (queue.TryDequeue(out int user, out var key))
         {
-            if (!timelines.TryGetValue(user, out var timeline))
+            var shopper = shoppers[user] ??= CreateShopper(user, key.Ticks, options, catalog);
+            var evt = shopper.Events[shopper.Next++];
+            if (shopper.Next == shopper.Events.Count && !StartNextSession(shopper, options, catalog))
             {
-                timeline = (SimulateUser(user, key.Ticks, options, catalog), 0);
-            }
-
-            var evt = timeline.Events[timeline.Next];
-            timeline.Next++;
-            if (timeline.Next < timeline.Events.Count)
-            {
-                timelines[user] = timeline;
-                queue.Enqueue(user, (timeline.Events[timeline.Next].Timestamp.Ticks, user));
+                shoppers[user] = null;
             }
             else
             {
-                timelines.Remove(user);
+                queue.Enqueue(user, (shopper.Events[shopper.Next].Timestamp.Ticks, user));
             }
 
             yield return evt;
         }
     }
 
-    private static List<ClickEvent> SimulateUser(int user, long firstStartTicks, SyntheticTrafficOptions options, Catalog catalog)
+    private static Shopper CreateShopper(int user, long firstStartTicks, SyntheticTrafficOptions options, Catalog catalog)
     {
         var random = new SplitMixRandom(options.Seed, user + 1L);
         ReadOnlySpan<double> personaShares =
@@ -188,40 +184,49 @@ public static class SyntheticTraffic
             _ => random.Chance(0.6) ? "web" : "ios",
         };
 
-        int favourites = 1 + random.Next(3);
-        var favouriteCategories = new int[favourites];
-        for (int i = 0; i < favourites; i++)
+        var favourites = new int[1 + random.Next(3)];
+        for (int i = 0; i < favourites.Length; i++)
         {
-            favouriteCategories[i] = catalog.PickCategory(random);
+            favourites[i] = catalog.PickCategory(random);
         }
 
-        var shopper = new UserState(userId, persona, Profiles[(int)persona], device, platform, favouriteCategories);
-        var events = new List<ClickEvent>();
         int sessions = 1 + random.NextPoisson(options.MeanSessionsPerUser - 1);
-        long windowEnd = options.Start.Ticks + options.Duration.Ticks;
-        long start = firstStartTicks;
-        double meanGapTicks = Math.Max(TimeSpan.FromHours(2).Ticks, options.Duration.Ticks / (double)(sessions + 1));
-        for (int s = 0; s < sessions; s++)
+        var shopper = new Shopper(userId, Profiles[(int)persona], device, platform, favourites, random, sessions)
         {
-            if (s > 0)
-            {
-                long gap = TimeSpan.FromMinutes(30).Ticks + TimeSpan.TicksPerSecond + (long)random.NextExponential(meanGapTicks);
-                start = events[^1].Timestamp.Ticks + gap / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond;
-                if (start >= windowEnd)
-                {
-                    break;
-                }
-            }
-
-            SimulateSession(shopper, $"{userId}-s{s:D3}", start, random, options.IncludeContext, catalog, events);
-        }
-
-        return events;
+            MeanGapTicks = Math.Max(TimeSpan.FromHours(2).Ticks, options.Duration.Ticks / (double)(sessions + 1)),
+        };
+        SimulateSession(shopper, firstStartTicks, options.IncludeContext, catalog);
+        return shopper;
     }
 
-    private static void SimulateSession(
-        UserState user, string sessionId, long startTicks, SplitMixRandom random, bool includeContext, Catalog catalog, List<ClickEvent> events)
+    /// <summary>Simulates the shopper's next session if one is left and starts inside the window.</summary>
+    private static bool StartNextSession(Shopper shopper, SyntheticTrafficOptions options, Catalog catalog)
     {
+        if (shopper.SessionIndex + 1 >= shopper.Sessions)
+        {
+            return false;
+        }
+
+        long gap = TimeSpan.FromMinutes(30).Ticks + TimeSpan.TicksPerSecond + (long)shopper.Random.NextExponential(shopper.MeanGapTicks);
+        long start = shopper.Events[^1].Timestamp.Ticks + gap / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond;
+        if (start >= options.Start.Ticks + options.Duration.Ticks)
+        {
+            return false;
+        }
+
+        shopper.SessionIndex++;
+        SimulateSession(shopper, start, options.IncludeContext, catalog);
+        return true;
+    }
+
+    /// <summary>Replaces the shopper's current events with a new session starting at <paramref name="startTicks"/>.</summary>
+    private static void SimulateSession(Shopper user, long startTicks, bool includeContext, Catalog catalog)
+    {
+        var random = user.Random;
+        var events = user.Events;
+        events.Clear();
+        user.Next = 0;
+        string sessionId = $"{user.UserId}-s{user.SessionIndex:D3}";
         var profile = user.Profile;
         string referrer = Referrers[random.NextWeighted(ReferrerWeights)];
         double mood = Math.Exp(0.6 * random.NextNormal()); // how keen the shopper is today
@@ -378,8 +383,31 @@ public static class SyntheticTraffic
         double BuyAfterRevisitFactor,
         double CartedRevisitPreference);
 
-    /// <summary>A shopper's fixed traits.</summary>
-    private sealed record UserState(string UserId, ShopperPersona Persona, Profile Profile, string Device, string Platform, int[] Favourites);
+    /// <summary>A shopper: fixed traits, its own random stream, and the session being replayed.</summary>
+    private sealed class Shopper(string userId, Profile profile, string device, string platform, int[] favourites, SplitMixRandom random, int sessions)
+    {
+        public string UserId { get; } = userId;
+
+        public Profile Profile { get; } = profile;
+
+        public string Device { get; } = device;
+
+        public string Platform { get; } = platform;
+
+        public int[] Favourites { get; } = favourites;
+
+        public SplitMixRandom Random { get; } = random;
+
+        public int Sessions { get; } = sessions;
+
+        public double MeanGapTicks { get; init; }
+
+        public int SessionIndex { get; set; }
+
+        public List<ClickEvent> Events { get; } = [];
+
+        public int Next { get; set; }
+    }
 
     /// <summary>The generated catalogue: categories with price levels and popularity, products with prices and brands.</summary>
     private sealed class Catalog
