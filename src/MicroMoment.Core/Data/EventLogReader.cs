@@ -1,0 +1,124 @@
+using MicroMoment.Events;
+
+namespace MicroMoment.Data;
+
+/// <summary>
+/// Reads any supported event log: detects the format from the first line (after gunzip) and dispatches to
+/// <see cref="Rees46CsvReader"/> or <see cref="YoochooseReader"/>. An unknown format throws
+/// <see cref="InvalidDataException"/> listing the formats it knows.
+/// </summary>
+public static class EventLogReader
+{
+    private const int SniffChars = 4096;
+
+    /// <summary>The formats this reader recognises, each with the first line that identifies it.</summary>
+    public static IReadOnlyList<string> KnownFormats { get; } =
+    [
+        $"{Rees46CsvReader.FormatName} (header '{Rees46CsvReader.ExpectedHeader}')",
+        $"{YoochooseReader.TsvFormatName} (tab-separated header '{YoochooseReader.ExpectedTsvHeader.Replace("\t", "<TAB>")}')",
+        $"{YoochooseReader.ClicksCsvFormatName} (no header; rows like '{YoochooseReader.ClicksCsvExample}')",
+    ];
+
+    /// <summary>Reads the file at <paramref name="path"/> lazily, whatever its supported format; opened when enumeration starts.</summary>
+    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant)
+    {
+        LogInput.RequireFile(path);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        return ReadFile(path, report, tenant);
+    }
+
+    /// <summary>Reads a log of any supported format from <paramref name="stream"/> lazily; the stream is left open.</summary>
+    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(displayName);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        return ReadStream(stream, displayName, report, tenant);
+    }
+
+    /// <summary>Tells the format from a log's first line (BOM and line break already removed).</summary>
+    public static bool TryDetect(ReadOnlySpan<char> firstLine, out LogFormat format)
+    {
+        int comma = firstLine.IndexOf(',');
+        var firstField = (comma < 0 ? firstLine : firstLine[..comma]).Trim().Trim('"');
+        if (firstField.Equals("event_time", StringComparison.OrdinalIgnoreCase))
+        {
+            format = LogFormat.Rees46Csv;
+            return true;
+        }
+
+        if (YoochooseReader.IsTsvHeader(firstLine))
+        {
+            format = LogFormat.YoochooseTsv;
+            return true;
+        }
+
+        if (YoochooseReader.IsClicksCsvRow(firstLine))
+        {
+            format = LogFormat.RecSys2015ClicksCsv;
+            return true;
+        }
+
+        format = default;
+        return false;
+    }
+
+    /// <summary>Detects the format of the file at <paramref name="path"/> from its first line; throws when unknown.</summary>
+    public static LogFormat DetectFormat(string path)
+    {
+        LogInput.RequireFile(path);
+        using var stream = LogInput.OpenFile(path);
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
+        return Detect(records, path);
+    }
+
+    internal static string Shorten(ReadOnlySpan<char> text) =>
+        text.Length <= 200 ? text.ToString() : string.Concat(text[..200], "...");
+
+    private static LogFormat Detect(DelimitedRecordReader records, string displayName)
+    {
+        var firstLine = records.PeekLine(SniffChars);
+        if (firstLine.IsEmpty)
+        {
+            throw new InvalidDataException($"Event log '{displayName}' is empty: expected one of: {string.Join("; ", KnownFormats)}.");
+        }
+
+        if (TryDetect(firstLine, out var format))
+        {
+            return format;
+        }
+
+        throw new InvalidDataException(
+            $"Cannot tell the format of event log '{displayName}' from its first line '{Shorten(firstLine)}'. " +
+            $"Known formats: {string.Join("; ", KnownFormats)}.");
+    }
+
+    private static IEnumerable<ClickEvent> Dispatch(DelimitedRecordReader records, string displayName, IngestReport report, string tenant) =>
+        Detect(records, displayName) switch
+        {
+            LogFormat.Rees46Csv => Rees46CsvReader.ReadRecords(records, displayName, report, tenant),
+            LogFormat.YoochooseTsv => YoochooseReader.ReadTsvRecords(records, displayName, report, tenant),
+            _ => YoochooseReader.ReadClicksCsvRecords(records, displayName, report, tenant),
+        };
+
+    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
+    {
+        using var stream = LogInput.OpenFile(path);
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
+        foreach (var evt in Dispatch(records, path, report, tenant))
+        {
+            yield return evt;
+        }
+    }
+
+    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
+    {
+        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
+        foreach (var evt in Dispatch(records, displayName, report, tenant))
+        {
+            yield return evt;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using MicroMoment.Events;
+
+namespace MicroMoment.Sessions;
+
+/// <summary>
+/// Splits an event log into sessions: events are grouped per (tenant, user), ordered by time (stable for equal
+/// timestamps), and cut where <see cref="SessionBoundary.IsNewSession(DateTime, DateTime, TimeSpan)"/> says so.
+/// Input need not be ordered. Events are held once as structs in chunked storage and grouped with a counting sort
+/// over user indices, so tens of millions of events need no per-event allocation beyond the session arrays.
+/// The log's end is the latest timestamp seen; sessions ending less than one timeout before it are censored.
+/// </summary>
+public static class Sessionizer
+{
+    /// <summary>Sessionizes <paramref name="events"/>; the result is ordered by start time (ties by tenant, then user), with dense ids 0, 1, 2, ...</summary>
+    /// <param name="events">Events of any order; each needs a tenant and a user id, and a UTC (or unspecified-kind) timestamp.</param>
+    /// <param name="options">The session rule settings.</param>
+    public static IReadOnlyList<Session> Sessionize(IEnumerable<ClickEvent> events, SessionizerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        var store = new ChunkedBuffer<ClickEvent>();
+        var userOf = new ChunkedBuffer<int>();
+        var tenantUsers = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        Dictionary<string, int>? currentTenantUsers = null;
+        var tenants = new List<string>();
+        var users = new List<string>();
+        var counts = new List<int>();
+        long logEnd = long.MinValue;
+        string? lastTenant = null;
+        string? lastUser = null;
+        int lastIndex = -1;
+
+        foreach (var e in events)
+        {
+            if (string.IsNullOrEmpty(e.Tenant))
+            {
+                throw new ArgumentException($"Event #{store.Count:N0} has no tenant; every event needs one (\"{ClickEvent.DefaultTenant}\" when there are no tenants).", nameof(events));
+            }
+
+            if (string.IsNullOrEmpty(e.UserId))
+            {
+                throw new ArgumentException($"Event #{store.Count:N0} (tenant '{e.Tenant}') has no user id; every event needs a user to be sessionized.", nameof(events));
+            }
+
+            if (e.Timestamp.Kind == DateTimeKind.Local)
+            {
+                throw new ArgumentException($"Event #{store.Count:N0} (user '{e.UserId}') has a local-time timestamp; timestamps must be UTC.", nameof(events));
+            }
+
+            int u;
+            if (ReferenceEquals(e.UserId, lastUser) && ReferenceEquals(e.Tenant, lastTenant))
+            {
+                u = lastIndex;
+            }
+            else
+            {
+                if (!ReferenceEquals(e.Tenant, lastTenant) && !tenantUsers.TryGetValue(e.Tenant, out currentTenantUsers))
+                {
+                    currentTenantUsers = new Dictionary<string, int>(StringComparer.Ordinal);
+                    tenantUsers.Add(e.Tenant, currentTenantUsers);
+                }
+
+                if (!currentTenantUsers!.TryGetValue(e.UserId, out u))
+                {
+                    u = users.Count;
+                    currentTenantUsers.Add(e.UserId, u);
+                    tenants.Add(e.Tenant);
+                    users.Add(e.UserId);
+                    counts.Add(0);
+                }
+
+                lastTenant = e.Tenant;
+                lastUser = e.UserId;
+                lastIndex = u;
+            }
+
+            store.Add(e);
+            userOf.Add(u);
+            counts[u]++;
+            logEnd = Math.Max(logEnd, e.Timestamp.Ticks);
+        }
+
+        int n = store.Count;
+        if (n == 0)
+        {
+            return [];
+        }
+
+        tenantUsers.Clear();
+        currentTenantUsers = null;
+
+        // Counting sort by user: each user's events end up contiguous, in input order.
+        int userCount = users.Count;
+        var bucketStart = new int[userCount + 1];
+        for (int u = 0; u < userCount; u++)
+        {
+            bucketStart[u + 1] = bucketStart[u] + counts[u];
+        }
+
+        var next = new int[userCount];
+        Array.Copy(bucketStart, next, userCount);
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[next[userOf[i]]++] = i;
+        }
+
+        next = [];
+        long timeoutTicks = options.InactivityTimeout.Ticks;
+        var spans = new List<SessionSpan>();
+        var scratch = Array.Empty<(long Ticks, int Index)>();
+        for (int u = 0; u < userCount; u++)
+        {
+            var bucket = order.AsSpan(bucketStart[u], counts[u]);
+            SortByTime(bucket, store, ref scratch);
+            int sessionStart = 0;
+            long previous = store[bucket[0]].Timestamp.Ticks;
+            for (int k = 1; k < bucket.Length; k++)
+            {
+                long current = store[bucket[k]].Timestamp.Ticks;
+                if (SessionBoundary.IsNewSession(previous, current, timeoutTicks))
+                {
+                    spans.Add(new SessionSpan(store[bucket[sessionStart]].Timestamp.Ticks, u, bucketStart[u] + sessionStart, k - sessionStart));
+                    sessionStart = k;
+                }
+
+                previous = current;
+            }
+
+            spans.Add(new SessionSpan(store[bucket[sessionStart]].Timestamp.Ticks, u, bucketStart[u] + sessionStart, bucket.Length - sessionStart));
+        }
+
+        var ordered = OrderByStart(spans, tenants, users);
+        spans.Clear();
+        spans.TrimExcess();
+
+        var logEndTime = new DateTime(logEnd, DateTimeKind.Utc);
+        var sessions = new Session[ordered.Length];
+        for (int s = 0; s < sessions.Length; s++)
+        {
+            var span = ordered[s];
+            var sessionEvents = new ClickEvent[span.Length];
+            for (int k = 0; k < sessionEvents.Length; k++)
+            {
+                sessionEvents[k] = store[order[span.Offset + k]];
+            }
+
+            bool censored = SessionBoundary.IsCensored(sessionEvents[^1].Timestamp, logEndTime, options.InactivityTimeout);
+            sessions[s] = new Session(s, tenants[span.User], users[span.User], sessionEvents, censored);
+        }
+
+        return sessions;
+    }
+
+    /// <summary>Sorts sessions by start time, then tenant, then user (ordinal): primitive-key sort, then ties by name.</summary>
+    private static SessionSpan[] OrderByStart(List<SessionSpan> spans, List<string> tenants, List<string> users)
+    {
+        var keys = new long[spans.Count];
+        var items = new SessionSpan[spans.Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = spans[i];
+            keys[i] = spans[i].StartTicks;
+        }
+
+        Array.Sort(keys, items);
+        Comparison<SessionSpan> byName = (a, b) =>
+        {
+            int c = string.CompareOrdinal(tenants[a.User], tenants[b.User]);
+            return c != 0 ? c : string.CompareOrdinal(users[a.User], users[b.User]);
+        };
+        for (int i = 0; i < keys.Length;)
+        {
+            int j = i + 1;
+            while (j < keys.Length && keys[j] == keys[i])
+            {
+                j++;
+            }
+
+            if (j - i > 1)
+            {
+                items.AsSpan(i, j - i).Sort(byName);
+            }
+
+            i = j;
+        }
+
+        return items;
+    }
+
+    /// <summary>Orders a user's event indices by timestamp, keeping input order for equal timestamps.</summary>
+    private static void SortByTime(Span<int> bucket, ChunkedBuffer<ClickEvent> store, ref (long Ticks, int Index)[] scratch)
+    {
+        long previous = long.MinValue;
+        bool sorted = true;
+        foreach (int i in bucket)
+        {
+            long t = store[i].Timestamp.Ticks;
+            if (t < previous)
+            {
+                sorted = false;
+                break;
+            }
+
+            previous = t;
+        }
+
+        if (sorted)
+        {
+            return;
+        }
+
+        if (scratch.Length < bucket.Length)
+        {
+            scratch = new (long, int)[Math.Max(bucket.Length, scratch.Length * 2)];
+        }
+
+        var keys = scratch.AsSpan(0, bucket.Length);
+        for (int k = 0; k < bucket.Length; k++)
+        {
+            keys[k] = (store[bucket[k]].Timestamp.Ticks, bucket[k]);
+        }
+
+        // (ticks, input index) pairs are unique, so this order is the stable time order.
+        keys.Sort();
+        for (int k = 0; k < bucket.Length; k++)
+        {
+            bucket[k] = keys[k].Index;
+        }
+    }
+
+    /// <summary>A session before materialization: start time, user index, and its slice of the grouped order.</summary>
+    private readonly record struct SessionSpan(long StartTicks, int User, int Offset, int Length);
+}
