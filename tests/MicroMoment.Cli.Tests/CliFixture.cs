@@ -32,7 +32,7 @@ public sealed class CliFixture : IDisposable
     public static ExperimentOptions SmallOptions()
     {
         var options = new ExperimentOptions { HiddenSize = 8, AttentionSize = 4, Repeats = 2, RandomSplits = true, BootstrapIterations = 50 };
-        options.Trainer.Epochs = 2;
+        options.Trainer = options.Trainer with { Epochs = 2 };
         return options;
     }
 

@@ -37,7 +37,7 @@ internal static class TrainCommand
                 Censoring = parse.GetValue(censored),
                 SessionTimeout = TimeSpan.FromMinutes(parse.GetValue(timeout)),
             };
-            options.Trainer.Epochs = parse.GetValue(epochs);
+            options.Trainer = options.Trainer with { Epochs = parse.GetValue(epochs) };
             var files = parse.GetValue(data)!;
             var outDir = parse.GetValue(output)!;
             return Task.FromResult(Run(console, files, outDir, options, "micromoment " + string.Join(' ', parse.Tokens.Select(t => t.Value))));

@@ -1,5 +1,6 @@
 using MicroMoment.Events;
 using MicroMoment.Features;
+using MicroMoment.Model;
 using MicroMoment.Sessions;
 
 namespace MicroMoment.Training;
@@ -41,6 +42,6 @@ public static class ExampleBuilder
             exit[t] = PrefixLabels.Exit(session, t);
             prefixes[t] = new PrefixRecord(session.Id, t, state.HasCart, RuleBaseline.Score(state), events[t].Timestamp);
         }
-        return new SessionExamples(session, new Model.SequenceExample(inputs, length, buy, exit, session.Id), prefixes);
+        return new SessionExamples(session, new SequenceExample(inputs, length, buy, exit, session.Id), prefixes);
     }
 }

@@ -57,7 +57,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
     public SplitRun RunSplit(SessionSplit split, ulong seed, string label, string trainedOn, string command)
     {
         Report(label, "features and clusters", 0);
-        var featureOptions = options.Features with { Seed = seed };
+        var featureOptions = options.Features with { Seed = seed, DegreeOfParallelism = options.DegreeOfParallelism };
         var (pipeline, clustering) = FeaturePipeline.Fit(split.Train.Select(s => (IReadOnlyList<Events.ClickEvent>)s.Events), featureOptions, null);
 
         Report(label, "encoding prefixes", 0.05);
@@ -66,7 +66,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         var test = ExampleBuilder.Build(pipeline, split.Test, options.Censoring, options.DegreeOfParallelism);
 
         var network = AttentionLstm.Create(new AttentionLstmShape(pipeline.InputDimension, options.HiddenSize, options.AttentionSize), seed);
-        var trainerOptions = options.Trainer.With(seed, options.DegreeOfParallelism);
+        var trainerOptions = options.Trainer with { Seed = seed, DegreeOfParallelism = options.DegreeOfParallelism };
         var trainingProgress = progress is null ? null : new Progress<TrainingProgress>(p =>
             Report(label, $"training epoch {p.Epoch + 1}, loss {p.TrainLoss:0.0000}",
                 0.1 + 0.8 * ((p.Epoch + (double)(p.Batch + 1) / Math.Max(1, p.BatchesPerEpoch)) / Math.Max(1, trainerOptions.Epochs))));
@@ -93,7 +93,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         models[Lstm] = lstmEval with { ExitRocAuc = BinaryMetrics.RocAuc(exitTestScores, exitLabels), ExitPrAuc = BinaryMetrics.AveragePrecision(exitTestScores, exitLabels) };
 
         models[Logistic] = EvaluateModel(Logistic, validation, test, valBuy, testBuy,
-            (set, row) => logistic.Logit((set == 0 ? validation : test)[row.Session].Sequence.Inputs.AsSpan(row.Position * pipeline.InputDimension, pipeline.InputDimension))).Evaluation;
+            (set, row) => logistic.PredictLogit((set == 0 ? validation : test)[row.Session].Sequence.Inputs.AsSpan(row.Position * pipeline.InputDimension, pipeline.InputDimension))).Evaluation;
         models[Rules] = EvaluateModel(Rules, validation, test, valBuy, testBuy,
             (set, row) => (set == 0 ? validation : test)[row.Session].Prefixes[row.Position].RuleScore).Evaluation;
         var prevalence = train.Sum(e => e.Sequence.BuyTargets.Count(t => t == 1f)) / (float)Math.Max(1, train.Sum(e => e.Sequence.BuyTargets.Count(t => !float.IsNaN(t))));
@@ -128,7 +128,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
             Clustering = clustering,
             IntentShares = IntentShares(model, test, lstmTest),
             AttentionExamples = AttentionExamples(network, buyCalibration, test),
-            LstmAucInterval = (interval.Low, interval.High),
+            LstmAucInterval = (interval.Lower, interval.Upper),
         };
     }
 

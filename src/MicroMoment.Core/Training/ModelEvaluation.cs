@@ -36,10 +36,10 @@ public sealed record ModelEvaluation
     public required EarlyDetectionResult EarlyDetection { get; init; }
 
     /// <summary>ROC curve points (FPR, TPR).</summary>
-    public required IReadOnlyList<(double X, double Y)> RocCurve { get; init; }
+    public required IReadOnlyList<CurvePoint> RocCurve { get; init; }
 
     /// <summary>Precision-recall curve points (recall, precision).</summary>
-    public required IReadOnlyList<(double X, double Y)> PrCurve { get; init; }
+    public required IReadOnlyList<CurvePoint> PrCurve { get; init; }
 
     /// <summary>Reliability diagram bins of the calibrated probabilities.</summary>
     public required IReadOnlyList<ReliabilityBin> Reliability { get; init; }
