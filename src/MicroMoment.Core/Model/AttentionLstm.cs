@@ -238,7 +238,11 @@ public sealed unsafe class AttentionLstm
             throw new ArgumentException($"Batch of {batch} rows exceeds the workspace capacity of {workspace.MaxBatch}.", nameof(inputs));
         }
 
-        CheckLength(states.Length, (long)batch * StateSize, nameof(states), $"B ({batch}) × StateSize ({StateSize})");
+        if (states.Length != (long)batch * StateSize)
+        {
+            ThrowLength(states.Length, (long)batch * StateSize, nameof(states), $"B ({batch}) × StateSize ({StateSize})");
+        }
+
         CheckLength(buyLogits.Length, batch, nameof(buyLogits), "B");
         CheckLength(exitLogits.Length, batch, nameof(exitLogits), "B");
         CheckLength(attentionScores.Length, batch, nameof(attentionScores), "B");
@@ -320,35 +324,24 @@ public sealed unsafe class AttentionLstm
             throw new ArgumentOutOfRangeException(nameof(length), length, "Sequence length must be at least 1.");
         }
 
-        CheckLength(inputs.Length, (long)length * _d, nameof(inputs), $"length ({length}) × InputSize ({_d})");
+        if (inputs.Length != (long)length * _d)
+        {
+            ThrowLength(inputs.Length, (long)length * _d, nameof(inputs), $"length ({length}) × InputSize ({_d})");
+        }
     }
 
     /// <summary>Activates pre-activation gates [i f g o] in place and writes the new c and h into the state.</summary>
     private void UpdateCell(Span<float> gates, Span<float> state)
     {
-        int h = _h;
-        Span<float> inputForget = gates[..(2 * h)];
-        Span<float> inputGate = gates[..h];
-        Span<float> forgetGate = gates.Slice(h, h);
-        Span<float> candidate = gates.Slice(2 * h, h);
-        Span<float> outputGate = gates.Slice(3 * h, h);
-        TensorPrimitives.Sigmoid(inputForget, inputForget);
-        TensorPrimitives.Tanh(candidate, candidate);
-        TensorPrimitives.Sigmoid(outputGate, outputGate);
-
-        Span<float> hidden = state[..h];
-        Span<float> cell = state.Slice(h, h);
-        TensorPrimitives.Multiply(cell, forgetGate, cell);
-        TensorPrimitives.MultiplyAdd(inputGate, candidate, cell, cell);
-        TensorPrimitives.Tanh(cell, hidden);
-        TensorPrimitives.Multiply(hidden, outputGate, hidden);
+        Span<float> cell = state.Slice(_h, _h);
+        Activations.LstmPointwise(gates, cell, cell, default, state[.._h]);
     }
 
     /// <summary>Scores the new h, folds it into the online softmax (a, m, s) and evaluates both heads.</summary>
     private StepOutput FinishStep(Span<float> attention, Span<float> state, Span<float> context)
     {
         int h = _h;
-        TensorPrimitives.Tanh(attention, attention);
+        Activations.Tanh(attention, attention);
         float score = TensorPrimitives.Dot(attention, (ReadOnlySpan<float>)AttentionVector);
 
         float max = state[3 * h];
@@ -386,9 +379,12 @@ public sealed unsafe class AttentionLstm
     {
         if (actual != expected)
         {
-            throw new ArgumentException($"Expected {name} to hold {what} = {expected} floats, but got {actual}.", name);
+            ThrowLength(actual, expected, name, what);
         }
     }
+
+    private static void ThrowLength(int actual, long expected, string name, string what) =>
+        throw new ArgumentException($"Expected {name} to hold {what} = {expected} floats, but got {actual}.", name);
 
     private Span<float> Block(ParameterBlock block) => Parameters.AsSpan(block.Offset, block.Length);
 

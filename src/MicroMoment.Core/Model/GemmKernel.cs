@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -9,10 +10,15 @@ namespace MicroMoment.Model;
 /// operands need no copy; B is row-major with leading dimension <c>ldb</c>; C is row-major with <c>ldc</c>.
 /// init is C itself when accumulating, otherwise zero, plus an optional per-column bias.
 /// Single-row products (M = 1) use a matrix-vector kernel with eight independent accumulators per column block
-/// that skips zero entries of A (one-hot inputs are common in event features).
+/// that first lists the non-zero entries of A without branches and then visits only those rows of B (one-hot
+/// inputs are common in event features).
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmKernel
 {
+    /// <summary>Longest inner dimension whose non-zero indices the matrix-vector kernel lists on the stack.</summary>
+    private const int MaxCompactedInner = 4096;
+
     /// <summary>Path chosen by <see cref="GemmPath.Auto"/> on this machine.</summary>
     public static GemmPath BestPath { get; } =
         Vector512.IsHardwareAccelerated ? GemmPath.Vector512
@@ -283,6 +289,16 @@ internal static unsafe class GemmKernel
     /// <summary>c (1 × n) = init + a (1 × k) · B (k × n); eight accumulators per 64-column block; zero entries of a are skipped.</summary>
     private static void Gemv256(int n, int k, float* a, nint acs, float* b, nint ldb, float* c, bool accumulate, float* bias)
     {
+        int count = acs == 1 && k <= MaxCompactedInner ? CountNonZero(k, a) : k;
+        if (count < k)
+        {
+            float* values = stackalloc float[count];
+            nint* rows = stackalloc nint[count];
+            CompactNonZero(k, a, ldb, values, rows);
+            Gemv256(n, count, values, rows, b, c, accumulate, bias);
+            return;
+        }
+
         int j = 0;
         for (; j + 64 <= n; j += 64)
         {
@@ -300,13 +316,7 @@ internal static unsafe class GemmKernel
             float* bp = b + j;
             for (int p = 0; p < k; p++, ap += acs, bp += ldb)
             {
-                float av = *ap;
-                if (av == 0f)
-                {
-                    continue;
-                }
-
-                Vector256<float> x = Vector256.Create(av);
+                Vector256<float> x = Vector256.Create(*ap);
                 r0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), r0);
                 r1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), r1);
                 r2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 16), r2);
@@ -339,13 +349,7 @@ internal static unsafe class GemmKernel
             float* bp = b + j;
             for (int p = 0; p < k; p++, ap += acs, bp += ldb)
             {
-                float av = *ap;
-                if (av == 0f)
-                {
-                    continue;
-                }
-
-                Vector256<float> x = Vector256.Create(av);
+                Vector256<float> x = Vector256.Create(*ap);
                 r0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), r0);
                 r1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), r1);
                 r2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 16), r2);
@@ -364,9 +368,159 @@ internal static unsafe class GemmKernel
         }
     }
 
+    /// <summary>Number of non-zero entries of a contiguous vector.</summary>
+    private static int CountNonZero(int k, float* a)
+    {
+        int count = 0, p = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; p + 8 <= k; p += 8)
+            {
+                uint zeros = Vector256.Equals(Vector256.Load(a + p), Vector256<float>.Zero).ExtractMostSignificantBits();
+                count += 8 - BitOperations.PopCount(zeros);
+            }
+        }
+
+        for (; p < k; p++)
+        {
+            count += a[p] != 0f ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>Lists the non-zero entries of a contiguous vector: values and the offsets p · ldb of their rows of B.</summary>
+    private static void CompactNonZero(int k, float* a, nint ldb, float* values, nint* rows)
+    {
+        int count = 0, p = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; p + 8 <= k; p += 8)
+            {
+                uint nonZero = ~Vector256.Equals(Vector256.Load(a + p), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFFu;
+                while (nonZero != 0)
+                {
+                    int index = p + BitOperations.TrailingZeroCount(nonZero);
+                    values[count] = a[index];
+                    rows[count] = index * ldb;
+                    count++;
+                    nonZero &= nonZero - 1;
+                }
+            }
+        }
+
+        for (; p < k; p++)
+        {
+            if (a[p] != 0f)
+            {
+                values[count] = a[p];
+                rows[count] = p * ldb;
+                count++;
+            }
+        }
+    }
+
+    /// <summary>Matrix-vector kernel over the listed non-zero entries of a.</summary>
+    private static void Gemv256(int n, int count, float* values, nint* rows, float* b, float* c, bool accumulate, float* bias)
+    {
+        int j = 0;
+        for (; j + 64 <= n; j += 64)
+        {
+            float* cj = c + j;
+            float* bj = bias == null ? null : bias + j;
+            Vector256<float> r0 = Init256(cj, bj, accumulate);
+            Vector256<float> r1 = Init256(cj + 8, bj == null ? null : bj + 8, accumulate);
+            Vector256<float> r2 = Init256(cj + 16, bj == null ? null : bj + 16, accumulate);
+            Vector256<float> r3 = Init256(cj + 24, bj == null ? null : bj + 24, accumulate);
+            Vector256<float> r4 = Init256(cj + 32, bj == null ? null : bj + 32, accumulate);
+            Vector256<float> r5 = Init256(cj + 40, bj == null ? null : bj + 40, accumulate);
+            Vector256<float> r6 = Init256(cj + 48, bj == null ? null : bj + 48, accumulate);
+            Vector256<float> r7 = Init256(cj + 56, bj == null ? null : bj + 56, accumulate);
+            for (int q = 0; q < count; q++)
+            {
+                float* bp = b + rows[q] + j;
+                Vector256<float> x = Vector256.Create(values[q]);
+                r0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), r0);
+                r1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), r1);
+                r2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 16), r2);
+                r3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 24), r3);
+                r4 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 32), r4);
+                r5 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 40), r5);
+                r6 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 48), r6);
+                r7 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 56), r7);
+            }
+
+            r0.Store(cj);
+            r1.Store(cj + 8);
+            r2.Store(cj + 16);
+            r3.Store(cj + 24);
+            r4.Store(cj + 32);
+            r5.Store(cj + 40);
+            r6.Store(cj + 48);
+            r7.Store(cj + 56);
+        }
+
+        for (; j + 32 <= n; j += 32)
+        {
+            float* cj = c + j;
+            float* bj = bias == null ? null : bias + j;
+            Vector256<float> r0 = Init256(cj, bj, accumulate);
+            Vector256<float> r1 = Init256(cj + 8, bj == null ? null : bj + 8, accumulate);
+            Vector256<float> r2 = Init256(cj + 16, bj == null ? null : bj + 16, accumulate);
+            Vector256<float> r3 = Init256(cj + 24, bj == null ? null : bj + 24, accumulate);
+            for (int q = 0; q < count; q++)
+            {
+                float* bp = b + rows[q] + j;
+                Vector256<float> x = Vector256.Create(values[q]);
+                r0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), r0);
+                r1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), r1);
+                r2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 16), r2);
+                r3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 24), r3);
+            }
+
+            r0.Store(cj);
+            r1.Store(cj + 8);
+            r2.Store(cj + 16);
+            r3.Store(cj + 24);
+        }
+
+        for (; j + 8 <= n; j += 8)
+        {
+            Vector256<float> r = Init256(c + j, bias == null ? null : bias + j, accumulate);
+            for (int q = 0; q < count; q++)
+            {
+                r = Vector256.FusedMultiplyAdd(Vector256.Create(values[q]), Vector256.Load(b + rows[q] + j), r);
+            }
+
+            r.Store(c + j);
+        }
+
+        for (; j < n; j++)
+        {
+            float r = InitScalar(c + j, bias == null ? null : bias + j, accumulate);
+            for (int q = 0; q < count; q++)
+            {
+                r = MathF.FusedMultiplyAdd(values[q], b[rows[q] + j], r);
+            }
+
+            c[j] = r;
+        }
+    }
+
     /// <summary>512-bit matrix-vector kernel: eight accumulators per 128-column block, remainder on the 256-bit kernel.</summary>
     private static void Gemv512(int n, int k, float* a, nint acs, float* b, nint ldb, float* c, bool accumulate, float* bias)
     {
+        // Too long or strided a, or no zeros to skip: the 256-bit kernel's dense loop. Otherwise list the non-zeros.
+        int count = acs == 1 && k <= MaxCompactedInner ? CountNonZero(k, a) : k;
+        if (count == k)
+        {
+            Gemv256(n, k, a, acs, b, ldb, c, accumulate, bias);
+            return;
+        }
+
+        float* values = stackalloc float[count];
+        nint* rows = stackalloc nint[count];
+        CompactNonZero(k, a, ldb, values, rows);
         int j = 0;
         for (; j + 128 <= n; j += 128)
         {
@@ -380,17 +534,10 @@ internal static unsafe class GemmKernel
             Vector512<float> r5 = Init512(cj + 80, bj == null ? null : bj + 80, accumulate);
             Vector512<float> r6 = Init512(cj + 96, bj == null ? null : bj + 96, accumulate);
             Vector512<float> r7 = Init512(cj + 112, bj == null ? null : bj + 112, accumulate);
-            float* ap = a;
-            float* bp = b + j;
-            for (int p = 0; p < k; p++, ap += acs, bp += ldb)
+            for (int q = 0; q < count; q++)
             {
-                float av = *ap;
-                if (av == 0f)
-                {
-                    continue;
-                }
-
-                Vector512<float> x = Vector512.Create(av);
+                float* bp = b + rows[q] + j;
+                Vector512<float> x = Vector512.Create(values[q]);
                 r0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp), r0);
                 r1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 16), r1);
                 r2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 32), r2);
@@ -413,7 +560,7 @@ internal static unsafe class GemmKernel
 
         if (j < n)
         {
-            Gemv256(n - j, k, a, acs, b + j, ldb, c + j, accumulate, bias == null ? null : bias + j);
+            Gemv256(n - j, count, values, rows, b + j, c + j, accumulate, bias == null ? null : bias + j);
         }
     }
 

@@ -132,29 +132,18 @@ internal sealed class SequencePass
                 GemmKernel.Multiply(1, g, h, _hidden.AsSpan((step - 1) * h, h), 0, 1, recurrent, g, row, g, accumulate: true);
             }
 
-            Span<float> inputGate = row[..h];
-            Span<float> candidate = row.Slice(2 * h, h);
-            Span<float> outputGate = row.Slice(3 * h, h);
-            TensorPrimitives.Sigmoid(row[..(2 * h)], row[..(2 * h)]);
-            TensorPrimitives.Tanh(candidate, candidate);
-            TensorPrimitives.Sigmoid(outputGate, outputGate);
-
-            Span<float> cell = _cells.AsSpan(step * h, h);
-            TensorPrimitives.Multiply(inputGate, candidate, cell);
-            if (step > 0)
-            {
-                TensorPrimitives.MultiplyAdd(row.Slice(h, h), _cells.AsSpan((step - 1) * h, h), cell, cell);
-            }
-
-            Span<float> cellTanh = _cellTanh.AsSpan(step * h, h);
-            TensorPrimitives.Tanh(cell, cellTanh);
-            TensorPrimitives.Multiply(outputGate, cellTanh, _hidden.AsSpan(step * h, h));
+            Activations.LstmPointwise(
+                row,
+                step > 0 ? _cells.AsSpan((step - 1) * h, h) : default,
+                _cells.AsSpan(step * h, h),
+                _cellTanh.AsSpan(step * h, h),
+                _hidden.AsSpan(step * h, h));
         }
 
         // Attention scores for all steps.
         Span<float> attention = _attention.AsSpan(0, t * a);
         GemmKernel.Multiply(t, a, h, _hidden, h, 1, model.AttentionProjectionTransposed, a, attention, a, accumulate: false, bias: model.AttentionBias);
-        TensorPrimitives.Tanh(attention, attention);
+        Activations.Tanh(attention, attention);
         ReadOnlySpan<float> v = model.AttentionVector;
         float max = float.NegativeInfinity;
         for (int step = 0; step < t; step++)
