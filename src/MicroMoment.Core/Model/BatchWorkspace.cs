@@ -1,36 +1,22 @@
 namespace MicroMoment.Model;
 
 /// <summary>
-/// Scratch memory and the row-block scheduler for <see cref="AttentionLstm.StepBatch"/>. Build one per caller
-/// (a workspace serves one StepBatch call at a time) and reuse it: after the first calls it allocates nothing.
-/// Batches of at least <see cref="ParallelThreshold"/> rows are split into row blocks processed by the calling
-/// thread and thread-pool helpers; blocks are claimed atomically, so a busy pool only means the caller does more
-/// of the work itself, and every row's arithmetic is the same whichever thread runs it.
+/// Scratch memory and helper threads for <see cref="AttentionLstm.StepBatch"/>. Build one per caller (a workspace
+/// serves one StepBatch call at a time) and reuse it: after the first parallel call it allocates nothing.
+/// Batches of at least <see cref="ParallelThreshold"/> rows are split into up to <see cref="DegreeOfParallelism"/>
+/// row blocks, one run by the caller and the rest by helper threads the workspace starts on first use. Dispose
+/// the workspace to stop those threads (an abandoned one stops them when it is finalised).
 /// </summary>
-public sealed unsafe class BatchWorkspace
+public sealed unsafe class BatchWorkspace : IDisposable
 {
     /// <summary>Default minimum batch size for splitting rows across cores.</summary>
     public const int DefaultParallelThreshold = 64;
 
-    private const int Closed = int.MaxValue / 2;
-
-    private readonly ManualResetEventSlim _done = new(initialState: false, spinCount: 64);
-    private readonly HelperItem _helper;
+    private readonly RowBlockScheduler _scheduler = new();
     private int _degreeOfParallelism = Math.Max(1, Environment.ProcessorCount);
     private int _parallelThreshold = DefaultParallelThreshold;
     private int _busy;
-
-    private AttentionLstm? _model;
-    private float* _inputs;
-    private float* _states;
-    private float* _buy;
-    private float* _exit;
-    private float* _scores;
-    private int _rows;
-    private int _blocks;
-    private int _nextBlock = Closed;
-    private int _pending;
-    private Exception? _helperError;
+    private bool _disposed;
 
     /// <summary>Creates scratch for batches of up to <paramref name="maxBatch"/> rows of a model with <paramref name="shape"/>.</summary>
     public BatchWorkspace(AttentionLstmShape shape, int maxBatch)
@@ -46,8 +32,10 @@ public sealed unsafe class BatchWorkspace
         Gates = new float[checked(maxBatch * shape.GateSize)];
         Attention = new float[checked(maxBatch * shape.AttentionSize)];
         Context = new float[checked(maxBatch * shape.HiddenSize)];
-        _helper = new HelperItem(this);
     }
+
+    /// <summary>Stops the helper threads of a workspace that was not disposed.</summary>
+    ~BatchWorkspace() => _scheduler.Stop();
 
     /// <summary>Shape of the models this workspace serves.</summary>
     public AttentionLstmShape Shape { get; }
@@ -55,7 +43,7 @@ public sealed unsafe class BatchWorkspace
     /// <summary>Largest batch (rows) this workspace can hold.</summary>
     public int MaxBatch { get; }
 
-    /// <summary>Most row blocks processed concurrently (default: processor count).</summary>
+    /// <summary>Most row blocks processed concurrently, the caller included (default: processor count).</summary>
     public int DegreeOfParallelism
     {
         get => _degreeOfParallelism;
@@ -82,9 +70,18 @@ public sealed unsafe class BatchWorkspace
     /// <summary>Attention contexts, MaxBatch × H.</summary>
     internal float[] Context { get; }
 
+    /// <summary>Stops the helper threads; the workspace cannot be used afterwards.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _scheduler.Stop();
+        GC.SuppressFinalize(this);
+    }
+
     /// <summary>Runs all rows; the pointers stay pinned by the caller until this returns.</summary>
     internal void Run(AttentionLstm model, float* inputs, float* states, float* buy, float* exit, float* scores, int rows)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (Interlocked.Exchange(ref _busy, 1) != 0)
         {
             throw new InvalidOperationException("This BatchWorkspace is already used by another StepBatch call; give each concurrent caller its own workspace.");
@@ -96,88 +93,15 @@ public sealed unsafe class BatchWorkspace
             if (blocks <= 1)
             {
                 model.StepRows(inputs, states, buy, exit, scores, 0, rows, this);
-                return;
             }
-
-            _model = model;
-            _inputs = inputs;
-            _states = states;
-            _buy = buy;
-            _exit = exit;
-            _scores = scores;
-            _rows = rows;
-            _blocks = blocks;
-            _helperError = null;
-            _done.Reset();
-            Volatile.Write(ref _pending, blocks);
-            Volatile.Write(ref _nextBlock, 0);
-            for (int i = 1; i < blocks; i++)
+            else
             {
-                ThreadPool.UnsafeQueueUserWorkItem(_helper, preferLocal: false);
-            }
-
-            try
-            {
-                WorkOnBlocks();
-            }
-            finally
-            {
-                // Helpers may still be inside a block that reads the caller's pinned memory: wait for them all.
-                if (Volatile.Read(ref _pending) != 0)
-                {
-                    _done.Wait();
-                }
-
-                Volatile.Write(ref _nextBlock, Closed);
-                _model = null;
-            }
-
-            if (_helperError is { } error)
-            {
-                throw new InvalidOperationException("A row block of StepBatch failed.", error);
+                _scheduler.Run(this, model, inputs, states, buy, exit, scores, rows, blocks);
             }
         }
         finally
         {
             Volatile.Write(ref _busy, 0);
         }
-    }
-
-    /// <summary>Claims and runs blocks until none are left.</summary>
-    private void WorkOnBlocks()
-    {
-        while (true)
-        {
-            int block = Interlocked.Increment(ref _nextBlock) - 1;
-            if (block >= _blocks)
-            {
-                return;
-            }
-
-            try
-            {
-                int first = (int)((long)_rows * block / _blocks);
-                int end = (int)((long)_rows * (block + 1) / _blocks);
-                _model!.StepRows(_inputs, _states, _buy, _exit, _scores, first, end, this);
-            }
-            catch (Exception ex)
-            {
-                // Recorded before the block counts as done, so the caller sees it once it stops waiting.
-                _helperError ??= ex;
-            }
-            finally
-            {
-                if (Interlocked.Decrement(ref _pending) == 0)
-                {
-                    _done.Set();
-                }
-            }
-        }
-    }
-
-    /// <summary>Thread-pool entry of a helper; a stale run (queued for an earlier call) finds no block and returns.</summary>
-    private sealed class HelperItem(BatchWorkspace owner) : IThreadPoolWorkItem
-    {
-        public void Execute() => owner.WorkOnBlocks();
     }
 }
