@@ -181,9 +181,9 @@ public static class Probe
     private static void ProbeTraining()
     {
         var shape = new AttentionLstmShape(60, 64, 32);
-        List<SequenceExample> data = SyntheticData.Sequences(512, 60, 4, 40, 11);
+        List<SequenceExample> data = SyntheticData.Sequences(2000, 60, 4, 40, 11);
         AttentionLstm model = AttentionLstm.Create(shape, 1);
-        var options = new TrainerOptions { Epochs = 3, Patience = 10, BatchSize = 128 };
+        var options = new TrainerOptions { Epochs = 5, Patience = 10, BatchSize = 128 };
         TrainingResult result = new AttentionLstmTrainer().Train(model, data, [], options);
         foreach (EpochRecord epoch in result.Epochs)
         {

@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MicroMoment.Model;
 
@@ -27,7 +29,7 @@ namespace MicroMoment.Model;
 public sealed unsafe class AttentionLstm
 {
     /// <summary>Scratch floats that <see cref="Step"/> places on the stack; larger shapes use a per-thread buffer.</summary>
-    private const int MaxStackScratch = 4 * 256 + 256 + 256;
+    private const int MaxStackScratch = 4 * 256 + 256;
 
     [ThreadStatic]
     private static float[]? t_scratch;
@@ -192,18 +194,17 @@ public sealed unsafe class AttentionLstm
 
         CheckState(state, nameof(state));
         int g = 4 * _h;
-        int scratchLength = g + _a + _h;
+        int scratchLength = g + _a;
         Span<float> scratch = scratchLength <= MaxStackScratch ? stackalloc float[scratchLength] : ThreadScratch(scratchLength);
         Span<float> gates = scratch[..g];
         Span<float> attention = scratch.Slice(g, _a);
-        Span<float> context = scratch.Slice(g + _a, _h);
 
         ReadOnlySpan<float> h = state[.._h];
         GemmKernel.Multiply(1, g, _d, x, 0, 1, _inputMajor, g, gates, g, accumulate: false, bias: GateBias);
         GemmKernel.Multiply(1, g, _h, h, 0, 1, _inputMajor.AsSpan(_d * g), g, gates, g, accumulate: true);
         UpdateCell(gates, state);
         GemmKernel.Multiply(1, _a, _h, h, 0, 1, _attentionTransposed, _a, attention, _a, accumulate: false, bias: AttentionBias);
-        return FinishStep(attention, state, context);
+        return FinishStep(attention, state);
     }
 
     /// <summary>
@@ -298,7 +299,6 @@ public sealed unsafe class AttentionLstm
         var state = new Span<float>(states + (nint)first * stateSize, rows * stateSize);
         Span<float> gates = workspace.Gates.AsSpan(first * g, rows * g);
         Span<float> attention = workspace.Attention.AsSpan(first * _a, rows * _a);
-        Span<float> context = workspace.Context.AsSpan(first * _h, rows * _h);
 
         GemmKernel.Multiply(rows, g, _d, x, _d, 1, _inputMajor, g, gates, g, accumulate: false, bias: GateBias);
         GemmKernel.Multiply(rows, g, _h, state, stateSize, 1, _inputMajor.AsSpan(_d * g), g, gates, g, accumulate: true);
@@ -310,7 +310,7 @@ public sealed unsafe class AttentionLstm
         GemmKernel.Multiply(rows, _a, _h, state, stateSize, 1, _attentionTransposed, _a, attention, _a, accumulate: false, bias: AttentionBias);
         for (int r = 0; r < rows; r++)
         {
-            StepOutput output = FinishStep(attention.Slice(r * _a, _a), state.Slice(r * stateSize, stateSize), context.Slice(r * _h, _h));
+            StepOutput output = FinishStep(attention.Slice(r * _a, _a), state.Slice(r * stateSize, stateSize));
             buy[first + r] = output.BuyLogit;
             exit[first + r] = output.ExitLogit;
             scores[first + r] = output.AttentionScore;
@@ -337,8 +337,11 @@ public sealed unsafe class AttentionLstm
         Activations.LstmPointwise(gates, cell, cell, default, state[.._h]);
     }
 
-    /// <summary>Scores the new h, folds it into the online softmax (a, m, s) and evaluates both heads.</summary>
-    private StepOutput FinishStep(Span<float> attention, Span<float> state, Span<float> context)
+    /// <summary>
+    /// Scores the new h, folds it into the online softmax (a, m, s) and evaluates both heads on [a/s ; h] in one
+    /// vector pass (the context itself is never stored).
+    /// </summary>
+    private StepOutput FinishStep(Span<float> attention, Span<float> state)
     {
         int h = _h;
         Activations.Tanh(attention, attention);
@@ -350,20 +353,51 @@ public sealed unsafe class AttentionLstm
         float oldScale = MathF.Exp(max - newMax);
         float newScale = MathF.Exp(score - newMax);
         float newSum = sum * oldScale + newScale;
+        float inverseSum = 1f / newSum;
         state[3 * h] = newMax;
         state[3 * h + 1] = newSum;
 
-        ReadOnlySpan<float> hidden = state[..h];
-        Span<float> accumulated = state.Slice(2 * h, h);
-        TensorPrimitives.Multiply(accumulated, oldScale, accumulated);
-        TensorPrimitives.MultiplyAdd(hidden, newScale, accumulated, accumulated);
-        TensorPrimitives.Multiply(accumulated, 1f / newSum, context);
-
         ReadOnlySpan<float> buy = BuyHeadWeights;
         ReadOnlySpan<float> exit = ExitHeadWeights;
-        float buyLogit = TensorPrimitives.Dot(buy[..h], context) + TensorPrimitives.Dot(buy[h..], hidden) + BuyHeadBias;
-        float exitLogit = TensorPrimitives.Dot(exit[..h], context) + TensorPrimitives.Dot(exit[h..], hidden) + ExitHeadBias;
-        return new StepOutput(buyLogit, exitLogit, score);
+        ReadOnlySpan<float> hidden = state[..h];
+        Span<float> accumulated = state.Slice(2 * h, h);
+        float buyLogit = 0f, exitLogit = 0f;
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> buySum = Vector256<float>.Zero, exitSum = Vector256<float>.Zero;
+            Vector256<float> oldScales = Vector256.Create(oldScale), newScales = Vector256.Create(newScale), inverse = Vector256.Create(inverseSum);
+            ref float hRef = ref MemoryMarshal.GetReference(hidden);
+            ref float aRef = ref MemoryMarshal.GetReference(accumulated);
+            ref float buyRef = ref MemoryMarshal.GetReference(buy);
+            ref float exitRef = ref MemoryMarshal.GetReference(exit);
+            for (; j + 8 <= h; j += 8)
+            {
+                nuint at = (nuint)j, atH = (nuint)(j + h);
+                Vector256<float> hv = Vector256.LoadUnsafe(ref hRef, at);
+                Vector256<float> av = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref aRef, at), oldScales, hv * newScales);
+                av.StoreUnsafe(ref aRef, at);
+                Vector256<float> context = av * inverse;
+                buySum = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref buyRef, at), context, buySum);
+                buySum = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref buyRef, atH), hv, buySum);
+                exitSum = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref exitRef, at), context, exitSum);
+                exitSum = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref exitRef, atH), hv, exitSum);
+            }
+
+            buyLogit = Vector256.Sum(buySum);
+            exitLogit = Vector256.Sum(exitSum);
+        }
+
+        for (; j < h; j++)
+        {
+            float hv = hidden[j];
+            float av = accumulated[j] = MathF.FusedMultiplyAdd(accumulated[j], oldScale, hv * newScale);
+            float context = av * inverseSum;
+            buyLogit += buy[j] * context + buy[h + j] * hv;
+            exitLogit += exit[j] * context + exit[h + j] * hv;
+        }
+
+        return new StepOutput(buyLogit + BuyHeadBias, exitLogit + ExitHeadBias, score);
     }
 
     private void CheckState(Span<float> state, string name)

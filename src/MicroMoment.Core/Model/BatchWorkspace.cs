@@ -31,7 +31,6 @@ public sealed unsafe class BatchWorkspace : IDisposable
         MaxBatch = maxBatch;
         Gates = new float[checked(maxBatch * shape.GateSize)];
         Attention = new float[checked(maxBatch * shape.AttentionSize)];
-        Context = new float[checked(maxBatch * shape.HiddenSize)];
     }
 
     /// <summary>Stops the helper threads of a workspace that was not disposed.</summary>
@@ -66,9 +65,6 @@ public sealed unsafe class BatchWorkspace : IDisposable
 
     /// <summary>Attention projection, MaxBatch × A.</summary>
     internal float[] Attention { get; }
-
-    /// <summary>Attention contexts, MaxBatch × H.</summary>
-    internal float[] Context { get; }
 
     /// <summary>Stops the helper threads; the workspace cannot be used afterwards.</summary>
     public void Dispose()
