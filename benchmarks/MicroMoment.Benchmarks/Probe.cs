@@ -16,6 +16,11 @@ public static class Probe
             ProbeStep(zeroFraction: 0.8);
         }
 
+        if (args.Contains("events"))
+        {
+            Console.WriteLine($"TrainingBenchmarks events: {SyntheticData.Sequences(512, 60, 4, 40, 11).Sum(s => s.Length)}");
+        }
+
         if (args.Contains("tp"))
         {
             ProbeTensorPrimitives();
