@@ -16,6 +16,11 @@ public static class Probe
             ProbeStep(zeroFraction: 0.8);
         }
 
+        if (args.Contains("gemm"))
+        {
+            ProbeGemm();
+        }
+
         if (args.Contains("events"))
         {
             Console.WriteLine($"TrainingBenchmarks events: {SyntheticData.Sequences(512, 60, 4, 40, 11).Sum(s => s.Length)}");
@@ -121,6 +126,31 @@ public static class Probe
         var cell = new float[64];
         var hidden = new float[64];
         Time("LstmPointwise H=64", () => Activations.LstmPointwise(gates, cell, cell, default, hidden));
+    }
+
+    private static void ProbeGemm()
+    {
+        // The StepBatch gate product: (256 × 124) · (124 × 256) on one core.
+        const int m = 256, n = 256, k = 124;
+        float[] a = SyntheticData.Inputs(m, k, 0, 1);
+        float[] b = SyntheticData.Inputs(k, n, 0, 2);
+        var c = new float[m * n];
+        float[] bias = SyntheticData.Inputs(1, n, 0, 3);
+        WarmUp(() => GemmKernel.Multiply(m, n, k, a, k, 1, b, n, c, n, false, bias));
+        var rounds = new List<double>();
+        for (int round = 0; round < 30; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 50; i++)
+            {
+                GemmKernel.Multiply(m, n, k, a, k, 1, b, n, c, n, false, bias);
+            }
+
+            rounds.Add(50 * 2.0 * m * n * k / sw.Elapsed.TotalSeconds / 1e9);
+        }
+
+        rounds.Sort();
+        Console.WriteLine($"GEMM 256x256x124 one core ({GemmKernel.BestPath}): median {rounds[15]:F1} GFLOP/s (max {rounds[^1]:F1})");
     }
 
     private static void ProbeGemv()

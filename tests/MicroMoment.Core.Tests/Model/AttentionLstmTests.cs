@@ -73,7 +73,7 @@ public class AttentionLstmTests
         var rng = new Random(21);
         var shape = new AttentionLstmShape(60, 64, 32);
         AttentionLstm model = ModelTestData.PerturbedModel(shape, 3, noise: 0.2f, attentionSharpness: 3f);
-        foreach (int batch in new[] { 1, 5, 63, 64, 300 })
+        foreach ((int batch, int threads) in new[] { (1, 2), (5, 2), (63, 2), (64, 2), (300, 2), (300, 1), (300, 3) })
         {
             int stateSize = model.StateSize;
             var states = new float[batch * stateSize];
@@ -96,7 +96,7 @@ public class AttentionLstmTests
                 expected[r] = model.Step(inputs.AsSpan(r * shape.InputSize, shape.InputSize), expectedStates.AsSpan(r * stateSize, stateSize));
             }
 
-            var workspace = new BatchWorkspace(shape, 300) { DegreeOfParallelism = 2 };
+            using var workspace = new BatchWorkspace(shape, 300) { DegreeOfParallelism = threads };
             var buy = new float[batch];
             var exit = new float[batch];
             var scores = new float[batch];
@@ -165,7 +165,7 @@ public class AttentionLstmTests
         var buy = new float[batch];
         var exit = new float[batch];
         var scores = new float[batch];
-        var workspace = new BatchWorkspace(shape, batch) { DegreeOfParallelism = 2 };
+        using var workspace = new BatchWorkspace(shape, batch) { DegreeOfParallelism = 2 };
         for (int i = 0; i < 50; i++)
         {
             model.StepBatch(inputs, states, buy, exit, scores, workspace);
@@ -180,6 +180,24 @@ public class AttentionLstmTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.All(buy, b => Assert.True(float.IsFinite(b)));
+    }
+
+    [Fact]
+    public void DisposedWorkspaceCannotBeUsed()
+    {
+        var shape = new AttentionLstmShape(2, 4, 2);
+        AttentionLstm model = AttentionLstm.Create(shape, 1);
+        var workspace = new BatchWorkspace(shape, 128) { DegreeOfParallelism = 2 };
+        var states = new float[128 * model.StateSize];
+        for (int r = 0; r < 128; r++)
+        {
+            model.ResetState(states.AsSpan(r * model.StateSize, model.StateSize));
+        }
+
+        model.StepBatch(new float[256], states, new float[128], new float[128], new float[128], workspace);
+        workspace.Dispose();
+        Assert.Throws<ObjectDisposedException>(() =>
+            model.StepBatch(new float[256], states, new float[128], new float[128], new float[128], workspace));
     }
 
     [Fact]
