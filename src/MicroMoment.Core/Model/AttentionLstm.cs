@@ -193,6 +193,11 @@ public sealed unsafe class AttentionLstm
         }
 
         CheckState(state, nameof(state));
+        if (FirstNonFinite(x) is int bad and >= 0)
+        {
+            throw new ArgumentException($"Input feature {bad} is {x[bad]}; features must be finite (a NaN would corrupt the user's state for good).", nameof(x));
+        }
+
         int g = 4 * _h;
         int scratchLength = g + _a;
         Span<float> scratch = scratchLength <= MaxStackScratch ? stackalloc float[scratchLength] : ThreadScratch(scratchLength);
@@ -250,6 +255,13 @@ public sealed unsafe class AttentionLstm
         if (batch == 0)
         {
             return;
+        }
+
+        if (FirstNonFinite(inputs) is int bad and >= 0)
+        {
+            throw new ArgumentException(
+                $"Input feature {bad % _d} of row {bad / _d} is {inputs[bad]}; features must be finite (a NaN would corrupt the user's state for good).",
+                nameof(inputs));
         }
 
         fixed (float* pInputs = inputs, pStates = states, pBuy = buyLogits, pExit = exitLogits, pScores = attentionScores)
@@ -398,6 +410,35 @@ public sealed unsafe class AttentionLstm
         }
 
         return new StepOutput(buyLogit + BuyHeadBias, exitLogit + ExitHeadBias, score);
+    }
+
+    /// <summary>Index of the first NaN or infinity in <paramref name="values"/>, or −1.</summary>
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float start = ref MemoryMarshal.GetReference(values);
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                // x − x is 0 for finite x and NaN for NaN or ±∞.
+                Vector256<float> v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                if (!Vector256.EqualsAll(v - v, Vector256<float>.Zero))
+                {
+                    break;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private void CheckState(Span<float> state, string name)

@@ -295,7 +295,17 @@ public class AttentionLstmTests
         ex = Assert.Throws<ArgumentException>(() => model.ForwardSequence(new float[12], 3, new float[3], new float[3]));
         Assert.Contains("18", ex.Message);
 
+        float[] withNaN = [0, 1, 2, float.NaN, 4, 5];
+        ex = Assert.Throws<ArgumentException>(() => model.Step(withNaN, state));
+        Assert.Contains("Input feature 3 is NaN", ex.Message);
+
         var workspace = new BatchWorkspace(shape, 4);
+        float[] batchWithInfinity = new float[12];
+        batchWithInfinity[10] = float.PositiveInfinity;
+        ex = Assert.Throws<ArgumentException>(() =>
+            model.StepBatch(batchWithInfinity, new float[28], new float[2], new float[2], new float[2], workspace));
+        Assert.Contains("Input feature 4 of row 1 is", ex.Message);
+
         ex = Assert.Throws<ArgumentException>(() =>
             model.StepBatch(new float[12], new float[27], new float[2], new float[2], new float[2], workspace));
         Assert.Contains("28", ex.Message);
