@@ -8,4 +8,4 @@ if (args.Length > 0 && args[0] == "probe")
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Probe).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

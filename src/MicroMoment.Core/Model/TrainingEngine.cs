@@ -34,8 +34,11 @@ internal sealed class TrainingEngine
     private double _exitScale;
     private bool _backward;
 
-    /// <summary>Buffers for <paramref name="model"/>, sequences cut to <paramref name="maxLength"/> and up to <paramref name="workers"/> threads.</summary>
-    public TrainingEngine(AttentionLstm model, int maxLength, int workers)
+    /// <summary>
+    /// Buffers for <paramref name="model"/>, sequences cut to <paramref name="maxLength"/> and up to
+    /// <paramref name="workers"/> threads; the per-shard gradient buffers exist only when <paramref name="withGradients"/>.
+    /// </summary>
+    public TrainingEngine(AttentionLstm model, int maxLength, int workers, bool withGradients)
     {
         _model = model;
         _maxLength = maxLength;
@@ -54,7 +57,13 @@ internal sealed class TrainingEngine
 
         _shardGradients = new float[ShardCount][];
         _shardInputMajor = new float[ShardCount][];
-        Gradient = new float[shape.ParameterCount];
+        for (int shard = 0; shard < ShardCount && withGradients; shard++)
+        {
+            _shardGradients[shard] = new float[shape.ParameterCount];
+            _shardInputMajor[shard] = new float[_inputMajorLength];
+        }
+
+        Gradient = withGradients ? new float[shape.ParameterCount] : [];
     }
 
     /// <summary>Gradient of the last <see cref="Run"/> with backward = true (sum over shards).</summary>
@@ -80,6 +89,11 @@ internal sealed class TrainingEngine
         double exitScale,
         bool backward)
     {
+        if (backward && Gradient.Length == 0)
+        {
+            throw new InvalidOperationException("This engine was built without gradient buffers.");
+        }
+
         _data = data;
         _indices = indices;
         _start = start;
@@ -121,9 +135,9 @@ internal sealed class TrainingEngine
             Array.Clear(Gradient);
             for (int shard = 0; shard < ShardCount; shard++)
             {
-                if (_shardGradients[shard] is { } shardGradient && ShardSize(shard) > 0)
+                if (ShardSize(shard) > 0)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Add(Gradient, shardGradient, Gradient);
+                    System.Numerics.Tensors.TensorPrimitives.Add(Gradient, _shardGradients[shard], Gradient);
                 }
             }
         }
@@ -145,8 +159,8 @@ internal sealed class TrainingEngine
         float[]? gradient = null, inputMajor = null;
         if (_backward && end > begin)
         {
-            gradient = _shardGradients[shard] ??= new float[Gradient.Length];
-            inputMajor = _shardInputMajor[shard] ??= new float[_inputMajorLength];
+            gradient = _shardGradients[shard];
+            inputMajor = _shardInputMajor[shard];
             Array.Clear(gradient);
         }
 
@@ -163,13 +177,13 @@ internal sealed class TrainingEngine
             exitLoss += HeadLoss(pass.ExitLogits[..length], example.ExitTargets.AsSpan(0, length), _exitWeight, _exitScale, dExit);
             if (gradient is not null)
             {
-                pass.Backward(_model, inputs, length, dBuy.AsSpan(0, length), dExit.AsSpan(0, length), gradient, inputMajor);
+                pass.Backward(_model, inputs, length, dBuy.AsSpan(0, length), dExit.AsSpan(0, length), gradient, inputMajor!);
             }
         }
 
         if (gradient is not null)
         {
-            SequencePass.FoldInputMajorGradient(_model.Shape, inputMajor, gradient);
+            SequencePass.FoldInputMajorGradient(_model.Shape, inputMajor!, gradient);
         }
 
         _shardBuyLoss[shard] = buyLoss;
