@@ -47,7 +47,7 @@ public sealed class AttentionLstmTrainer
         var total = Stopwatch.StartNew();
         double buyWeight = options.BuyPositiveWeight ?? AutomaticPositiveWeight(train, options.MaxSequenceLength, buy: true);
         double exitWeight = options.ExitPositiveWeight ?? AutomaticPositiveWeight(train, options.MaxSequenceLength, buy: false);
-        var engine = new TrainingEngine(model, options.MaxSequenceLength, options.DegreeOfParallelism, withGradients: true);
+        TrainingEngine engine = CreateEngine(model, options, withGradients: true, train, validation);
 
         float[] parameters = model.Parameters;
         var firstMoment = new double[parameters.Length];
@@ -141,7 +141,7 @@ public sealed class AttentionLstmTrainer
         CheckExamples(model, examples, nameof(examples));
         double buyWeight = options.BuyPositiveWeight ?? AutomaticPositiveWeight(examples, options.MaxSequenceLength, buy: true);
         double exitWeight = options.ExitPositiveWeight ?? AutomaticPositiveWeight(examples, options.MaxSequenceLength, buy: false);
-        var engine = new TrainingEngine(model, options.MaxSequenceLength, options.DegreeOfParallelism, withGradients: false);
+        TrainingEngine engine = CreateEngine(model, options, withGradients: false, examples);
         return Evaluate(engine, examples, buyWeight, exitWeight, options);
     }
 
@@ -157,7 +157,7 @@ public sealed class AttentionLstmTrainer
         double exitWeight,
         Span<float> gradient)
     {
-        var engine = new TrainingEngine(model, options.MaxSequenceLength, options.DegreeOfParallelism, withGradients: true);
+        TrainingEngine engine = CreateEngine(model, options, withGradients: true, examples);
         int[] order = Enumerable.Range(0, examples.Count).ToArray();
         (long nBuy, long nExit, _) = CountTargets(examples, order, 0, examples.Count, engine);
         double buyScale = nBuy > 0 ? 1.0 / nBuy : 0;
@@ -170,7 +170,7 @@ public sealed class AttentionLstmTrainer
     /// <summary>Loss only, with explicit positive weights (used by the gradient check's finite differences).</summary>
     internal static double Loss(AttentionLstm model, IReadOnlyList<SequenceExample> examples, TrainerOptions options, double buyWeight, double exitWeight)
     {
-        var engine = new TrainingEngine(model, options.MaxSequenceLength, options.DegreeOfParallelism, withGradients: false);
+        TrainingEngine engine = CreateEngine(model, options, withGradients: false, examples);
         return Evaluate(engine, examples, buyWeight, exitWeight, options);
     }
 
@@ -194,6 +194,22 @@ public sealed class AttentionLstmTrainer
         }
 
         return positives > 0 && negatives > 0 ? Math.Min(negatives / positives, TrainerOptions.MaxAutomaticPositiveWeight) : 1.0;
+    }
+
+    /// <summary>Engine whose buffers fit the longest (truncated) sequence of the given sets.</summary>
+    private static TrainingEngine CreateEngine(AttentionLstm model, TrainerOptions options, bool withGradients, params IReadOnlyList<SequenceExample>[] sets)
+    {
+        int longest = 1;
+        foreach (IReadOnlyList<SequenceExample> set in sets)
+        {
+            foreach (SequenceExample example in set)
+            {
+                longest = Math.Max(longest, example.Length);
+            }
+        }
+
+        // Cutting at min(MaxSequenceLength, longest) truncates exactly like MaxSequenceLength alone.
+        return new TrainingEngine(model, Math.Min(options.MaxSequenceLength, longest), options.DegreeOfParallelism, withGradients);
     }
 
     private static double Evaluate(TrainingEngine engine, IReadOnlyList<SequenceExample> examples, double buyWeight, double exitWeight, TrainerOptions options)

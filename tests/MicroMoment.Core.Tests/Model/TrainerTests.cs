@@ -136,6 +136,27 @@ public class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SequencesLongerThanTheMaximumAreCutToTheirFirstEvents()
+    {
+        List<SequenceExample> data = RandomSessions(new Random(6), 30, inputSize: 3);
+        List<SequenceExample> cut = data
+            .Select(s =>
+            {
+                int n = Math.Min(s.Length, 4);
+                return new SequenceExample(s.Inputs[..(n * 3)], n, s.BuyTargets[..n], s.ExitTargets[..n], s.Key);
+            })
+            .ToList();
+        AttentionLstm model = ModelTestData.PerturbedModel(new AttentionLstmShape(3, 6, 3), 2, 0.3f);
+        var weights = new TrainerOptions { BuyPositiveWeight = 2, ExitPositiveWeight = 3 };
+        var truncating = new TrainerOptions { BuyPositiveWeight = 2, ExitPositiveWeight = 3, MaxSequenceLength = 4 };
+        var trainer = new AttentionLstmTrainer();
+
+        double expected = trainer.EvaluateLoss(model, cut, weights);
+        Assert.Equal(expected, trainer.EvaluateLoss(model, data, truncating), 12);
+        Assert.NotEqual(expected, trainer.EvaluateLoss(model, data, weights), 6);
+    }
+
+    [Fact]
     public void CancellationStopsTraining()
     {
         List<SequenceExample> data = RandomSessions(new Random(5), 20, inputSize: 3);
