@@ -1,3 +1,4 @@
+using MicroMoment.Cli.Commands;
 using MicroMoment.Data;
 using MicroMoment.Training;
 using Spectre.Console;

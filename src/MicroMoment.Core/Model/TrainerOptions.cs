@@ -1,7 +1,7 @@
 namespace MicroMoment.Model;
 
 /// <summary>Hyper-parameters of <see cref="AttentionLstmTrainer"/>; every default is a named constant.</summary>
-public sealed class TrainerOptions
+public sealed record TrainerOptions
 {
     /// <summary>Default <see cref="Epochs"/>.</summary>
     public const int DefaultEpochs = 20;
