@@ -38,4 +38,12 @@ public readonly record struct Summary(double Mean, double StandardDeviation, dou
 
         return new Summary(mean, n >= 2 ? Math.Sqrt(m2 / (n - 1)) : double.NaN, min, max, n);
     }
+
+    /// <summary>Summarises the defined values only: NaN entries (e.g. an AUC on a split where one class is
+    /// absent) are skipped, and <see cref="Count"/> says how many were used.</summary>
+    public static Summary OfDefined(IEnumerable<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Of(values.Where(v => !double.IsNaN(v)));
+    }
 }

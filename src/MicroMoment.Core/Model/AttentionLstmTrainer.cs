@@ -65,20 +65,21 @@ public sealed class AttentionLstmTrainer
             order[i] = i;
         }
 
-        int batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var batches = new List<(int Start, int Count)>();
         var epochs = new List<EpochRecord>();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             ct.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             rng.Shuffle(order);
+            PlanBatches(train, order, options, batches);
+            int batchesPerEpoch = batches.Count;
             double buySum = 0, exitSum = 0;
             long buyCount = 0, exitCount = 0, events = 0;
             for (int batch = 0; batch < batchesPerEpoch; batch++)
             {
                 ct.ThrowIfCancellationRequested();
-                int start = batch * options.BatchSize;
-                int count = Math.Min(options.BatchSize, train.Count - start);
+                (int start, int count) = batches[batch];
                 (long nBuy, long nExit, long nEvents) = CountTargets(train, order, start, count, engine);
                 events += nEvents;
                 if (nBuy + nExit > 0)
@@ -125,6 +126,43 @@ public sealed class AttentionLstmTrainer
 
         model.RefreshInferenceCache();
         return new TrainingResult(epochs, bestEpoch, bestLoss, stoppedEarly, buyWeight, exitWeight, total.Elapsed);
+    }
+
+    /// <summary>
+    /// Cuts the shuffled order into minibatches: <see cref="BatchUnit.Sequences"/> takes
+    /// <see cref="TrainerOptions.BatchSize"/> sequences at a time; <see cref="BatchUnit.Prefixes"/> takes whole
+    /// sequences until they hold at least BatchSize prefixes (events, after truncation), so a batch of 128 holds
+    /// about 128 prefix examples however long the sessions are.
+    /// </summary>
+    private static void PlanBatches(IReadOnlyList<SequenceExample> train, int[] order, TrainerOptions options, List<(int Start, int Count)> batches)
+    {
+        batches.Clear();
+        if (options.BatchUnit == BatchUnit.Sequences)
+        {
+            for (int start = 0; start < order.Length; start += options.BatchSize)
+            {
+                batches.Add((start, Math.Min(options.BatchSize, order.Length - start)));
+            }
+
+            return;
+        }
+
+        int first = 0, prefixes = 0;
+        for (int i = 0; i < order.Length; i++)
+        {
+            prefixes += Math.Min(train[order[i]].Length, options.MaxSequenceLength);
+            if (prefixes >= options.BatchSize)
+            {
+                batches.Add((first, i - first + 1));
+                first = i + 1;
+                prefixes = 0;
+            }
+        }
+
+        if (first < order.Length)
+        {
+            batches.Add((first, order.Length - first));
+        }
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ public sealed record TrainerOptions
     /// <summary>Default <see cref="Epochs"/>.</summary>
     public const int DefaultEpochs = 20;
 
-    /// <summary>Default <see cref="BatchSize"/> (sequences per minibatch).</summary>
+    /// <summary>Default <see cref="BatchSize"/> (prefix examples per minibatch, see <see cref="BatchUnit"/>).</summary>
     public const int DefaultBatchSize = 128;
 
     /// <summary>Default Adam <see cref="LearningRate"/>.</summary>
@@ -47,6 +47,10 @@ public sealed record TrainerOptions
 
     /// <summary>Sequences per minibatch.</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>What <see cref="BatchSize"/> counts: prefix examples (the default; whole sessions are added
+    /// until the batch holds that many prefixes) or whole sequences.</summary>
+    public BatchUnit BatchUnit { get; init; } = BatchUnit.Prefixes;
 
     /// <summary>Adam step size.</summary>
     public double LearningRate { get; init; } = DefaultLearningRate;

@@ -62,6 +62,7 @@ public static class ExperimentReport
             sessions = new { train = r.Sessions.Train, validation = r.Sessions.Validation, test = r.Sessions.Test },
             buyPrefixes = new { train = r.BuyPrefixes.Train, validation = r.BuyPrefixes.Validation, test = r.BuyPrefixes.Test, testPositives = r.BuyPrefixes.TestPositives },
             lstmRocAucInterval95 = new { low = r.LstmAucInterval.Low, high = r.LstmAucInterval.High },
+            notes = r.Notes,
             models = r.Models.Values.Select(m => new
             {
                 m.Model,
@@ -120,6 +121,13 @@ public static class ExperimentReport
                 $"{KindName(kind)}: {result.Of(kind).Count()} repeats (seeds {string.Join(", ", result.Of(kind).Select(r => r.Seed))}).");
         }
 
+        var notes = result.Runs.SelectMany(r => r.Notes.Select(n => $"{KindName(r.Kind)}, seed {r.Seed}: {n}")).ToList();
+        if (notes.Count > 0)
+        {
+            report.Subsection("Notes");
+            foreach (var note in notes) report.Paragraph(note);
+        }
+
         report.Section("Data");
         report.Preformatted(ingest.Summary());
         report.Paragraph(F($"Sessions: {headline.Sessions.Train + headline.Sessions.Validation + headline.Sessions.Test:N0} (30-minute inactivity cut-off). Headline split: {headline.Sessions.Train:N0} train, {headline.Sessions.Validation:N0} validation, {headline.Sessions.Test:N0} test sessions; {headline.BuyPrefixes.Test:N0} test buy prefixes, {headline.BuyPrefixes.TestPositives:N0} of them before a purchase."));
@@ -139,8 +147,8 @@ public static class ExperimentReport
         var timeRuns = result.Of(SplitKind.Time).ToList();
         report.Figure(SvgChart.Bar(buckets,
             [.. new[] { ExperimentRunner.Lstm, ExperimentRunner.Logistic, ExperimentRunner.Rules }.Select(m => new BarSeries(m,
-                [.. buckets.Select(b => Summary.Of(timeRuns.Select(r => r.Models[m].RocAucByPrefixLength[b])).Mean)],
-                [.. buckets.Select(b => Summary.Of(timeRuns.Select(r => r.Models[m].RocAucByPrefixLength[b])).StandardDeviation)]))],
+                [.. buckets.Select(b => Summary.OfDefined(timeRuns.Select(r => r.Models[m].RocAucByPrefixLength[b])).Mean)],
+                [.. buckets.Select(b => Summary.OfDefined(timeRuns.Select(r => r.Models[m].RocAucByPrefixLength[b])).StandardDeviation)]))],
             new ChartOptions { Title = "ROC-AUC by prefix length (time split, mean ± sd)", XLabel = "events in prefix", YLabel = "ROC-AUC", YMin = 0, YMax = 1 }),
             "How well each model ranks prefixes of a given length. Buckets with one class only are left empty.");
 
@@ -186,11 +194,11 @@ public static class ExperimentReport
         var epochs = headline.Training.Epochs;
         report.Figure(SvgChart.Line(
             [
-                new LineSeries("training loss", [.. epochs.Select(e => (double)e.Epoch + 1)], [.. epochs.Select(e => e.TrainLoss)]) { ShowMarkers = true },
-                new LineSeries("validation loss", [.. epochs.Select(e => (double)e.Epoch + 1)], [.. epochs.Select(e => e.ValidationLoss)]) { ShowMarkers = true, Dashed = true },
+                new LineSeries("training loss", [.. epochs.Select(e => (double)e.Epoch)], [.. epochs.Select(e => e.TrainLoss)]) { ShowMarkers = true },
+                new LineSeries("validation loss", [.. epochs.Select(e => (double)e.Epoch)], [.. epochs.Select(e => e.ValidationLoss)]) { ShowMarkers = true, Dashed = true },
             ],
-            new ChartOptions { Title = "Attention-LSTM loss by epoch (headline split)", XLabel = "epoch", YLabel = "weighted BCE", Markers = [new ChartMarker(headline.Training.BestEpoch + 1, "best")] }),
-            F($"Early stopping on validation loss; best epoch {headline.Training.BestEpoch + 1}; median training speed {Median(epochs.Select(e => e.EventsPerSecond)):N0} events/s."));
+            new ChartOptions { Title = "Attention-LSTM loss by epoch (headline split)", XLabel = "epoch", YLabel = "weighted BCE", Markers = [new ChartMarker(headline.Training.BestEpoch, "best")] }),
+            F($"Early stopping on validation loss; best epoch {headline.Training.BestEpoch}; median training speed {Median(epochs.Select(e => e.EventsPerSecond)):N0} events/s."));
 
         report.Section("Model card");
         var model = headline.Model;

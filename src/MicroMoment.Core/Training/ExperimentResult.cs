@@ -19,5 +19,5 @@ public sealed class ExperimentResult(ExperimentOptions options, IReadOnlyList<Sp
 
     /// <summary>Mean and spread of a metric of a model over the repeats of a protocol.</summary>
     public Summary Summarize(SplitKind kind, string model, Func<ModelEvaluation, double> metric) =>
-        Summary.Of(Of(kind).Select(r => metric(r.Models[model])));
+        Summary.OfDefined(Of(kind).Select(r => metric(r.Models[model])));
 }

@@ -68,11 +68,12 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         var network = AttentionLstm.Create(new AttentionLstmShape(pipeline.InputDimension, options.HiddenSize, options.AttentionSize), seed);
         var trainerOptions = options.Trainer with { Seed = seed, DegreeOfParallelism = options.DegreeOfParallelism };
         var trainingProgress = progress is null ? null : new Progress<TrainingProgress>(p =>
-            Report(label, $"training epoch {p.Epoch + 1}, loss {p.TrainLoss:0.0000}",
-                0.1 + 0.8 * ((p.Epoch + (double)(p.Batch + 1) / Math.Max(1, p.BatchesPerEpoch)) / Math.Max(1, trainerOptions.Epochs))));
+            Report(label, $"training epoch {p.Epoch}, loss {p.TrainLoss:0.0000}",
+                0.1 + 0.8 * ((p.Epoch - 1 + (double)p.Batch / Math.Max(1, p.BatchesPerEpoch)) / Math.Max(1, trainerOptions.Epochs))));
         var training = new AttentionLstmTrainer().Train(network, [.. train.Select(e => e.Sequence)], [.. validation.Select(e => e.Sequence)], trainerOptions, trainingProgress);
 
         Report(label, "calibrating and evaluating", 0.9);
+        var notes = new List<string>();
         var lstmValidation = NetworkLogits(network, validation);
         var lstmTest = NetworkLogits(network, test);
         var logistic = FitLogistic(train, pipeline.InputDimension);
@@ -85,11 +86,11 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
             (set, row) => (set == 0 ? lstmValidation : lstmTest).Buy[row.Session][row.Position]);
         var exitRowsVal = ExitRows(validation);
         var exitRowsTest = ExitRows(test);
-        var exitCalibration = PlattCalibrator.Fit(Scores(exitRowsVal, r => lstmValidation.Exit[r.Session][r.Position]), Labels(exitRowsVal));
-        var exitValProbabilities = Scores(exitRowsVal, r => exitCalibration.Apply(lstmValidation.Exit[r.Session][r.Position]));
-        var exitThreshold = ThresholdSelector.MaximizeF1(exitValProbabilities, Labels(exitRowsVal)).Threshold;
+        var (exitCalibration, exitThreshold) = CalibrateExit(network, train, validation, lstmValidation, exitRowsVal, notes);
         var exitTestScores = Scores(exitRowsTest, r => lstmTest.Exit[r.Session][r.Position]);
         var exitLabels = Labels(exitRowsTest);
+        if (!exitLabels.Contains((byte)1) || !exitLabels.Contains((byte)0))
+            notes.Add($"Exit head: the test sessions hold {exitLabels.Count(l => l == 1)} known exits and {exitLabels.Count(l => l == 0)} known continuations, so its test ROC-AUC is undefined on this split (sessions still running when the log ends have no known exit).");
         models[Lstm] = lstmEval with { ExitRocAuc = BinaryMetrics.RocAuc(exitTestScores, exitLabels), ExitPrAuc = BinaryMetrics.AveragePrecision(exitTestScores, exitLabels) };
 
         models[Logistic] = EvaluateModel(Logistic, validation, test, valBuy, testBuy,
@@ -129,6 +130,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
             IntentShares = IntentShares(model, test, lstmTest),
             AttentionExamples = AttentionExamples(network, buyCalibration, test),
             LstmAucInterval = (interval.Lower, interval.Upper),
+            Notes = notes,
         };
     }
 
@@ -175,6 +177,26 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         var scores = new float[rows.Length];
         for (var i = 0; i < rows.Length; i++) scores[i] = score(rows[i]);
         return scores;
+    }
+
+    /// <summary>Fits the exit head's calibration and threshold on validation exits; when the validation sessions
+    /// hold no known exit (all still running at the end of the log), falls back to the training sessions and says so.</summary>
+    private (PlattCalibrator Calibration, float Threshold) CalibrateExit(AttentionLstm network, SessionExamples[] train, SessionExamples[] validation, Logits validationLogits, Row[] validationRows, List<string> notes)
+    {
+        var logits = validationLogits;
+        var rows = validationRows;
+        var labels = Labels(rows);
+        if (!labels.Contains((byte)1) || !labels.Contains((byte)0))
+        {
+            notes.Add($"Exit head: the validation sessions hold {labels.Count(l => l == 1)} known exits, so its calibration and threshold were fitted on the training sessions instead.");
+            logits = NetworkLogits(network, train);
+            rows = ExitRows(train);
+            labels = Labels(rows);
+        }
+        var calibration = PlattCalibrator.Fit(Scores(rows, r => logits.Exit[r.Session][r.Position]), labels);
+        var probabilities = Scores(rows, r => calibration.Apply(logits.Exit[r.Session][r.Position]));
+        var threshold = Math.Clamp(ThresholdSelector.MaximizeF1(probabilities, labels).Threshold, 1e-4f, 1 - 1e-4f);
+        return (calibration, threshold);
     }
 
     /// <summary>Calibrates a raw score on validation rows, picks the threshold there, and measures on test rows.

@@ -39,4 +39,7 @@ public sealed class SplitRun
 
     /// <summary>95% cluster-bootstrap interval (by session) of the attention-LSTM's test ROC-AUC.</summary>
     public required (double Low, double High) LstmAucInterval { get; init; }
+
+    /// <summary>What was unusual about this split (e.g. a head evaluated or calibrated differently), in words.</summary>
+    public required IReadOnlyList<string> Notes { get; init; }
 }
