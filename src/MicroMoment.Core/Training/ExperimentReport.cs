@@ -121,7 +121,10 @@ public static class ExperimentReport
                 $"{KindName(kind)}: {result.Of(kind).Count()} repeats (seeds {string.Join(", ", result.Of(kind).Select(r => r.Seed))}).");
         }
 
-        var notes = result.Runs.SelectMany(r => r.Notes.Select(n => $"{KindName(r.Kind)}, seed {r.Seed}: {n}")).ToList();
+        var notes = result.Runs.SelectMany(r => r.Notes.Select(n => (Run: r, Note: n)))
+            .GroupBy(x => (x.Run.Kind, x.Note))
+            .Select(g => $"{KindName(g.Key.Kind)}, seed{(g.Count() > 1 ? "s" : "")} {string.Join(", ", g.Select(x => x.Run.Seed))}: {g.Key.Note}")
+            .ToList();
         if (notes.Count > 0)
         {
             report.Subsection("Notes");
