@@ -9,6 +9,7 @@ public static class CliApp
     /// <summary>Parses and runs the command line; returns the process exit code.</summary>
     public static Task<int> RunAsync(string[] args)
     {
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
         var root = new RootCommand("MicroMoment: detect high-intent micro-moments in e-commerce clickstreams and act on them.");
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

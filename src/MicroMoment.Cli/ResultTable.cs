@@ -12,8 +12,8 @@ internal static class ResultTable
         foreach (var kind in new[] { SplitKind.Time, SplitKind.StratifiedRandom })
         {
             if (!result.Of(kind).Any()) continue;
-            var table = new Table().Title($"{(kind == SplitKind.Time ? "Time split (headline)" : "Stratified random 80/20 (paper's protocol)")}: test buy prefixes, mean ± sd over {result.Of(kind).Count()} repeats");
-            table.AddColumns("model", "ROC-AUC", "PR-AUC", "ROC-AUC no cart", "log loss", "F1 @ val threshold");
+            var table = new Table().Title($"{(kind == SplitKind.Time ? "Time split (headline)" : "Random 80/20 (paper)")}: mean±sd, {result.Of(kind).Count()} repeats");
+            table.AddColumns("model", "ROC-AUC", "PR-AUC", "AUC no cart", "log loss", "F1");
             foreach (var model in ExperimentRunner.ModelNames)
             {
                 table.AddRow(
@@ -27,10 +27,15 @@ internal static class ResultTable
             console.Write(table);
         }
         var headline = result.Headline;
+        var speeds = headline.Training.Epochs.Select(e => e.EventsPerSecond).Order().ToArray();
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"Training speed (headline split): median {speeds[speeds.Length / 2]:N0} events/s per epoch over {speeds.Length} epochs; best epoch {headline.Training.BestEpoch}."));
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"Headline model (time split, seed {headline.Seed}): test ROC-AUC {headline.Models[ExperimentRunner.Lstm].RocAuc:0.000} (95% session-bootstrap interval {headline.LstmAucInterval.Low:0.000}-{headline.LstmAucInterval.High:0.000})."));
     }
 
     private static string Format(Evaluation.Summary s) =>
-        string.Create(CultureInfo.InvariantCulture, $"{s.Mean:0.000} ± {s.StandardDeviation:0.000}");
+        double.IsNaN(s.Mean) ? "n/a"
+        : double.IsNaN(s.StandardDeviation) ? string.Create(CultureInfo.InvariantCulture, $"{s.Mean:0.000}")
+        : string.Create(CultureInfo.InvariantCulture, $"{s.Mean:0.000}±{s.StandardDeviation:0.000}");
 }
