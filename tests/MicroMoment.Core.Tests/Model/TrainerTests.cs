@@ -100,11 +100,25 @@ public class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PrefixBatchesHoldAtLeastBatchSizePrefixesOfWholeSessions()
+    {
+        List<SequenceExample> data = RandomSessions(new Random(6), 40, inputSize: 3);
+        int totalPrefixes = data.Sum(d => d.Length);
+        var reports = new List<TrainingProgress>();
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 30, Patience = 5 };
+        new AttentionLstmTrainer().Train(AttentionLstm.Create(new AttentionLstmShape(3, 4, 2), 1), data, [], options, new SynchronousProgress(reports));
+
+        int batches = reports[^1].BatchesPerEpoch;
+        Assert.InRange(batches, 1, (totalPrefixes + 29) / 30);
+        Assert.True(batches >= totalPrefixes / (30 + data.Max(d => d.Length)), $"{batches} batches for {totalPrefixes} prefixes");
+    }
+
+    [Fact]
     public void ProgressIsReportedAfterEveryMinibatchAndEpochsAreRecorded()
     {
         List<SequenceExample> data = RandomSessions(new Random(5), 25, inputSize: 3);
         var reports = new List<TrainingProgress>();
-        var options = new TrainerOptions { Epochs = 2, BatchSize = 10, Patience = 5 };
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 10, Patience = 5, BatchUnit = BatchUnit.Sequences };
         TrainingResult result = new AttentionLstmTrainer().Train(
             AttentionLstm.Create(new AttentionLstmShape(3, 4, 2), 1), data, [], options, new SynchronousProgress(reports));
 
