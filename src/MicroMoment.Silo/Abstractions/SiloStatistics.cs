@@ -1,0 +1,34 @@
+namespace MicroMoment.Silo;
+
+/// <summary>A snapshot of what the silo has done and holds now.</summary>
+/// <param name="EventsAccepted">Events applied.</param>
+/// <param name="EventsByStatus">Events per <see cref="IngestStatus"/> (name → count).</param>
+/// <param name="DropsByReason">Rejected or dropped events per reason code.</param>
+/// <param name="OffersFired">Offers fired.</param>
+/// <param name="SuppressionsByReason">Decisions not to fire, per reason.</param>
+/// <param name="LiveActivations">Grains active in memory now.</param>
+/// <param name="Activations">Activations over the silo's life.</param>
+/// <param name="Deactivations">Deactivations over the silo's life (idle or evicted).</param>
+/// <param name="QueueDepths">Pending messages per partition.</param>
+/// <param name="QueueCapacity">Capacity of each partition's queue.</param>
+/// <param name="ProcessingLatencyBuckets">Histogram of event processing latency (enqueue to decision): upper bounds in seconds → cumulative counts, Prometheus style.</param>
+/// <param name="ProcessingLatencySum">Sum of the observed latencies, seconds.</param>
+/// <param name="ProcessingLatencyCount">Number of observed latencies.</param>
+/// <param name="PendingWrites">Grain states waiting for the write-behind flush.</param>
+/// <param name="Ready">True once the silo has restored state and accepts events.</param>
+public sealed record SiloStatistics(
+    long EventsAccepted,
+    IReadOnlyDictionary<string, long> EventsByStatus,
+    IReadOnlyDictionary<string, long> DropsByReason,
+    long OffersFired,
+    IReadOnlyDictionary<string, long> SuppressionsByReason,
+    long LiveActivations,
+    long Activations,
+    long Deactivations,
+    IReadOnlyList<int> QueueDepths,
+    int QueueCapacity,
+    IReadOnlyList<KeyValuePair<double, long>> ProcessingLatencyBuckets,
+    double ProcessingLatencySum,
+    long ProcessingLatencyCount,
+    long PendingWrites,
+    bool Ready);

@@ -1,0 +1,10 @@
+namespace MicroMoment.Silo;
+
+/// <summary>The trigger grain's decision after one event: an offer, or the reason none was made.</summary>
+/// <param name="Offer">The offer fired, or null.</param>
+/// <param name="SuppressedBecause">Why no offer was fired (e.g. "below-threshold", "cooldown", "capped", "no-consent"), or null when fired.</param>
+public sealed record TriggerDecision(Offer? Offer, string? SuppressedBecause)
+{
+    /// <summary>True when an offer was fired.</summary>
+    public bool Fired => Offer is not null;
+}
