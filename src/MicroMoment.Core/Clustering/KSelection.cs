@@ -1,4 +1,5 @@
 using System.Globalization;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Clustering;
 
