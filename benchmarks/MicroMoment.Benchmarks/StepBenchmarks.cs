@@ -12,10 +12,7 @@ namespace MicroMoment.Benchmarks;
 [OpsPerSecondColumn]
 public class StepBenchmarks
 {
-    private const int Steps = 1024;
-    private AttentionLstm _model = null!;
-    private float[] _inputs = null!;
-    private float[] _state = null!;
+    private StepWorkload _workload = null!;
 
     /// <summary>Share of exact zeros in the inputs.</summary>
     [Params(0.0, 0.8)]
@@ -23,24 +20,9 @@ public class StepBenchmarks
 
     /// <summary>Builds the model and inputs.</summary>
     [GlobalSetup]
-    public void Setup()
-    {
-        _model = AttentionLstm.Create(new AttentionLstmShape(60, 64, 32), 1);
-        _inputs = SyntheticData.Inputs(Steps, 60, ZeroFraction, 7);
-        _state = new float[_model.StateSize];
-        _model.ResetState(_state);
-    }
+    public void Setup() => _workload = new StepWorkload(ZeroFraction);
 
     /// <summary>1024 consecutive steps of one session.</summary>
-    [Benchmark(OperationsPerInvoke = Steps)]
-    public float Step()
-    {
-        float sum = 0;
-        for (int i = 0; i < Steps; i++)
-        {
-            sum += _model.Step(_inputs.AsSpan(i * 60, 60), _state).BuyLogit;
-        }
-
-        return sum;
-    }
+    [Benchmark(OperationsPerInvoke = StepWorkload.Steps)]
+    public float Step() => _workload.Run();
 }
