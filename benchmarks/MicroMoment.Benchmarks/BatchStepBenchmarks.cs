@@ -7,9 +7,7 @@ namespace MicroMoment.Benchmarks;
 /// <see cref="AttentionLstm.StepBatch"/> for B = 256 users (H = 64, D = 60, A = 32); time per operation is per
 /// user-step, so Ops/s is steps per second.
 /// </summary>
-[MemoryDiagnoser]
-[MedianColumn]
-[OpsPerSecondColumn]
+[ModelBenchmark]
 public class BatchStepBenchmarks
 {
     private const int Batch = 256;

@@ -7,9 +7,7 @@ namespace MicroMoment.Benchmarks;
 /// One streaming <see cref="AttentionLstm.Step"/> (H = 64, D = 60, A = 32); time per operation is per step.
 /// ZeroFraction 0 is a fully dense feature vector, 0.8 resembles one-hot encoded event features.
 /// </summary>
-[MemoryDiagnoser]
-[MedianColumn]
-[OpsPerSecondColumn]
+[ModelBenchmark]
 public class StepBenchmarks
 {
     private StepWorkload _workload = null!;

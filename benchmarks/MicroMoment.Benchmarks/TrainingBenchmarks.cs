@@ -7,9 +7,7 @@ namespace MicroMoment.Benchmarks;
 /// One training epoch (forward, backward, Adam) over synthetic sessions of 4–40 events (H = 64, D = 60, A = 32,
 /// 2 worker threads); time per operation is per training event, so Ops/s is events per second.
 /// </summary>
-[MemoryDiagnoser]
-[MedianColumn]
-[OpsPerSecondColumn]
+[ModelBenchmark]
 public class TrainingBenchmarks
 {
     private const int TotalEvents = 11_004; // events in BenchmarkModel.TrainingData(), checked in Setup
