@@ -20,23 +20,12 @@ public static class EventLogReader
     ];
 
     /// <summary>Reads the file at <paramref name="path"/> lazily, whatever its supported format; opened when enumeration starts.</summary>
-    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant)
-    {
-        LogInput.RequireFile(path);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadFile(path, report, tenant);
-    }
+    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant) =>
+        LogReading.Read(path, report, tenant, Dispatch);
 
     /// <summary>Reads a log of any supported format from <paramref name="stream"/> lazily; the stream is left open.</summary>
-    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentException.ThrowIfNullOrEmpty(displayName);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadStream(stream, displayName, report, tenant);
-    }
+    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant) =>
+        LogReading.Read(stream, displayName, report, tenant, Dispatch);
 
     /// <summary>Tells the format from a log's first line (BOM and line break already removed).</summary>
     public static bool TryDetect(ReadOnlySpan<char> firstLine, out LogFormat format)
@@ -70,7 +59,7 @@ public static class EventLogReader
     {
         LogInput.RequireFile(path);
         using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
+        using var records = LogReading.OpenRecords(stream, path);
         return Detect(records, path);
     }
 
@@ -102,23 +91,4 @@ public static class EventLogReader
             LogFormat.YoochooseTsv => YoochooseReader.ReadTsvRecords(records, displayName, report, tenant),
             _ => YoochooseReader.ReadClicksCsvRecords(records, displayName, report, tenant),
         };
-
-    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
-    {
-        using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
-        foreach (var evt in Dispatch(records, path, report, tenant))
-        {
-            yield return evt;
-        }
-    }
-
-    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
-    {
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
-        foreach (var evt in Dispatch(records, displayName, report, tenant))
-        {
-            yield return evt;
-        }
-    }
 }
