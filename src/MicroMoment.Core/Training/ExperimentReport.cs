@@ -163,7 +163,14 @@ public static class ExperimentReport
                 ReportFormat.Percent(m.EarlyDetection.DetectionRate), ReportFormat.Number(m.EarlyDetection.MedianLeadEvents), ReportFormat.Number(m.EarlyDetection.MedianLeadSeconds),
                 m.EarlyDetection.NonPurchasingSessions.ToString(CultureInfo.InvariantCulture), ReportFormat.Percent(m.EarlyDetection.FalseAlarmRate),
             ])], "A session is flagged at its first prefix whose probability reaches the threshold; lead time runs from that event to the first purchase.");
-        report.Paragraph(F($"Exit head (attention-LSTM): ROC-AUC {lstm.ExitRocAuc:0.000}, PR-AUC {lstm.ExitPrAuc:0.000} on test events whose next step is known."));
+        var exitRows = Enum.GetValues<SplitKind>().Where(k => result.Of(k).Any()).Select(k => (IReadOnlyList<string>)
+        [
+            KindName(k),
+            ReportFormat.MeanSd(Summary.OfDefined(result.Of(k).Select(r => r.Models[ExperimentRunner.Lstm].ExitRocAuc))),
+            ReportFormat.MeanSd(Summary.OfDefined(result.Of(k).Select(r => r.Models[ExperimentRunner.Lstm].ExitPrAuc))),
+        ]).ToList();
+        report.Table(["protocol", "exit ROC-AUC", "exit PR-AUC"], exitRows,
+            "Exit head of the attention-LSTM on test events whose next step is known (n = repeats where the test set holds both classes; n/a when it never does).");
 
         report.Section("Attention");
         report.Figure(ReportCharts.Attention([.. headline.AttentionExamples.Select(a => new AttentionRow(
