@@ -20,22 +20,31 @@ public static class EventLogReader
     ];
 
     /// <summary>Reads the file at <paramref name="path"/> lazily, whatever its supported format; opened when enumeration starts.</summary>
-    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant)
+    /// <param name="path">The log file, plain or gzip.</param>
+    /// <param name="report">Receives the counts of this file.</param>
+    /// <param name="tenant">The tenant of every event.</param>
+    /// <param name="options">What to keep of each row; <see cref="EventReadOptions.Default"/> when null.</param>
+    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant, EventReadOptions? options = null)
     {
         LogInput.RequireFile(path);
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadFile(path, report, tenant);
+        return ReadFile(path, report, tenant, options ?? EventReadOptions.Default);
     }
 
     /// <summary>Reads a log of any supported format from <paramref name="stream"/> lazily; the stream is left open.</summary>
-    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant)
+    /// <param name="stream">The raw bytes, plain or gzip.</param>
+    /// <param name="displayName">The name used in the report and in messages.</param>
+    /// <param name="report">Receives the counts of this input.</param>
+    /// <param name="tenant">The tenant of every event.</param>
+    /// <param name="options">What to keep of each row; <see cref="EventReadOptions.Default"/> when null.</param>
+    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant, EventReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(displayName);
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadStream(stream, displayName, report, tenant);
+        return ReadStream(stream, displayName, report, tenant, options ?? EventReadOptions.Default);
     }
 
     /// <summary>Tells the format from a log's first line (BOM and line break already removed).</summary>
@@ -95,28 +104,28 @@ public static class EventLogReader
             $"Known formats: {string.Join("; ", KnownFormats)}.");
     }
 
-    private static IEnumerable<ClickEvent> Dispatch(DelimitedRecordReader records, string displayName, IngestReport report, string tenant) =>
+    private static IEnumerable<ClickEvent> Dispatch(DelimitedRecordReader records, string displayName, IngestReport report, string tenant, EventReadOptions options) =>
         Detect(records, displayName) switch
         {
-            LogFormat.Rees46Csv => Rees46CsvReader.ReadRecords(records, displayName, report, tenant),
+            LogFormat.Rees46Csv => Rees46CsvReader.ReadRecords(records, displayName, report, tenant, options),
             LogFormat.YoochooseTsv => YoochooseReader.ReadTsvRecords(records, displayName, report, tenant),
             _ => YoochooseReader.ReadClicksCsvRecords(records, displayName, report, tenant),
         };
 
-    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
+    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant, EventReadOptions options)
     {
         using var stream = LogInput.OpenFile(path);
         using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
-        foreach (var evt in Dispatch(records, path, report, tenant))
+        foreach (var evt in Dispatch(records, path, report, tenant, options))
         {
             yield return evt;
         }
     }
 
-    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
+    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant, EventReadOptions options)
     {
         using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
-        foreach (var evt in Dispatch(records, displayName, report, tenant))
+        foreach (var evt in Dispatch(records, displayName, report, tenant, options))
         {
             yield return evt;
         }

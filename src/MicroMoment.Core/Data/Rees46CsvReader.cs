@@ -48,12 +48,13 @@ public static class Rees46CsvReader
     /// <param name="path">A REES46 CSV file, plain or gzip.</param>
     /// <param name="report">Receives the counts of this file.</param>
     /// <param name="tenant">The tenant of every event.</param>
-    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant)
+    /// <param name="options">What to keep of each row; <see cref="EventReadOptions.Default"/> when null.</param>
+    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant, EventReadOptions? options = null)
     {
         LogInput.RequireFile(path);
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadFile(path, report, tenant);
+        return ReadFile(path, report, tenant, options ?? EventReadOptions.Default);
     }
 
     /// <summary>Reads a REES46 CSV from <paramref name="stream"/> (plain or gzip) lazily; the stream is left open.</summary>
@@ -61,22 +62,23 @@ public static class Rees46CsvReader
     /// <param name="displayName">The name used in the report and in messages.</param>
     /// <param name="report">Receives the counts of this input.</param>
     /// <param name="tenant">The tenant of every event.</param>
-    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant)
+    /// <param name="options">What to keep of each row; <see cref="EventReadOptions.Default"/> when null.</param>
+    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant, EventReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(displayName);
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadStream(stream, displayName, report, tenant);
+        return ReadStream(stream, displayName, report, tenant, options ?? EventReadOptions.Default);
     }
 
     /// <summary>Reads records from an already opened input whose first record is the header.</summary>
-    internal static IEnumerable<ClickEvent> ReadRecords(DelimitedRecordReader records, string displayName, IngestReport report, string tenant)
+    internal static IEnumerable<ClickEvent> ReadRecords(DelimitedRecordReader records, string displayName, IngestReport report, string tenant, EventReadOptions options)
     {
         records.Delimiter = ',';
         ValidateHeader(records, displayName);
         var file = report.BeginFile(displayName, FormatName, Expectations);
-        var parser = new RowParser(tenant);
+        var parser = new RowParser(tenant, options.KeepSourceSession);
         while (true)
         {
             var status = records.Read();
@@ -97,20 +99,20 @@ public static class Rees46CsvReader
         }
     }
 
-    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
+    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant, EventReadOptions options)
     {
         using var stream = LogInput.OpenFile(path);
         using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
-        foreach (var evt in ReadRecords(records, path, report, tenant))
+        foreach (var evt in ReadRecords(records, path, report, tenant, options))
         {
             yield return evt;
         }
     }
 
-    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
+    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant, EventReadOptions options)
     {
         using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
-        foreach (var evt in ReadRecords(records, displayName, report, tenant))
+        foreach (var evt in ReadRecords(records, displayName, report, tenant, options))
         {
             yield return evt;
         }
@@ -148,7 +150,7 @@ public static class Rees46CsvReader
     private static string Shorten(string text) => text.Length <= 300 ? text : string.Concat(text.AsSpan(0, 300), "...");
 
     /// <summary>Turns one record into an event; holds the string pools of one input.</summary>
-    private sealed class RowParser(string tenant)
+    private sealed class RowParser(string tenant, bool keepSourceSession)
     {
         private readonly StringPool _users = new(1 << 22);
         private readonly StringPool _sessions = new(1 << 20);
@@ -247,7 +249,7 @@ public static class Rees46CsvReader
                 brandText.IsEmpty ? null : _labels.Intern(brandText),
                 price,
                 RawType: rawType,
-                SourceSession: sessionText.IsEmpty ? null : _sessions.Intern(sessionText));
+                SourceSession: !keepSourceSession || sessionText.IsEmpty ? null : _sessions.Intern(sessionText));
             reason = default;
             return true;
         }

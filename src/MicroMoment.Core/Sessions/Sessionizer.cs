@@ -14,7 +14,33 @@ public static class Sessionizer
     /// <summary>Sessionizes <paramref name="events"/>; the result is ordered by start time (ties by tenant, then user), with dense ids 0, 1, 2, ...</summary>
     /// <param name="events">Events of any order; each needs a tenant and a user id, and a UTC (or unspecified-kind) timestamp.</param>
     /// <param name="options">The session rule settings.</param>
-    public static IReadOnlyList<Session> Sessionize(IEnumerable<ClickEvent> events, SessionizerOptions options)
+    public static IReadOnlyList<Session> Sessionize(IEnumerable<ClickEvent> events, SessionizerOptions options) =>
+        Run(events, options, keep: null).Sessions;
+
+    /// <summary>
+    /// Sessionizes <paramref name="events"/> but materializes at most <paramref name="maxSessions"/> sessions, chosen by
+    /// <see cref="SessionSampler"/>; the others are counted in <see cref="SessionSample.Population"/> and never copied.
+    /// The kept sessions are exactly those (same ids, same events) that <see cref="SessionSampler.Sample"/> would keep
+    /// from <see cref="Sessionize"/>'s result, without holding every session's events twice.
+    /// </summary>
+    /// <param name="events">Events of any order, as for <see cref="Sessionize"/>.</param>
+    /// <param name="options">The session rule settings.</param>
+    /// <param name="maxSessions">The most sessions to keep; null keeps all.</param>
+    public static SessionSample SessionizeSample(IEnumerable<ClickEvent> events, SessionizerOptions options, int? maxSessions)
+    {
+        SessionSampler.ValidateBound(maxSessions);
+        var (sessions, population) = Run(events, options, maxSessions);
+        return new SessionSample(sessions, population, maxSessions);
+    }
+
+    /// <summary>Sessionizes <paramref name="events"/> for statistics only: no session is materialized.</summary>
+    /// <param name="events">Events of any order, as for <see cref="Sessionize"/>.</param>
+    /// <param name="options">The session rule settings.</param>
+    public static SessionStatistics Describe(IEnumerable<ClickEvent> events, SessionizerOptions options) =>
+        Run(events, options, keep: 0).Population;
+
+    /// <summary>The shared pass; <paramref name="keep"/> null materializes every session, n the n sampled ones (0 none).</summary>
+    private static (Session[] Sessions, SessionStatistics Population) Run(IEnumerable<ClickEvent> events, SessionizerOptions options, int? keep)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
@@ -85,7 +111,7 @@ public static class Sessionizer
         int n = store.Count;
         if (n == 0)
         {
-            return [];
+            return ([], SessionStatistics.Empty);
         }
 
         tenantUsers.Clear();
@@ -109,6 +135,8 @@ public static class Sessionizer
 
         next = [];
         long timeoutTicks = options.InactivityTimeout.Ticks;
+        var logEndTime = new DateTime(logEnd, DateTimeKind.Utc);
+        var statistics = new SessionStatistics.Builder();
         var spans = new List<SessionSpan>();
         var scratch = Array.Empty<(long Ticks, int Index)>();
         for (int u = 0; u < userCount; u++)
@@ -116,30 +144,48 @@ public static class Sessionizer
             var bucket = order.AsSpan(bucketStart[u], counts[u]);
             SortByTime(bucket, store, ref scratch);
             int sessionStart = 0;
-            long previous = store[bucket[0]].Timestamp.Ticks;
+            ref readonly var first = ref store[bucket[0]];
+            long previous = first.Timestamp.Ticks;
+            bool purchase = first.Type == EventType.Purchase;
             for (int k = 1; k < bucket.Length; k++)
             {
-                long current = store[bucket[k]].Timestamp.Ticks;
+                ref readonly var e = ref store[bucket[k]];
+                long current = e.Timestamp.Ticks;
                 if (SessionBoundary.IsNewSession(previous, current, timeoutTicks))
                 {
-                    spans.Add(new SessionSpan(store[bucket[sessionStart]].Timestamp.Ticks, u, bucketStart[u] + sessionStart, k - sessionStart));
+                    AddSpan(spans, statistics, store, bucket, bucketStart[u], u, sessionStart, k, purchase, previous, logEndTime, options.InactivityTimeout);
                     sessionStart = k;
+                    purchase = false;
                 }
 
+                purchase |= e.Type == EventType.Purchase;
                 previous = current;
             }
 
-            spans.Add(new SessionSpan(store[bucket[sessionStart]].Timestamp.Ticks, u, bucketStart[u] + sessionStart, bucket.Length - sessionStart));
+            AddSpan(spans, statistics, store, bucket, bucketStart[u], u, sessionStart, bucket.Length, purchase, previous, logEndTime, options.InactivityTimeout);
         }
 
+        var population = statistics.Build(userCount);
         var ordered = OrderByStart(spans, tenants, users);
         spans.Clear();
         spans.TrimExcess();
 
-        var logEndTime = new DateTime(logEnd, DateTimeKind.Utc);
-        var sessions = new Session[ordered.Length];
-        for (int s = 0; s < sessions.Length; s++)
+        int[]? kept = null;
+        if (keep is int limit && limit < ordered.Length)
         {
+            var keys = new ulong[ordered.Length];
+            for (int s = 0; s < keys.Length; s++)
+            {
+                keys[s] = SessionSampler.Key(tenants[ordered[s].User], users[ordered[s].User], ordered[s].StartTicks);
+            }
+
+            kept = SessionSampler.SmallestKeys(keys, limit);
+        }
+
+        var sessions = new Session[kept?.Length ?? ordered.Length];
+        for (int i = 0; i < sessions.Length; i++)
+        {
+            int s = kept is null ? i : kept[i];
             var span = ordered[s];
             var sessionEvents = new ClickEvent[span.Length];
             for (int k = 0; k < sessionEvents.Length; k++)
@@ -148,10 +194,19 @@ public static class Sessionizer
             }
 
             bool censored = SessionBoundary.IsCensored(sessionEvents[^1].Timestamp, logEndTime, options.InactivityTimeout);
-            sessions[s] = new Session(s, tenants[span.User], users[span.User], sessionEvents, censored);
+            sessions[i] = new Session(s, tenants[span.User], users[span.User], sessionEvents, censored);
         }
 
-        return sessions;
+        return (sessions, population);
+    }
+
+    private static void AddSpan(List<SessionSpan> spans, SessionStatistics.Builder statistics, ChunkedBuffer<ClickEvent> store, Span<int> bucket,
+        int bucketOffset, int user, int from, int to, bool purchase, long lastTicks, DateTime logEnd, TimeSpan timeout)
+    {
+        long startTicks = store[bucket[from]].Timestamp.Ticks;
+        spans.Add(new SessionSpan(startTicks, user, bucketOffset + from, to - from));
+        bool censored = SessionBoundary.IsCensored(new DateTime(lastTicks, DateTimeKind.Utc), logEnd, timeout);
+        statistics.Add(to - from, purchase, censored, startTicks, lastTicks);
     }
 
     /// <summary>Sorts sessions by start time, then tenant, then user (ordinal): primitive-key sort, then ties by name.</summary>
