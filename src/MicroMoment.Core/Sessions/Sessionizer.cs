@@ -5,8 +5,11 @@ namespace MicroMoment.Sessions;
 /// <summary>
 /// Splits an event log into sessions: events are grouped per (tenant, user), ordered by time (stable for equal
 /// timestamps), and cut where <see cref="SessionBoundary.IsNewSession(DateTime, DateTime, TimeSpan)"/> says so.
-/// Input need not be ordered. Events are held once as structs in chunked storage and grouped with a counting sort
-/// over user indices, so tens of millions of events need no per-event allocation beyond the session arrays.
+/// Input need not be ordered. Events are held once as compact 56-byte structs in chunked storage (user strings once per
+/// user, rarely set fields in a side table) and grouped with a counting sort over user indices, so tens of millions of
+/// events need no per-event allocation beyond the session arrays (a month of REES46 data, 42 million rows, peaks at a
+/// few GB; see docs/full-month.md). <see cref="SessionizeSample"/> and <see cref="Describe"/> avoid materializing
+/// the sessions that are not needed.
 /// The log's end is the latest timestamp seen; sessions ending less than one timeout before it are censored.
 /// </summary>
 public static class Sessionizer
@@ -46,8 +49,8 @@ public static class Sessionizer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
 
-        var store = new ChunkedBuffer<ClickEvent>();
-        var userOf = new ChunkedBuffer<int>();
+        var store = new ChunkedBuffer<StoredEvent>();
+        var extras = new ChunkedBuffer<EventExtras>();
         var tenantUsers = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         Dictionary<string, int>? currentTenantUsers = null;
         var tenants = new List<string>();
@@ -102,8 +105,14 @@ public static class Sessionizer
                 lastIndex = u;
             }
 
-            store.Add(e);
-            userOf.Add(u);
+            int extra = -1;
+            if (!e.Context.IsEmpty || e.RawType is not null || e.SourceSession is not null || e.EventId is not null)
+            {
+                extra = extras.Count;
+                extras.Add(new EventExtras(e.Context, e.RawType, e.SourceSession, e.EventId));
+            }
+
+            store.Add(new StoredEvent(e, u, extra));
             counts[u]++;
             logEnd = Math.Max(logEnd, e.Timestamp.Ticks);
         }
@@ -130,7 +139,7 @@ public static class Sessionizer
         var order = new int[n];
         for (int i = 0; i < n; i++)
         {
-            order[next[userOf[i]]++] = i;
+            order[next[store[i].User]++] = i;
         }
 
         next = [];
@@ -190,7 +199,7 @@ public static class Sessionizer
             var sessionEvents = new ClickEvent[span.Length];
             for (int k = 0; k < sessionEvents.Length; k++)
             {
-                sessionEvents[k] = store[order[span.Offset + k]];
+                sessionEvents[k] = store[order[span.Offset + k]].ToClickEvent(tenants[span.User], users[span.User], extras);
             }
 
             bool censored = SessionBoundary.IsCensored(sessionEvents[^1].Timestamp, logEndTime, options.InactivityTimeout);
@@ -200,7 +209,7 @@ public static class Sessionizer
         return (sessions, population);
     }
 
-    private static void AddSpan(List<SessionSpan> spans, SessionStatistics.Builder statistics, ChunkedBuffer<ClickEvent> store, Span<int> bucket,
+    private static void AddSpan(List<SessionSpan> spans, SessionStatistics.Builder statistics, ChunkedBuffer<StoredEvent> store, Span<int> bucket,
         int bucketOffset, int user, int from, int to, bool purchase, long lastTicks, DateTime logEnd, TimeSpan timeout)
     {
         long startTicks = store[bucket[from]].Timestamp.Ticks;
@@ -246,7 +255,7 @@ public static class Sessionizer
     }
 
     /// <summary>Orders a user's event indices by timestamp, keeping input order for equal timestamps.</summary>
-    private static void SortByTime(Span<int> bucket, ChunkedBuffer<ClickEvent> store, ref (long Ticks, int Index)[] scratch)
+    private static void SortByTime(Span<int> bucket, ChunkedBuffer<StoredEvent> store, ref (long Ticks, int Index)[] scratch)
     {
         long previous = long.MinValue;
         bool sorted = true;
@@ -288,4 +297,38 @@ public static class Sessionizer
 
     /// <summary>A session before materialization: start time, user index, and its slice of the grouped order.</summary>
     private readonly record struct SessionSpan(long StartTicks, int User, int Offset, int Length);
+
+    /// <summary>
+    /// An event as held between reading and materializing: tenant and user become the user index (their strings live
+    /// once in the user table) and the fields most logs leave empty (context, raw type, source session, event id) move
+    /// to a side table, so an event takes 56 bytes here instead of a <see cref="ClickEvent"/>'s 120 (plus 4 for its
+    /// user index), which is what bounds memory on a month of data.
+    /// </summary>
+    private readonly struct StoredEvent(in ClickEvent e, int user, int extra)
+    {
+        public readonly DateTime Timestamp = e.Timestamp;
+        public readonly long ProductId = e.ProductId;
+        public readonly long CategoryId = e.CategoryId;
+        public readonly string? CategoryCode = e.CategoryCode;
+        public readonly string? Brand = e.Brand;
+        public readonly float Price = e.Price;
+        public readonly int User = user;
+        public readonly int Extra = extra;
+        public readonly EventType Type = e.Type;
+
+        /// <summary>The original event back (equal to what was read; tenant and user strings are the user table's instances).</summary>
+        public ClickEvent ToClickEvent(string tenant, string userId, ChunkedBuffer<EventExtras> extras)
+        {
+            if (Extra < 0)
+            {
+                return new ClickEvent(tenant, userId, Timestamp, Type, ProductId, CategoryId, CategoryCode, Brand, Price);
+            }
+
+            ref readonly var x = ref extras[Extra];
+            return new ClickEvent(tenant, userId, Timestamp, Type, ProductId, CategoryId, CategoryCode, Brand, Price, x.Context, x.RawType, x.SourceSession, x.EventId);
+        }
+    }
+
+    /// <summary>The rarely set fields of an event, stored only for events that have one.</summary>
+    private readonly record struct EventExtras(EventContext Context, string? RawType, string? SourceSession, string? EventId);
 }
