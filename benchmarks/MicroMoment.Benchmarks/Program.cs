@@ -8,4 +8,11 @@ if (args.Length > 0 && args[0] == "probe")
     return;
 }
 
+if (args.Length > 0 && args[0] == "fullmonth-gen")
+{
+    // A SYNTHETIC REES46-format month (shape only) for the full-month memory and time measurements in docs/full-month.md.
+    FullMonthGenerator.Run(args.Skip(1).ToArray());
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
