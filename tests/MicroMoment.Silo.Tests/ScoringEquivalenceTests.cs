@@ -40,6 +40,8 @@ public class ScoringEquivalenceTests
         var stats = silo.GetStatistics();
         Assert.Equal(events.Length, stats.EventsAccepted);
         Assert.Equal(scorers.Count, stats.LiveActivations);
+        // The batched path really batched: on average several users per network step.
+        Assert.True(stats.NetworkRows > 4 * stats.NetworkSteps, $"{stats.NetworkRows} rows in {stats.NetworkSteps} steps");
     }
 
     [Fact]

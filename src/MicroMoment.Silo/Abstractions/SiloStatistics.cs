@@ -54,6 +54,12 @@ public sealed record SiloStatistics(
     /// <summary>Write-behind rounds that failed and were retried.</summary>
     public long WriteFailures { get; init; }
 
+    /// <summary>Batched network steps run (one matrix product per wave of distinct users).</summary>
+    public long NetworkSteps { get; init; }
+
+    /// <summary>User steps over all batched network steps (divided by <see cref="NetworkSteps"/>: the mean batch).</summary>
+    public long NetworkRows { get; init; }
+
     /// <summary>Partitions this silo lost to a newer owner (it no longer takes their events).</summary>
     public int FencedPartitions { get; init; }
 }

@@ -269,6 +269,8 @@ public sealed class EmbeddedSilo : IMicroMomentSilo
             WritesFenced = Volatile.Read(ref c.WritesFenced),
             WriteFailures = Volatile.Read(ref c.WriteFailures),
             FencedPartitions = _partitions.Count(p => p.Fenced),
+            NetworkSteps = Volatile.Read(ref c.NetworkSteps),
+            NetworkRows = Volatile.Read(ref c.NetworkRows),
         };
     }
 

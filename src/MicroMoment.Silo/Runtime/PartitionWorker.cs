@@ -159,6 +159,7 @@ internal sealed class PartitionWorker : IDisposable
 
         if (control is not null)
         {
+            _batchStamp++; // a control message protects no grain from eviction
             try
             {
                 control.Run(this, partition);
@@ -227,6 +228,7 @@ internal sealed class PartitionWorker : IDisposable
         }
 
         for (int w = 0; w < waves; w++) RunWave(partition, _waveStarts[w], _waveStarts[w + 1], now);
+        _batchStamp++;
         EnforceCap(partition);
     }
 
@@ -269,6 +271,8 @@ internal sealed class PartitionWorker : IDisposable
             _inputs.AsSpan(0, rows * d), _states.AsSpan(0, rows * s), _buy.AsSpan(0, rows), _exit.AsSpan(0, rows), _attention.AsSpan(0, rows), _workspace);
 
         var counters = _silo.Counters;
+        Interlocked.Increment(ref counters.NetworkSteps);
+        Interlocked.Add(ref counters.NetworkRows, rows);
         for (int r = 0; r < rows; r++)
         {
             int i = _rowItem[r];
@@ -340,6 +344,7 @@ internal sealed class PartitionWorker : IDisposable
         partition.Add(grain, now);
         if (grain.Trigger is { Offers.Count: > 0 }) partition.OfferOwners[hash] = grain;
         Interlocked.Increment(ref _silo.Counters.Activations);
+        EnforceCap(partition);
         return grain;
     }
 
@@ -387,9 +392,13 @@ internal sealed class PartitionWorker : IDisposable
         Interlocked.Increment(ref _silo.Counters.Deactivations);
     }
 
+    /// <summary>
+    /// Deactivates least recently used grains while the partition is over its cap, sparing grains the current
+    /// batch uses (they are the most recent ones; the cap is restored after the batch).
+    /// </summary>
     private void EnforceCap(Partition partition)
     {
-        while (partition.Grains.Count > partition.ActivationCap && partition.Oldest is { } oldest)
+        while (partition.Grains.Count > partition.ActivationCap && partition.Oldest is { } oldest && oldest.BatchStamp != _batchStamp)
         {
             Deactivate(partition, oldest);
             Interlocked.Increment(ref _silo.Counters.Evictions);

@@ -15,6 +15,12 @@ internal sealed class SiloCounters
     /// <summary>Feedback answers per <see cref="FeedbackOutcome"/>.</summary>
     public readonly long[] Feedback = new long[Enum.GetValues<FeedbackOutcome>().Length];
 
+    /// <summary>Batched network steps (one per wave).</summary>
+    public long NetworkSteps;
+
+    /// <summary>Rows (user steps) over all batched network steps.</summary>
+    public long NetworkRows;
+
     /// <summary>Offers fired.</summary>
     public long OffersFired;
 
