@@ -296,18 +296,16 @@ internal sealed class PartitionWorker : IDisposable
             }
 
             Interlocked.Increment(ref counters.Status[(int)IngestStatus.Accepted]);
+            _latency.Observe(Stopwatch.GetTimestamp() - request.EnqueuedAt);
             request.Complete(item.Index, new IngestOutcome(IngestStatus.Accepted, null, score, decision));
         }
-
-        long completedAt = Stopwatch.GetTimestamp();
-        for (int r = 0; r < rows; r++) _latency.Observe(completedAt - _batch[_rowItem[r]].Request!.EnqueuedAt);
     }
 
     private void Drop(IngestRequest request, int index, DropReason reason)
     {
         _silo.Counters.Count(reason);
-        request.Complete(index, DropReasons.Outcome(reason));
         _latency.Observe(Stopwatch.GetTimestamp() - request.EnqueuedAt);
+        request.Complete(index, DropReasons.Outcome(reason));
     }
 
     // ------------------------------------------------------------------ activation
