@@ -83,7 +83,7 @@ public static class SiloProbe
         {
             var sw = Stopwatch.StartNew();
             await silo.FlushAsync();
-            Console.WriteLine($"  final flush {sw.Elapsed.TotalSeconds:F2} s; rows written {silo.GetStatistics().WritesCommitted:N0}");
+            Console.WriteLine($"  final flush {sw.Elapsed.TotalSeconds:F2} s; rows written {silo.GetStatistics().WritesCommitted:N0}; {DescribeStateFile(silo.StatePath!)}");
         }
 
         rates.Sort();
@@ -129,6 +129,17 @@ public static class SiloProbe
     private static async Task EraseAllWarmUp(this EmbeddedSilo silo, int count)
     {
         for (int i = 0; i < count; i++) await silo.EraseUserAsync(ClickEvent.DefaultTenant, $"warm-{i}");
+    }
+
+    private static string DescribeStateFile(string path)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), AVG(LENGTH(state)), MAX(LENGTH(state)) FROM grains";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return $"{reader.GetInt64(0):N0} rows, state {reader.GetDouble(1):N0} bytes on average (max {reader.GetInt64(2):N0}), file {new FileInfo(path).Length / (1024.0 * 1024):N1} MiB";
     }
 
     private static string Quantile(SiloStatistics stats, double q)

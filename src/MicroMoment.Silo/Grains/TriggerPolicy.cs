@@ -56,12 +56,15 @@ internal sealed class TriggerPolicy
     /// <summary>The shared (allocation-free) decision for a suppression.</summary>
     public static TriggerDecision Suppression(SuppressionReason reason) => Suppressions[(int)reason];
 
-    /// <summary>The shared decision for a reason code, or null when the code is unknown.</summary>
-    public static TriggerDecision? SuppressionFor(string code)
+    /// <summary>The index of a shared suppression decision (its <see cref="SuppressionReason"/> value), or 255 for any other decision.</summary>
+    public static int IndexOf(TriggerDecision decision)
     {
-        int i = Array.IndexOf(ReasonCodes, code);
-        return i < 0 ? null : Suppressions[i];
+        int i = Array.IndexOf(Suppressions, decision);
+        return i < 0 ? byte.MaxValue : i;
     }
+
+    /// <summary>The shared suppression decision at <paramref name="index"/>, or null when there is none.</summary>
+    public static TriggerDecision? SuppressionAt(int index) => (uint)index < (uint)Suppressions.Length ? Suppressions[index] : null;
 
     /// <summary>The buy threshold of <paramref name="cluster"/>.</summary>
     public float BuyThreshold(int cluster) => (uint)cluster < (uint)_buyThresholds.Length ? _buyThresholds[cluster] : _buyThresholds[0];

@@ -23,7 +23,7 @@ namespace MicroMoment.Silo.Grains;
 /// </remarks>
 internal sealed class UserGrain
 {
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
     private const int RecentDecisionCount = 8;
 
     private Consent _consent = Consent.Default;
@@ -307,12 +307,22 @@ internal sealed class UserGrain
         w.Byte((byte)_latest.Intent);
         w.Int(_latest.Position);
         w.Bool(_latest.NewSession);
+        // Category codes repeat within a session: a table of the distinct ones, then an index per event.
+        var codes = new List<string>();
+        for (int i = 0; i < _timelineCount; i++)
+        {
+            string? code = _timeline![(_timelineStart + i) % _timeline.Length].CategoryCode;
+            if (code is not null && !codes.Contains(code)) codes.Add(code);
+        }
+
+        w.Int(codes.Count);
+        foreach (var code in codes) w.String(code);
         w.Int(_timelineCount);
         for (int i = 0; i < _timelineCount; i++)
         {
             ref TimelineEntry t = ref _timeline![(_timelineStart + i) % _timeline.Length];
             w.String(t.EventId);
-            w.String(t.CategoryCode);
+            w.Int(t.CategoryCode is null ? -1 : codes.IndexOf(t.CategoryCode));
             w.Long(t.Ticks);
             w.Long(t.ProductId);
             w.Long(t.CategoryId);
@@ -332,7 +342,7 @@ internal sealed class UserGrain
                     break;
                 default:
                     w.Byte(1);
-                    w.String(t.Decision.SuppressedBecause);
+                    w.Byte((byte)TriggerPolicy.IndexOf(t.Decision));
                     break;
             }
         }
@@ -387,12 +397,17 @@ internal sealed class UserGrain
         _sessionStartTicks = r.Long();
         _hasLatest = r.Bool();
         _latest = new EventScore(r.Float(), r.Float(), r.Int(), r.Float(), (Intent)r.Byte(), r.Int(), r.Bool());
+        var codes = new string[r.Count(4)];
+        for (int i = 0; i < codes.Length; i++) codes[i] = r.String() ?? throw new InvalidDataException($"Stored state of {Key} has a null category code in its table.");
         int timeline = r.Count(1);
         for (int i = 0; i < timeline; i++)
         {
             ref TimelineEntry t = ref AppendTimeline(context);
             t.EventId = r.String();
-            t.CategoryCode = r.String();
+            int codeIndex = r.Int();
+            if (codeIndex < -1 || codeIndex >= codes.Length)
+                throw new InvalidDataException($"Stored state of {Key} refers to category code {codeIndex} of {codes.Length}.");
+            t.CategoryCode = codeIndex < 0 ? null : codes[codeIndex];
             t.Ticks = r.Long();
             t.ProductId = r.Long();
             t.CategoryId = r.Long();
@@ -404,7 +419,7 @@ internal sealed class UserGrain
             t.Decision = r.Byte() switch
             {
                 0 => null,
-                1 => r.String() is { } code ? TriggerPolicy.SuppressionFor(code) : null,
+                1 => TriggerPolicy.SuppressionAt(r.Byte()),
                 2 => r.String() is { } id && _trigger?.Find(id) is { } record ? new TriggerDecision(record.Offer, null) : null,
                 var kind => throw new InvalidDataException($"Stored state of {Key} has decision kind {kind}; expected 0, 1 or 2."),
             };

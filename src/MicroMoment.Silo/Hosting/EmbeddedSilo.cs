@@ -211,7 +211,7 @@ public sealed class EmbeddedSilo : IMicroMomentSilo
     {
         await Broadcast((worker, p) =>
         {
-            worker.Maintain(p, _runtime.NowTicks);
+            worker.Maintain(p, _runtime.NowTicks, force: true);
             return true;
         }).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (_runtime.WriteBehind is { } writer) await writer.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);

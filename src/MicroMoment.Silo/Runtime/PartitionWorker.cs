@@ -411,16 +411,23 @@ internal sealed class PartitionWorker : IDisposable
         long interval = _silo.Options.FlushInterval.Ticks;
         foreach (var partition in _partitions)
         {
-            if (now - partition.LastFlushTicks >= interval) Maintain(partition, now);
+            if (now - partition.LastFlushTicks >= interval) Maintain(partition, now, force: false);
         }
     }
 
-    /// <summary>Deactivates idle grains (flushing them) and hands every dirty state to the write-behind.</summary>
-    internal void Maintain(Partition partition, long now)
+    /// <summary>
+    /// Deactivates idle grains (flushing them) and hands every dirty state to the write-behind. When
+    /// <paramref name="force"/> is false and the writer has not yet taken the previous hand-off of this partition,
+    /// the dirty grains wait for the next round instead: serializing them again would only replace snapshots that
+    /// were never written, so snapshots are taken at the writer's pace.
+    /// </summary>
+    internal void Maintain(Partition partition, long now, bool force)
     {
         long idle = _silo.IdleTimeout.Ticks;
         while (partition.Oldest is { } oldest && now - oldest.LastTouchedTicks > idle) Deactivate(partition, oldest);
-        FlushDirty(partition);
+        bool writerBehind;
+        lock (partition.WriteLock) writerBehind = partition.Pending.Count > 0;
+        if (force || !writerBehind) FlushDirty(partition);
         partition.LastFlushTicks = now;
     }
 

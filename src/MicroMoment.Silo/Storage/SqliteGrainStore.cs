@@ -71,9 +71,10 @@ internal sealed class SqliteGrainStore : IDisposable
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS partitions (partition INTEGER PRIMARY KEY, epoch INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS grains (
+                  id INTEGER PRIMARY KEY,
                   tenant TEXT NOT NULL, user_id TEXT NOT NULL, partition INTEGER NOT NULL, key_hash INTEGER NOT NULL,
                   epoch INTEGER NOT NULL, state BLOB NOT NULL, updated_at INTEGER NOT NULL,
-                  PRIMARY KEY (tenant, user_id)) WITHOUT ROWID;
+                  UNIQUE (tenant, user_id));
                 CREATE INDEX IF NOT EXISTS grains_by_hash ON grains (partition, key_hash);
                 """);
             var epochs = new long[partitions];
