@@ -60,6 +60,8 @@ public static class SiloProbe
         for (int round = 0; round < rounds; round++)
         {
             var before = silo.GetStatistics();
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            int gen0Before = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
             var sw = Stopwatch.StartNew();
             var pending = new Queue<ValueTask<IReadOnlyList<IngestOutcome>>>();
             long overloaded = 0;
@@ -71,12 +73,14 @@ public static class SiloProbe
 
             while (pending.Count > 0) overloaded += Count(await pending.Dequeue());
             sw.Stop();
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            int gen0 = GC.CollectionCount(0) - gen0Before, gen2 = GC.CollectionCount(2) - gen2Before;
             var after = silo.GetStatistics();
             long accepted = after.EventsAccepted - before.EventsAccepted;
             double rate = accepted / sw.Elapsed.TotalSeconds;
             rates.Add(rate);
             double meanRows = (after.NetworkRows - before.NetworkRows) / (double)Math.Max(1, after.NetworkSteps - before.NetworkSteps);
-            Console.WriteLine($"  round {round + 1}: {accepted:N0} accepted in {sw.Elapsed.TotalSeconds:F2} s = {rate:N0} events/s; overloaded {overloaded:N0}; mean rows per network step {meanRows:F1}; live grains {after.LiveActivations:N0}; pending writes {after.PendingWrites:N0}");
+            Console.WriteLine($"  round {round + 1}: {accepted:N0} accepted in {sw.Elapsed.TotalSeconds:F2} s = {rate:N0} events/s; overloaded {overloaded:N0}; mean rows per network step {meanRows:F1}; live grains {after.LiveActivations:N0}; pending writes {after.PendingWrites:N0}; offers {after.OffersFired - before.OffersFired:N0}; allocated {allocated / (double)events.Length:N0} B/event; GCs gen0 {gen0}, gen2 {gen2}");
         }
 
         if (persist)
@@ -105,11 +109,12 @@ public static class SiloProbe
         int users = Option(args, "--users", 1_000_000);
         const int callSize = 16_384;
         var start = new DateTime(2019, 10, 1, 10, 0, 0, DateTimeKind.Utc);
-        await using var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions { MaxActivations = users + 1, QueueCapacity = callSize });
+        await using var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions { MaxActivations = 2 * users, QueueCapacity = callSize });
         // Warm-up on other users, then forget them, so worker buffers and JIT are not counted.
         await silo.IngestAsync([.. Enumerable.Range(0, 1_000).Select(i => Make($"warm-{i}", i))]);
         await silo.EraseAllWarmUp(1_000);
         long before = GC.GetTotalMemory(forceFullCollection: true);
+        var sw = Stopwatch.StartNew();
         for (int first = 0; first < users; first += callSize)
         {
             var call = new ClickEvent[Math.Min(callSize, users - first)];
@@ -118,12 +123,30 @@ public static class SiloProbe
             if (outcomes.Any(o => o.Status != IngestStatus.Accepted)) throw new InvalidOperationException("An event was not accepted; the measurement would be wrong.");
         }
 
+        sw.Stop();
         long after = GC.GetTotalMemory(forceFullCollection: true);
         var stats = silo.GetStatistics();
+        Console.WriteLine($"Activating {users:N0} new users (one event each, events built on the fly): {sw.Elapsed.TotalSeconds:F2} s = {users / sw.Elapsed.TotalSeconds:N0} activations/s");
         Console.WriteLine($"Memory: {stats.LiveActivations:N0} live user grains, {(after - before) / (1024.0 * 1024):N1} MiB => {(after - before) / (double)users:N0} bytes per grain (model state size {model.Network.StateSize * 4} bytes of LSTM state)");
+        long grainObject = Allocated(() => new MicroMoment.Silo.Grains.UserGrain(new MicroMoment.Silo.Runtime.GrainKey("default", "user-1"), 1, 0));
+        long networkState = Allocated(() => new float[model.Network.StateSize]);
+        long timeline = Allocated(() => new MicroMoment.Silo.Grains.TimelineEntry[1]);
+        long key = Allocated(() => string.Create(CultureInfo.InvariantCulture, $"user-{users - 1}"));
+        long known = grainObject + networkState + timeline + key;
+        Console.WriteLine($"  of which: UserGrain object {grainObject} (SessionFeatureState {MicroMoment.Features.SessionFeatureState.SizeInBytes} inline), LSTM state array {networkState}, timeline of 1 event {timeline}, user id string {key}; the rest ({(after - before) / (double)users - known:N0}) is the partition dictionary entry and its slack");
         GC.KeepAlive(silo);
 
         ClickEvent Make(string user, int i) => new(ClickEvent.DefaultTenant, user, start.AddSeconds(i % 3600), EventType.View, 1000 + i % 5000, 2053013555631882655, "electronics.smartphone", "acme", 99.5f);
+    }
+
+    private static long Allocated(Func<object> create)
+    {
+        create();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var made = create();
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(made);
+        return bytes;
     }
 
     private static async Task EraseAllWarmUp(this EmbeddedSilo silo, int count)
