@@ -173,6 +173,55 @@ public class PersistenceTests
         Assert.Contains("4 partitions", error.Message);
     }
 
+    [Fact]
+    public async Task ASessionSavedUnderAnotherModelIsDroppedButConsentAndCountersAreKept()
+    {
+        using var dir = new TempDirectory();
+        var options = new SiloOptions { Partitions = 2, DataDirectory = dir.Path };
+        await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, options))
+        {
+            await silo.IngestAsync([Event("kim", 0, id: "k1"), Event("kim", 1, id: "k2")]);
+            await silo.SetConsentAsync(ClickEvent.DefaultTenant, "kim", new Consent(true, false));
+        }
+
+        var m = BundledModel;
+        var retrained = new MicroMomentModel(m.Features, m.Network, m.BuyCalibration, m.ExitCalibration, m.BuyThreshold, m.ExitThreshold, m.SessionTimeout, m.Info with { Version = "retrained" });
+        await using var next = await EmbeddedSilo.StartAsync(retrained, options);
+        var view = (await next.GetUserAsync(ClickEvent.DefaultTenant, "kim"))!;
+        Assert.False(view.Consent.Offers);
+        Assert.Equal(2, view.EventsApplied);
+        Assert.Empty(view.Timeline);
+        var outcomes = await next.IngestAsync([Event("kim", 2, id: "k2"), Event("kim", 2, id: "k3")]);
+        Assert.Equal(IngestStatus.Duplicate, outcomes[0].Status);
+        Assert.Equal(0, outcomes[1].Score!.Value.Position);
+    }
+
+    [Fact]
+    public async Task AnUnreadableStoredStateIsLoggedAndReplacedByAFreshGrain()
+    {
+        using var dir = new TempDirectory();
+        var log = new List<string>();
+        var options = new SiloOptions { Partitions = 1, DataDirectory = dir.Path, Log = line => { lock (log) log.Add(line); } };
+        await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, options))
+        {
+            await silo.IngestAsync([Event("lou", 0), Event("lou", 1)]);
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(dir.Path, SqliteGrainStore.FileName)};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE grains SET state = x'02FF'";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        await using var restarted = await EmbeddedSilo.StartAsync(BundledModel, options);
+        var outcome = (await restarted.IngestAsync([Event("lou", 2)]))[0];
+        Assert.Equal(IngestStatus.Accepted, outcome.Status);
+        Assert.Equal(0, outcome.Score!.Value.Position);
+        lock (log) Assert.Contains(log, line => line.Contains("unreadable", StringComparison.Ordinal) && line.Contains("default/lou", StringComparison.Ordinal));
+    }
+
     private static WriteBatch Batch(int partition, long epoch, GrainKey key, byte[] state) =>
         new(partition, epoch, new Dictionary<GrainKey, PendingWrite> { [key] = new(StableHash.Of(key.Tenant, key.UserId), state) });
 
