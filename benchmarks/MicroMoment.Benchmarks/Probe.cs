@@ -6,6 +6,8 @@ namespace MicroMoment.Benchmarks;
 /// <summary>Fast Stopwatch probes of the model's hot paths (development aid; medians over repeated rounds).</summary>
 public static class Probe
 {
+    private const int Rounds = 30;
+
     /// <summary>Runs the probes named in <paramref name="args"/> (step, batch, train; all when empty).</summary>
     public static void Run(string[] args)
     {
@@ -23,7 +25,7 @@ public static class Probe
 
         if (args.Contains("events"))
         {
-            Console.WriteLine($"TrainingBenchmarks events: {SyntheticData.Sequences(512, 60, 4, 40, 11).Sum(s => s.Length)}");
+            Console.WriteLine($"TrainingBenchmarks events: {BenchmarkModel.TrainingData().Sum(s => s.Length)}");
         }
 
         if (args.Contains("tp"))
@@ -50,42 +52,33 @@ public static class Probe
 
     private static void ProbeStep(double zeroFraction)
     {
-        var shape = new AttentionLstmShape(60, 64, 32);
-        AttentionLstm model = AttentionLstm.Create(shape, 1);
-        float[] inputs = SyntheticData.Inputs(1024, 60, zeroFraction, 7);
-        var state = new float[model.StateSize];
-        model.ResetState(state);
-        WarmUp(() =>
+        var workload = new StepWorkload(zeroFraction);
+        var rounds = TimeRounds(() => workload.Run(), elapsed => elapsed.TotalMicroseconds / StepWorkload.Steps);
+        Console.WriteLine($"Step H=64 D=60 zeros={zeroFraction:P0}: median {rounds[Rounds / 2]:F3} µs/step (min {rounds[0]:F3})");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="round"/> for about a second so tiered compilation reaches optimised code, then times
+    /// <see cref="Rounds"/> rounds of it; returns <paramref name="measure"/> of each round's time, in ascending order.
+    /// </summary>
+    private static List<double> TimeRounds(Action round, Func<TimeSpan, double> measure)
+    {
+        var warmUp = Stopwatch.StartNew();
+        while (warmUp.ElapsedMilliseconds < 1000)
         {
-            for (int i = 0; i < 1024; i++)
-            {
-                model.Step(inputs.AsSpan(i * 60, 60), state);
-            }
-        });
-        var rounds = new List<double>();
-        for (int round = 0; round < 30; round++)
+            round();
+        }
+
+        var rounds = new List<double>(Rounds);
+        for (int i = 0; i < Rounds; i++)
         {
             var sw = Stopwatch.StartNew();
-            for (int i = 0; i < 1024; i++)
-            {
-                model.Step(inputs.AsSpan(i * 60, 60), state);
-            }
-
-            rounds.Add(sw.Elapsed.TotalMicroseconds / 1024);
+            round();
+            rounds.Add(measure(sw.Elapsed));
         }
 
         rounds.Sort();
-        Console.WriteLine($"Step H=64 D=60 zeros={zeroFraction:P0}: median {rounds[rounds.Count / 2]:F3} µs/step (min {rounds[0]:F3})");
-    }
-
-    /// <summary>Runs <paramref name="action"/> for about a second so tiered compilation reaches optimised code.</summary>
-    private static void WarmUp(Action action)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.ElapsedMilliseconds < 1000)
-        {
-            action();
-        }
+        return rounds;
     }
 
     private static void ProbeTensorPrimitives()
@@ -95,21 +88,16 @@ public static class Probe
         var y = new float[128];
         void Time(string name, Action action)
         {
-            WarmUp(action);
-            var rounds = new List<double>();
-            for (int round = 0; round < 30; round++)
-            {
-                var sw = Stopwatch.StartNew();
-                for (int i = 0; i < 2000; i++)
+            var rounds = TimeRounds(
+                () =>
                 {
-                    action();
-                }
-
-                rounds.Add(sw.Elapsed.TotalNanoseconds / 2000);
-            }
-
-            rounds.Sort();
-            Console.WriteLine($"{name}: median {rounds[15]:F1} ns (min {rounds[0]:F1})");
+                    for (int i = 0; i < 2000; i++)
+                    {
+                        action();
+                    }
+                },
+                elapsed => elapsed.TotalNanoseconds / 2000);
+            Console.WriteLine($"{name}: median {rounds[Rounds / 2]:F1} ns (min {rounds[0]:F1})");
         }
 
         Time("Sigmoid 128", () => System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, y));
@@ -136,21 +124,16 @@ public static class Probe
         float[] b = SyntheticData.Inputs(k, n, 0, 2);
         var c = new float[m * n];
         float[] bias = SyntheticData.Inputs(1, n, 0, 3);
-        WarmUp(() => GemmKernel.Multiply(m, n, k, a, k, 1, b, n, c, n, false, bias));
-        var rounds = new List<double>();
-        for (int round = 0; round < 30; round++)
-        {
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < 50; i++)
+        var rounds = TimeRounds(
+            () =>
             {
-                GemmKernel.Multiply(m, n, k, a, k, 1, b, n, c, n, false, bias);
-            }
-
-            rounds.Add(50 * 2.0 * m * n * k / sw.Elapsed.TotalSeconds / 1e9);
-        }
-
-        rounds.Sort();
-        Console.WriteLine($"GEMM 256x256x124 one core ({GemmKernel.BestPath}): median {rounds[15]:F1} GFLOP/s (max {rounds[^1]:F1})");
+                for (int i = 0; i < 50; i++)
+                {
+                    GemmKernel.Multiply(m, n, k, a, k, 1, b, n, c, n, false, bias);
+                }
+            },
+            elapsed => 50 * 2.0 * m * n * k / elapsed.TotalSeconds / 1e9);
+        Console.WriteLine($"GEMM 256x256x124 one core ({GemmKernel.BestPath}): median {rounds[Rounds / 2]:F1} GFLOP/s (max {rounds[^1]:F1})");
     }
 
     private static void ProbeGemv()
@@ -160,64 +143,41 @@ public static class Probe
         var c = new float[256];
         foreach ((int k, int n) in new[] { (124, 256), (60, 256), (64, 256), (64, 32) })
         {
-            WarmUp(() => GemmKernel.Multiply(1, n, k, a, 0, 1, b, n, c, n));
-            var rounds = new List<double>();
-            for (int round = 0; round < 30; round++)
-            {
-                var sw = Stopwatch.StartNew();
-                for (int i = 0; i < 2000; i++)
+            var rounds = TimeRounds(
+                () =>
                 {
-                    GemmKernel.Multiply(1, n, k, a, 0, 1, b, n, c, n);
-                }
-
-                rounds.Add(sw.Elapsed.TotalMicroseconds / 2000);
-            }
-
-            rounds.Sort();
-            Console.WriteLine($"gemv k={k} n={n}: median {rounds[15]:F3} µs (min {rounds[0]:F3})");
+                    for (int i = 0; i < 2000; i++)
+                    {
+                        GemmKernel.Multiply(1, n, k, a, 0, 1, b, n, c, n);
+                    }
+                },
+                elapsed => elapsed.TotalMicroseconds / 2000);
+            Console.WriteLine($"gemv k={k} n={n}: median {rounds[Rounds / 2]:F3} µs (min {rounds[0]:F3})");
         }
     }
 
     private static void ProbeBatch(int batch, int threads)
     {
-        var shape = new AttentionLstmShape(60, 64, 32);
-        AttentionLstm model = AttentionLstm.Create(shape, 1);
-        float[] inputs = SyntheticData.Inputs(batch, 60, 0.0, 3);
-        var states = new float[batch * model.StateSize];
-        for (int r = 0; r < batch; r++)
-        {
-            model.ResetState(states.AsSpan(r * model.StateSize, model.StateSize));
-        }
-
-        var buy = new float[batch];
-        var exit = new float[batch];
-        var scores = new float[batch];
-        var workspace = new BatchWorkspace(shape, batch) { DegreeOfParallelism = threads };
-        WarmUp(() => model.StepBatch(inputs, states, buy, exit, scores, workspace));
-        var rounds = new List<double>();
-        for (int round = 0; round < 30; round++)
-        {
-            var sw = Stopwatch.StartNew();
-            const int calls = 40;
-            for (int i = 0; i < calls; i++)
+        using var workload = new BatchStepWorkload(batch, threads);
+        const int calls = 40;
+        var rounds = TimeRounds(
+            () =>
             {
-                model.StepBatch(inputs, states, buy, exit, scores, workspace);
-            }
-
-            rounds.Add(calls * batch / sw.Elapsed.TotalSeconds);
-        }
-
-        rounds.Sort();
-        double median = rounds[rounds.Count / 2];
+                for (int i = 0; i < calls; i++)
+                {
+                    workload.Run();
+                }
+            },
+            elapsed => calls * batch / elapsed.TotalSeconds);
+        double median = rounds[Rounds / 2];
         double flopsPerStep = 2.0 * (60 + 64) * 256 + 2.0 * 64 * 32;
         Console.WriteLine($"StepBatch B={batch} threads={threads}: median {median:N0} steps/s (max {rounds[^1]:N0}), GEMM {median * flopsPerStep / 1e9:F1} GFLOP/s");
     }
 
     private static void ProbeTraining()
     {
-        var shape = new AttentionLstmShape(60, 64, 32);
-        List<SequenceExample> data = SyntheticData.Sequences(2000, 60, 4, 40, 11);
-        AttentionLstm model = AttentionLstm.Create(shape, 1);
+        List<SequenceExample> data = BenchmarkModel.TrainingData(2000);
+        AttentionLstm model = BenchmarkModel.Create();
         var options = new TrainerOptions { Epochs = 5, Patience = 10, BatchSize = 128 };
         TrainingResult result = new AttentionLstmTrainer().Train(model, data, [], options);
         foreach (EpochRecord epoch in result.Epochs)

@@ -1,10 +1,24 @@
 using BenchmarkDotNet.Running;
 using MicroMoment.Benchmarks;
 
+if (args.Length > 0 && args[0] == "silo-probe")
+{
+    // Embedded silo throughput (events/s) and memory per user grain with the bundled model.
+    SiloProbe.Run(args.Skip(1).ToArray());
+    return;
+}
+
 if (args.Length > 0 && args[0] == "probe")
 {
     // Quick Stopwatch measurements (seconds, not minutes) for development; BenchmarkDotNet gives the reported numbers.
     Probe.Run(args.Skip(1).ToArray());
+    return;
+}
+
+if (args.Length > 0 && args[0] == "fullmonth-gen")
+{
+    // A SYNTHETIC REES46-format month (shape only) for the full-month memory and time measurements in docs/full-month.md.
+    FullMonthGenerator.Run(args.Skip(1).ToArray());
     return;
 }
 

@@ -7,13 +7,10 @@ namespace MicroMoment.Benchmarks;
 /// One training epoch (forward, backward, Adam) over synthetic sessions of 4–40 events (H = 64, D = 60, A = 32,
 /// 2 worker threads); time per operation is per training event, so Ops/s is events per second.
 /// </summary>
-[MemoryDiagnoser]
-[MedianColumn]
-[OpsPerSecondColumn]
+[ModelBenchmark]
 public class TrainingBenchmarks
 {
-    private const int Sessions = 512;
-    private const int TotalEvents = 11_004; // events in SyntheticData.Sequences(512, 60, 4, 40, 11), checked in Setup
+    private const int TotalEvents = 11_004; // events in BenchmarkModel.TrainingData(), checked in Setup
     private readonly AttentionLstmTrainer _trainer = new();
     private List<SequenceExample> _data = null!;
     private AttentionLstm _model = null!;
@@ -23,14 +20,14 @@ public class TrainingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _data = SyntheticData.Sequences(Sessions, 60, 4, 40, 11);
+        _data = BenchmarkModel.TrainingData();
         int events = _data.Sum(s => s.Length);
         if (events != TotalEvents)
         {
             throw new InvalidOperationException($"Synthetic data has {events} events; update TotalEvents (expected {TotalEvents}).");
         }
 
-        _model = AttentionLstm.Create(new AttentionLstmShape(60, 64, 32), 1);
+        _model = BenchmarkModel.Create();
         _options = new TrainerOptions { Epochs = 1, BatchSize = 128, DegreeOfParallelism = 2 };
     }
 

@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -41,7 +41,8 @@ internal static class EvalCommand
         console.MarkupLineInterpolated($"Model: [bold]{model}[/]");
         try
         {
-            var (sessions, ingest) = DataInput.Load(files, model.SessionTimeout, console);
+            var (sample, ingest) = DataInput.Load(files, model.SessionTimeout, console);
+            var sessions = sample.Sessions;
             var run = SpectreProgress.Run(console, progress =>
                 ModelEvaluator.Evaluate(model, sessions, censoring, 2, new Progress<double>(f => progress.Report(new PipelineProgress("scoring", "events", f)))));
             outDir.Create();

@@ -21,9 +21,14 @@ internal static class TrainCommand
         var noRandom = new Option<bool>("--no-random-splits") { Description = "Skip the paper's stratified random 80/20 protocol" };
         var censored = new Option<CensoringPolicy>("--censored") { Description = "Buy labels of sessions cut off by the end of the log", DefaultValueFactory = _ => CensoringPolicy.ObservedAsNegative };
         var timeout = CommonOptions.SessionTimeoutMinutes();
+        var maxSessions = new Option<int>("--max-sessions")
+        {
+            Description = "Train and evaluate on at most this many sessions: larger logs are sampled (whole sessions, stable hash); 0 uses every session",
+            DefaultValueFactory = _ => ExperimentOptions.DefaultMaxSessions,
+        };
 
         var command = new Command("train", "Train the attention-LSTM and its baselines; write model, report and metrics");
-        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, censored, timeout }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, censored, timeout, maxSessions }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) =>
         {
             var console = AnsiConsole.Console;
@@ -36,6 +41,7 @@ internal static class TrainCommand
                 RandomSplits = !parse.GetValue(noRandom),
                 Censoring = parse.GetValue(censored),
                 SessionTimeout = TimeSpan.FromMinutes(parse.GetValue(timeout)),
+                MaxSessions = parse.GetValue(maxSessions) is 0 ? null : parse.GetValue(maxSessions),
             };
             options.Trainer = options.Trainer with { Epochs = parse.GetValue(epochs) };
             var files = parse.GetValue(data)!;
@@ -50,9 +56,10 @@ internal static class TrainCommand
         try
         {
             options.Validate();
-            var (sessions, ingest) = DataInput.Load(files, options.SessionTimeout, console);
-            var trainedOn = $"{string.Join(", ", files.Select(f => f.Name))}: {ingest.RowsAccepted:N0} events, {sessions.Count:N0} sessions";
-            var result = SpectreProgress.Run(console, progress => new ExperimentRunner(options, progress).Run(sessions, trainedOn, commandLine));
+            var (sample, ingest) = DataInput.Load(files, options.SessionTimeout, console, options.MaxSessions);
+            var trainedOn = $"{string.Join(", ", files.Select(f => f.Name))}: {ingest.RowsAccepted:N0} events, {sample.Population.Sessions:N0} sessions" +
+                (sample.IsSampled ? $" (sampled {sample.Sessions.Count:N0} sessions, {sample.Events:N0} events)" : string.Empty);
+            var result = SpectreProgress.Run(console, progress => new ExperimentRunner(options, progress).Run(sample, trainedOn, commandLine));
             outDir.Create();
             var modelPath = Path.Combine(outDir.FullName, "model.mmm");
             result.Headline.Model.Save(modelPath);
@@ -61,6 +68,7 @@ internal static class TrainCommand
             console.MarkupLineInterpolated($"Model:   [bold]{modelPath}[/]");
             console.MarkupLineInterpolated($"Report:  [bold]{Path.Combine(outDir.FullName, "report.html")}[/]");
             console.MarkupLineInterpolated($"Metrics: [bold]{Path.Combine(outDir.FullName, "metrics.json")}[/]");
+            console.MarkupLineInterpolated($"Peak memory: {DataInput.PeakMemory()}");
             return ExitCodes.Success;
         }
         catch (Exception ex) when (ex is NoUsableRowsException or FileNotFoundException or InvalidDataException or ArgumentException)

@@ -1,3 +1,5 @@
+using MicroMoment.Numerics;
+
 namespace MicroMoment.Clustering;
 
 /// <summary>
@@ -23,10 +25,7 @@ public static class KMeans
     /// <exception cref="ArgumentException">Bad dimension, k, iteration count or parallelism, a partial row, or a non-finite value.</exception>
     public static KMeansModel Fit(ReadOnlySpan<float> data, int d, int k, ulong seed, int maxIter = 100, int degreeOfParallelism = 2)
     {
-        if (d <= 0) throw new ArgumentOutOfRangeException(nameof(d), d, "The dimension must be positive.");
-        if (data.Length == 0 || data.Length % d != 0)
-            throw new ArgumentException($"Expected a non-empty row-major block of n x {d} floats; got {data.Length} floats.", nameof(data));
-        int n = data.Length / d;
+        int n = RowBlock.CountRows(data, d);
         if (k < 1 || k > n) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and the number of points ({n}).");
         if (maxIter < 1) throw new ArgumentOutOfRangeException(nameof(maxIter), maxIter, "At least one iteration is needed.");
         if (degreeOfParallelism < 1) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism must be at least 1.");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Clustering;
 
@@ -28,10 +29,7 @@ public static class KSelection
     public static KSelectionResult Sweep(ReadOnlySpan<float> data, int d, int kMin = 2, int kMax = 8, ulong seed = 0, int maxIter = 100,
         int silhouetteSampleSize = Silhouette.DefaultSampleSize, int degreeOfParallelism = 2)
     {
-        if (d <= 0) throw new ArgumentOutOfRangeException(nameof(d), d, "The dimension must be positive.");
-        if (data.Length == 0 || data.Length % d != 0)
-            throw new ArgumentException($"Expected a non-empty row-major block of n x {d} floats; got {data.Length} floats.", nameof(data));
-        int n = data.Length / d;
+        int n = RowBlock.CountRows(data, d);
         if (kMin < 2) throw new ArgumentOutOfRangeException(nameof(kMin), kMin, "kMin must be at least 2 (the silhouette compares clusters).");
         if (kMax < kMin) throw new ArgumentOutOfRangeException(nameof(kMax), kMax, $"kMax must be at least kMin ({kMin}).");
         if (kMax > n) throw new ArgumentOutOfRangeException(nameof(kMax), kMax, $"kMax cannot exceed the number of points ({n}).");

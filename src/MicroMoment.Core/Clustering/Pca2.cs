@@ -1,3 +1,5 @@
+using MicroMoment.Numerics;
+
 namespace MicroMoment.Clustering;
 
 /// <summary>
@@ -56,10 +58,7 @@ public sealed class Pca2
     /// <exception cref="ArgumentException">The block is empty, not a whole number of rows, or holds a non-finite value.</exception>
     public static Pca2 Fit(ReadOnlySpan<float> data, int d)
     {
-        if (d <= 0) throw new ArgumentOutOfRangeException(nameof(d), d, "The dimension must be positive.");
-        if (data.Length == 0 || data.Length % d != 0)
-            throw new ArgumentException($"Expected a non-empty row-major block of n x {d} floats; got {data.Length} floats.", nameof(data));
-        int n = data.Length / d;
+        int n = RowBlock.CountRows(data, d);
         var mean = new double[d];
         for (int i = 0; i < data.Length; i++)
         {

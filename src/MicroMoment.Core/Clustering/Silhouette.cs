@@ -1,3 +1,5 @@
+using MicroMoment.Numerics;
+
 namespace MicroMoment.Clustering;
 
 /// <summary>

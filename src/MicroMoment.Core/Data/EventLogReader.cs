@@ -20,22 +20,26 @@ public static class EventLogReader
     ];
 
     /// <summary>Reads the file at <paramref name="path"/> lazily, whatever its supported format; opened when enumeration starts.</summary>
-    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant)
-    {
-        LogInput.RequireFile(path);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadFile(path, report, tenant);
-    }
+    /// <param name="path">The log file, plain or gzip.</param>
+    /// <param name="report">Receives the counts of this file.</param>
+    /// <param name="tenant">The tenant of every event.</param>
+    /// <param name="options">What to keep of each row; <see cref="EventReadOptions.Default"/> when null.</param>
+    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant, EventReadOptions? options = null) =>
+        LogReading.Read(path, report, tenant, Reader(options));
 
     /// <summary>Reads a log of any supported format from <paramref name="stream"/> lazily; the stream is left open.</summary>
-    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant)
+    /// <param name="stream">The raw bytes, plain or gzip.</param>
+    /// <param name="displayName">The name used in the report and in messages.</param>
+    /// <param name="report">Receives the counts of this input.</param>
+    /// <param name="tenant">The tenant of every event.</param>
+    /// <param name="options">What to keep of each row; <see cref="EventReadOptions.Default"/> when null.</param>
+    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant, EventReadOptions? options = null) =>
+        LogReading.Read(stream, displayName, report, tenant, Reader(options));
+
+    private static LogReading.RecordsReader Reader(EventReadOptions? options)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentException.ThrowIfNullOrEmpty(displayName);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadStream(stream, displayName, report, tenant);
+        var chosen = options ?? EventReadOptions.Default;
+        return (records, displayName, report, tenant) => Dispatch(records, displayName, report, tenant, chosen);
     }
 
     /// <summary>Tells the format from a log's first line (BOM and line break already removed).</summary>
@@ -70,7 +74,7 @@ public static class EventLogReader
     {
         LogInput.RequireFile(path);
         using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
+        using var records = LogReading.OpenRecords(stream, path);
         return Detect(records, path);
     }
 
@@ -95,30 +99,11 @@ public static class EventLogReader
             $"Known formats: {string.Join("; ", KnownFormats)}.");
     }
 
-    private static IEnumerable<ClickEvent> Dispatch(DelimitedRecordReader records, string displayName, IngestReport report, string tenant) =>
+    private static IEnumerable<ClickEvent> Dispatch(DelimitedRecordReader records, string displayName, IngestReport report, string tenant, EventReadOptions options) =>
         Detect(records, displayName) switch
         {
-            LogFormat.Rees46Csv => Rees46CsvReader.ReadRecords(records, displayName, report, tenant),
+            LogFormat.Rees46Csv => Rees46CsvReader.ReadRecords(records, displayName, report, tenant, options),
             LogFormat.YoochooseTsv => YoochooseReader.ReadTsvRecords(records, displayName, report, tenant),
             _ => YoochooseReader.ReadClicksCsvRecords(records, displayName, report, tenant),
         };
-
-    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
-    {
-        using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
-        foreach (var evt in Dispatch(records, path, report, tenant))
-        {
-            yield return evt;
-        }
-    }
-
-    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
-    {
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
-        foreach (var evt in Dispatch(records, displayName, report, tenant))
-        {
-            yield return evt;
-        }
-    }
 }

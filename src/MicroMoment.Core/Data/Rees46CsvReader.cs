@@ -48,72 +48,32 @@ public static class Rees46CsvReader
     /// <param name="path">A REES46 CSV file, plain or gzip.</param>
     /// <param name="report">Receives the counts of this file.</param>
     /// <param name="tenant">The tenant of every event.</param>
-    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant)
-    {
-        LogInput.RequireFile(path);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadFile(path, report, tenant);
-    }
+    /// <param name="options">What to keep of each row; <see cref="EventReadOptions.Default"/> when null.</param>
+    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant, EventReadOptions? options = null) =>
+        LogReading.Read(path, report, tenant, Reader(options));
 
     /// <summary>Reads a REES46 CSV from <paramref name="stream"/> (plain or gzip) lazily; the stream is left open.</summary>
     /// <param name="stream">The raw bytes.</param>
     /// <param name="displayName">The name used in the report and in messages.</param>
     /// <param name="report">Receives the counts of this input.</param>
     /// <param name="tenant">The tenant of every event.</param>
-    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant)
+    /// <param name="options">What to keep of each row; <see cref="EventReadOptions.Default"/> when null.</param>
+    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant, EventReadOptions? options = null) =>
+        LogReading.Read(stream, displayName, report, tenant, Reader(options));
+
+    private static LogReading.RecordsReader Reader(EventReadOptions? options)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentException.ThrowIfNullOrEmpty(displayName);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadStream(stream, displayName, report, tenant);
+        var chosen = options ?? EventReadOptions.Default;
+        return (records, displayName, report, tenant) => ReadRecords(records, displayName, report, tenant, chosen);
     }
 
-    /// <summary>Reads records from an already opened input whose first record is the header.</summary>
-    internal static IEnumerable<ClickEvent> ReadRecords(DelimitedRecordReader records, string displayName, IngestReport report, string tenant)
+    /// <summary>Reads records from an already opened input whose first record is the header (read and checked on this call).</summary>
+    internal static IEnumerable<ClickEvent> ReadRecords(DelimitedRecordReader records, string displayName, IngestReport report, string tenant, EventReadOptions options)
     {
         records.Delimiter = ',';
         ValidateHeader(records, displayName);
         var file = report.BeginFile(displayName, FormatName, Expectations);
-        var parser = new RowParser(tenant);
-        while (true)
-        {
-            var status = records.Read();
-            if (status == RecordStatus.EndOfData)
-            {
-                yield break;
-            }
-
-            if (parser.TryParse(records, status, out var evt, out var reason))
-            {
-                file.CountAccepted();
-                yield return evt;
-            }
-            else
-            {
-                file.CountRejected(reason, records.LineNumber);
-            }
-        }
-    }
-
-    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
-    {
-        using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: path);
-        foreach (var evt in ReadRecords(records, path, report, tenant))
-        {
-            yield return evt;
-        }
-    }
-
-    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
-    {
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
-        foreach (var evt in ReadRecords(records, displayName, report, tenant))
-        {
-            yield return evt;
-        }
+        return LogReading.ParseRows(records, file, new RowParser(tenant, options.KeepSourceSession).TryParse);
     }
 
     private static void ValidateHeader(DelimitedRecordReader records, string displayName)
@@ -148,7 +108,7 @@ public static class Rees46CsvReader
     private static string Shorten(string text) => text.Length <= 300 ? text : string.Concat(text.AsSpan(0, 300), "...");
 
     /// <summary>Turns one record into an event; holds the string pools of one input.</summary>
-    private sealed class RowParser(string tenant)
+    private sealed class RowParser(string tenant, bool keepSourceSession)
     {
         private readonly StringPool _users = new(1 << 22);
         private readonly StringPool _sessions = new(1 << 20);
@@ -158,19 +118,8 @@ public static class Rees46CsvReader
         public bool TryParse(DelimitedRecordReader r, RecordStatus status, out ClickEvent evt, out RejectReason reason)
         {
             evt = default;
-            switch (status)
+            if (!LogReading.CheckShape(r, status, ColumnCount, out reason))
             {
-                case RecordStatus.TooLong:
-                    reason = RejectReason.RecordTooLong;
-                    return false;
-                case RecordStatus.MalformedQuotes:
-                    reason = RejectReason.MalformedQuotes;
-                    return false;
-            }
-
-            if (r.FieldCount != ColumnCount)
-            {
-                reason = !r.IsTerminated && r.FieldCount < ColumnCount ? RejectReason.TruncatedFinalLine : RejectReason.WrongColumnCount;
                 return false;
             }
 
@@ -247,7 +196,7 @@ public static class Rees46CsvReader
                 brandText.IsEmpty ? null : _labels.Intern(brandText),
                 price,
                 RawType: rawType,
-                SourceSession: sessionText.IsEmpty ? null : _sessions.Intern(sessionText));
+                SourceSession: !keepSourceSession || sessionText.IsEmpty ? null : _sessions.Intern(sessionText));
             reason = default;
             return true;
         }

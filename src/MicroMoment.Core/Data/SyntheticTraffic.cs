@@ -1,5 +1,6 @@
 using System.Globalization;
 using MicroMoment.Events;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Data;
 
@@ -143,7 +144,7 @@ public static class SyntheticTraffic
         var queue = new PriorityQueue<int, (long Ticks, int User)>(Math.Min(options.Users, 1 << 20));
         for (int u = 0; u < options.Users; u++)
         {
-            var startRandom = new SplitMixRandom(options.Seed, -1 - (long)u);
+            var startRandom = new SplitMix64((ulong)options.Seed, unchecked((ulong)(-1 - (long)u)));
             long first = options.Start.Ticks + (long)(startRandom.NextDouble() * window) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond;
             queue.Enqueue(u, (first, u));
         }
@@ -170,7 +171,7 @@ public static class SyntheticTraffic
 
     private static Shopper CreateShopper(int user, long firstStartTicks, SyntheticTrafficOptions options, Catalog catalog)
     {
-        var random = new SplitMixRandom(options.Seed, user + 1L);
+        var random = new SplitMix64((ulong)options.Seed, (ulong)user + 1);
         ReadOnlySpan<double> personaShares =
             [options.PassiveBrowserShare, options.ComparisonSeekerShare, options.PurchaseIntentShare, options.ImpulsiveBuyerShare];
         var persona = (ShopperPersona)random.NextWeighted(personaShares);
@@ -184,13 +185,14 @@ public static class SyntheticTraffic
             _ => random.Chance(0.6) ? "web" : "ios",
         };
 
-        var favourites = new int[1 + random.Next(3)];
+        var favourites = new int[1 + random.NextInt(3)];
         for (int i = 0; i < favourites.Length; i++)
         {
-            favourites[i] = catalog.PickCategory(random);
+            favourites[i] = catalog.PickCategory(ref random);
         }
 
         int sessions = 1 + random.NextPoisson(options.MeanSessionsPerUser - 1);
+        // The shopper takes over the generator's state here; the local copy is not used again.
         var shopper = new Shopper(userId, Profiles[(int)persona], device, platform, favourites, random, sessions)
         {
             MeanGapTicks = Math.Max(TimeSpan.FromHours(2).Ticks, options.Duration.Ticks / (double)(sessions + 1)),
@@ -222,18 +224,18 @@ public static class SyntheticTraffic
     /// <summary>Replaces the shopper's current events with a new session starting at <paramref name="startTicks"/>.</summary>
     private static void SimulateSession(Shopper user, long startTicks, bool includeContext, Catalog catalog)
     {
-        var random = user.Random;
+        ref SplitMix64 random = ref user.Random;
         var events = user.Events;
         events.Clear();
         user.Next = 0;
         string sessionId = $"{user.UserId}-s{user.SessionIndex:D3}";
         var profile = user.Profile;
         string referrer = Referrers[random.NextWeighted(ReferrerWeights)];
-        double mood = Math.Exp(0.6 * random.NextNormal()); // how keen the shopper is today
+        double mood = Math.Exp(0.6 * random.NextGaussian()); // how keen the shopper is today
         var viewed = new List<(int Product, int Views)>();
         var cart = new List<int>();
         long t = startTicks;
-        int category = random.Chance(profile.CategoryFocus) ? user.Favourites[random.Next(user.Favourites.Length)] : catalog.PickCategory(random);
+        int category = random.Chance(profile.CategoryFocus) ? user.Favourites[random.NextInt(user.Favourites.Length)] : catalog.PickCategory(ref random);
 
         void Emit(EventType type, int product, string page)
         {
@@ -259,7 +261,7 @@ public static class SyntheticTraffic
             Emit(EventType.View, product, "product");
         }
 
-        int current = catalog.PickProduct(category, random, profile.CheapPreference);
+        int current = catalog.PickProduct(category, ref random, profile.CheapPreference);
         View(current);
         var last = EventType.View;
         bool lastWasCartedRevisit = false;
@@ -270,7 +272,7 @@ public static class SyntheticTraffic
                 return;
             }
 
-            t += DwellTicks(random, profile.MedianDwellSeconds, profile.DwellSigma);
+            t += DwellTicks(ref random, profile.MedianDwellSeconds, profile.DwellSigma);
             if (cart.Count > 0)
             {
                 // Order matters: coming back to a carted product is the strongest purchase signal, a cart right
@@ -281,7 +283,7 @@ public static class SyntheticTraffic
                     foreach (int product in cart)
                     {
                         Emit(EventType.Purchase, product, "checkout");
-                        t += TimeSpan.TicksPerSecond * (1 + random.Next(3));
+                        t += TimeSpan.TicksPerSecond * (1 + random.NextInt(3));
                     }
 
                     cart.Clear();
@@ -297,7 +299,7 @@ public static class SyntheticTraffic
 
                 if (random.Chance(profile.RemoveProbability))
                 {
-                    int removed = random.Next(cart.Count);
+                    int removed = random.NextInt(cart.Count);
                     Emit(EventType.RemoveFromCart, cart[removed], "cart");
                     cart.RemoveAt(removed);
                     last = EventType.RemoveFromCart;
@@ -324,17 +326,17 @@ public static class SyntheticTraffic
             if (viewed.Count > 1 && random.Chance(profile.RevisitProbability))
             {
                 current = cart.Count > 0 && random.Chance(profile.CartedRevisitPreference)
-                    ? cart[random.Next(cart.Count)]
-                    : viewed[random.Next(viewed.Count)].Product;
+                    ? cart[random.NextInt(cart.Count)]
+                    : viewed[random.NextInt(viewed.Count)].Product;
             }
             else
             {
                 if (!random.Chance(profile.CategoryFocus))
                 {
-                    category = random.Chance(0.5) ? user.Favourites[random.Next(user.Favourites.Length)] : catalog.PickCategory(random);
+                    category = random.Chance(0.5) ? user.Favourites[random.NextInt(user.Favourites.Length)] : catalog.PickCategory(ref random);
                 }
 
-                current = catalog.PickProduct(category, random, profile.CheapPreference);
+                current = catalog.PickProduct(category, ref random, profile.CheapPreference);
             }
 
             lastWasCartedRevisit = cart.Contains(current);
@@ -344,7 +346,7 @@ public static class SyntheticTraffic
     }
 
     /// <summary>A log-normal dwell gap in whole seconds, at least 1 s and at most 25 minutes (so sessions never split inside).</summary>
-    private static long DwellTicks(SplitMixRandom random, double medianSeconds, double sigma)
+    private static long DwellTicks(ref SplitMix64 random, double medianSeconds, double sigma)
     {
         double seconds = Math.Clamp(Math.Round(random.NextLogNormal(medianSeconds, sigma)), 1, 25 * 60);
         return (long)seconds * TimeSpan.TicksPerSecond;
@@ -384,7 +386,7 @@ public static class SyntheticTraffic
         double CartedRevisitPreference);
 
     /// <summary>A shopper: fixed traits, its own random stream, and the session being replayed.</summary>
-    private sealed class Shopper(string userId, Profile profile, string device, string platform, int[] favourites, SplitMixRandom random, int sessions)
+    private sealed class Shopper(string userId, Profile profile, string device, string platform, int[] favourites, SplitMix64 random, int sessions)
     {
         public string UserId { get; } = userId;
 
@@ -396,7 +398,8 @@ public static class SyntheticTraffic
 
         public int[] Favourites { get; } = favourites;
 
-        public SplitMixRandom Random { get; } = random;
+        /// <summary>The shopper's own generator; a field so that draws through it advance this one state.</summary>
+        public SplitMix64 Random = random;
 
         public int Sessions { get; } = sessions;
 
@@ -420,7 +423,7 @@ public static class SyntheticTraffic
 
         public Catalog(SyntheticTrafficOptions options)
         {
-            var random = new SplitMixRandom(options.Seed, long.MinValue);
+            var random = new SplitMix64((ulong)options.Seed, unchecked((ulong)long.MinValue));
             int categories = options.Categories;
             _perCategory = options.ProductsPerCategory;
             CategoryIds = new long[categories];
@@ -444,9 +447,9 @@ public static class SyntheticTraffic
             {
                 int c = p / _perCategory;
                 ProductIds[p] = 100_000L + c * 10_000L + p % _perCategory;
-                double price = Math.Max(0.5, _categoryMedianPrice[c] * Math.Exp(0.45 * random.NextNormal()));
+                double price = Math.Max(0.5, _categoryMedianPrice[c] * Math.Exp(0.45 * random.NextGaussian()));
                 Prices[p] = (float)Math.Round(price, 2);
-                Brands[p] = random.Chance(0.1) ? null : $"synbrand-{c:D3}{(char)('a' + random.Next(4))}";
+                Brands[p] = random.Chance(0.1) ? null : $"synbrand-{c:D3}{(char)('a' + random.NextInt(4))}";
             }
 
             _productWeights = new double[_perCategory];
@@ -476,9 +479,9 @@ public static class SyntheticTraffic
 
         public bool IsCheap(int product) => Prices[product] < _categoryMedianPrice[CategoryOf(product)];
 
-        public int PickCategory(SplitMixRandom random) => random.NextWeighted(_categoryWeights);
+        public int PickCategory(ref SplitMix64 random) => random.NextWeighted(_categoryWeights);
 
-        public int PickProduct(int category, SplitMixRandom random, double cheapPreference)
+        public int PickProduct(int category, ref SplitMix64 random, double cheapPreference)
         {
             var weights = cheapPreference > 0 && random.Chance(cheapPreference)
                 ? _cheapProductWeights.AsSpan(category * _perCategory, _perCategory)

@@ -50,23 +50,12 @@ public static class YoochooseReader
     };
 
     /// <summary>Reads the file at <paramref name="path"/> lazily; the file is opened when enumeration starts.</summary>
-    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant)
-    {
-        LogInput.RequireFile(path);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadFile(path, report, tenant);
-    }
+    public static IEnumerable<ClickEvent> Read(string path, IngestReport report, string tenant = ClickEvent.DefaultTenant) =>
+        LogReading.Read(path, report, tenant, ReadRecords);
 
     /// <summary>Reads YOOCHOOSE clicks from <paramref name="stream"/> (plain or gzip) lazily; the stream is left open.</summary>
-    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentException.ThrowIfNullOrEmpty(displayName);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrEmpty(tenant);
-        return ReadStream(stream, displayName, report, tenant);
-    }
+    public static IEnumerable<ClickEvent> Read(Stream stream, string displayName, IngestReport report, string tenant = ClickEvent.DefaultTenant) =>
+        LogReading.Read(stream, displayName, report, tenant, ReadRecords);
 
     /// <summary>True when <paramref name="firstLine"/> is a session-rec TSV header (tab-separated, naming SessionId).</summary>
     internal static bool IsTsvHeader(ReadOnlySpan<char> firstLine) =>
@@ -86,31 +75,15 @@ public static class YoochooseReader
         return second > 0 && TimestampText.TryParseIso8601Utc(rest[..second], out _) && rest[(second + 1)..].Count(',') == 1;
     }
 
-    /// <summary>Reads the session-rec TSV whose first record is the header.</summary>
+    /// <summary>Reads the session-rec TSV whose first record is the header (read and checked on this call).</summary>
     internal static IEnumerable<ClickEvent> ReadTsvRecords(DelimitedRecordReader records, string displayName, IngestReport report, string tenant)
     {
         records.Delimiter = '\t';
         var (columns, sessionColumn, itemColumn, timeColumn) = ReadTsvHeader(records, displayName);
         var file = report.BeginFile(displayName, TsvFormatName, TsvExpectations);
         var users = new StringPool(1 << 20, UserPrefix);
-        while (true)
-        {
-            var status = records.Read();
-            if (status == RecordStatus.EndOfData)
-            {
-                yield break;
-            }
-
-            if (TryParseTsv(records, status, columns, sessionColumn, itemColumn, timeColumn, users, tenant, out var evt, out var reason))
-            {
-                file.CountAccepted();
-                yield return evt;
-            }
-            else
-            {
-                file.CountRejected(reason, records.LineNumber);
-            }
-        }
+        return LogReading.ParseRows(records, file, (DelimitedRecordReader r, RecordStatus status, out ClickEvent evt, out RejectReason reason) =>
+            TryParseTsv(r, status, columns, sessionColumn, itemColumn, timeColumn, users, tenant, out evt, out reason));
     }
 
     /// <summary>Reads the original clicks CSV (no header).</summary>
@@ -120,24 +93,8 @@ public static class YoochooseReader
         var file = report.BeginFile(displayName, ClicksCsvFormatName, ClicksCsvExpectations);
         var users = new StringPool(1 << 20, UserPrefix);
         var categories = new StringPool(1 << 16);
-        while (true)
-        {
-            var status = records.Read();
-            if (status == RecordStatus.EndOfData)
-            {
-                yield break;
-            }
-
-            if (TryParseClicksCsv(records, status, users, categories, tenant, out var evt, out var reason))
-            {
-                file.CountAccepted();
-                yield return evt;
-            }
-            else
-            {
-                file.CountRejected(reason, records.LineNumber);
-            }
-        }
+        return LogReading.ParseRows(records, file, (DelimitedRecordReader r, RecordStatus status, out ClickEvent evt, out RejectReason reason) =>
+            TryParseClicksCsv(r, status, users, categories, tenant, out evt, out reason));
     }
 
     /// <summary>Chooses between the two layouts from the first line.</summary>
@@ -157,25 +114,6 @@ public static class YoochooseReader
         throw new InvalidDataException(
             $"'{displayName}' is not YOOCHOOSE clicks: expected a {TsvFormatName} header like '{ExpectedTsvHeader.Replace("\t", "<TAB>")}' " +
             $"or {ClicksCsvFormatName} rows like '{ClicksCsvExample}'; the first line is '{EventLogReader.Shorten(firstLine)}'.");
-    }
-
-    private static IEnumerable<ClickEvent> ReadFile(string path, IngestReport report, string tenant)
-    {
-        using var stream = LogInput.OpenFile(path);
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), '\t', sourceName: path);
-        foreach (var evt in ReadRecords(records, path, report, tenant))
-        {
-            yield return evt;
-        }
-    }
-
-    private static IEnumerable<ClickEvent> ReadStream(Stream stream, string displayName, IngestReport report, string tenant)
-    {
-        using var records = new DelimitedRecordReader(LogInput.OpenText(stream, leaveOpen: true), '\t', sourceName: displayName);
-        foreach (var evt in ReadRecords(records, displayName, report, tenant))
-        {
-            yield return evt;
-        }
     }
 
     private static (int Columns, int Session, int Item, int Time) ReadTsvHeader(DelimitedRecordReader records, string displayName)
@@ -220,7 +158,7 @@ public static class YoochooseReader
         StringPool users, string tenant, out ClickEvent evt, out RejectReason reason)
     {
         evt = default;
-        if (!CheckShape(r, status, columns, out reason))
+        if (!LogReading.CheckShape(r, status, columns, out reason))
         {
             return false;
         }
@@ -253,7 +191,7 @@ public static class YoochooseReader
         out ClickEvent evt, out RejectReason reason)
     {
         evt = default;
-        if (!CheckShape(r, status, 4, out reason))
+        if (!LogReading.CheckShape(r, status, 4, out reason))
         {
             return false;
         }
@@ -289,28 +227,6 @@ public static class YoochooseReader
         }
 
         evt = new ClickEvent(tenant, users.Intern(sessionText), timestamp, EventType.View, item, categoryId, categoryCode, null, float.NaN);
-        return true;
-    }
-
-    private static bool CheckShape(DelimitedRecordReader r, RecordStatus status, int columns, out RejectReason reason)
-    {
-        reason = default;
-        switch (status)
-        {
-            case RecordStatus.TooLong:
-                reason = RejectReason.RecordTooLong;
-                return false;
-            case RecordStatus.MalformedQuotes:
-                reason = RejectReason.MalformedQuotes;
-                return false;
-        }
-
-        if (r.FieldCount != columns)
-        {
-            reason = !r.IsTerminated && r.FieldCount < columns ? RejectReason.TruncatedFinalLine : RejectReason.WrongColumnCount;
-            return false;
-        }
-
         return true;
     }
 }

@@ -49,22 +49,16 @@ public static class BinaryMetrics
             return [];
         }
 
-        var order = InputChecks.AscendingOrder(scores, out var sorted);
-        var points = new List<CurvePoint> { new(0, 0, float.PositiveInfinity) };
-        long tp = 0, fp = 0;
-        for (int i = sorted.Length - 1; i >= 0;)
+        var thresholds = CountsAtThresholds(scores, labels);
+        var points = new CurvePoint[thresholds.Length + 1];
+        points[0] = new CurvePoint(0, 0, float.PositiveInfinity);
+        for (int k = 0; k < thresholds.Length; k++)
         {
-            float s = sorted[i];
-            while (i >= 0 && sorted[i] == s)
-            {
-                if (labels[order[i]] == 1) tp++; else fp++;
-                i--;
-            }
-
-            points.Add(new CurvePoint((double)fp / negatives, (double)tp / positives, s));
+            var (tp, fp, s) = thresholds[k];
+            points[k + 1] = new CurvePoint((double)fp / negatives, (double)tp / positives, s);
         }
 
-        return CurveThinning.Thin(points.ToArray(), maxPoints);
+        return CurveThinning.Thin(points, maxPoints);
     }
 
     /// <summary>
@@ -80,18 +74,9 @@ public static class BinaryMetrics
             return double.NaN;
         }
 
-        var order = InputChecks.AscendingOrder(scores, out var sorted);
-        long tp = 0, fp = 0;
         double ap = 0, previousRecall = 0;
-        for (int i = sorted.Length - 1; i >= 0;)
+        foreach (var (tp, fp, _) in CountsAtThresholds(scores, labels))
         {
-            float s = sorted[i];
-            while (i >= 0 && sorted[i] == s)
-            {
-                if (labels[order[i]] == 1) tp++; else fp++;
-                i--;
-            }
-
             double recall = (double)tp / positives;
             ap += (recall - previousRecall) * tp / (tp + fp);
             previousRecall = recall;
@@ -117,22 +102,16 @@ public static class BinaryMetrics
             return [];
         }
 
-        var order = InputChecks.AscendingOrder(scores, out var sorted);
-        var points = new List<CurvePoint> { new(0, 1, float.PositiveInfinity) };
-        long tp = 0, fp = 0;
-        for (int i = sorted.Length - 1; i >= 0;)
+        var thresholds = CountsAtThresholds(scores, labels);
+        var points = new CurvePoint[thresholds.Length + 1];
+        points[0] = new CurvePoint(0, 1, float.PositiveInfinity);
+        for (int k = 0; k < thresholds.Length; k++)
         {
-            float s = sorted[i];
-            while (i >= 0 && sorted[i] == s)
-            {
-                if (labels[order[i]] == 1) tp++; else fp++;
-                i--;
-            }
-
-            points.Add(new CurvePoint((double)tp / positives, (double)tp / (tp + fp), s));
+            var (tp, fp, s) = thresholds[k];
+            points[k + 1] = new CurvePoint((double)tp / positives, (double)tp / (tp + fp), s);
         }
 
-        return CurveThinning.Thin(points.ToArray(), maxPoints);
+        return CurveThinning.Thin(points, maxPoints);
     }
 
     /// <summary>
@@ -265,6 +244,30 @@ public static class BinaryMetrics
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The cumulative true and false positives when everything scoring at least the threshold is called positive,
+    /// one entry per distinct score, from the highest score down (tied scores form one threshold).
+    /// </summary>
+    private static (long TruePositives, long FalsePositives, float Threshold)[] CountsAtThresholds(ReadOnlySpan<float> scores, ReadOnlySpan<byte> labels)
+    {
+        var order = InputChecks.AscendingOrder(scores, out var sorted);
+        var result = new List<(long, long, float)>();
+        long tp = 0, fp = 0;
+        for (int i = sorted.Length - 1; i >= 0;)
+        {
+            float s = sorted[i];
+            while (i >= 0 && sorted[i] == s)
+            {
+                if (labels[order[i]] == 1) tp++; else fp++;
+                i--;
+            }
+
+            result.Add((tp, fp, s));
+        }
+
+        return result.ToArray();
     }
 
     /// <summary>

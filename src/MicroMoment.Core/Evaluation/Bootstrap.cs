@@ -1,8 +1,10 @@
+using MicroMoment.Numerics;
+
 namespace MicroMoment.Evaluation;
 
 /// <summary>
 /// Cluster (group) bootstrap: whole groups — sessions — are resampled with replacement, so the correlated
-/// events of one session stay together and the interval is not falsely narrow. Uses its own SplitMix64
+/// events of one session stay together and the interval is not falsely narrow. Uses the shared SplitMix64
 /// generator, so results are identical for a given seed on every platform.
 /// </summary>
 public static class Bootstrap

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MicroMoment.Clustering;
 using MicroMoment.Events;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Features;
 

@@ -1,3 +1,5 @@
+using MicroMoment.Numerics;
+
 namespace MicroMoment.Features;
 
 /// <summary>
@@ -48,9 +50,7 @@ public sealed class MinMaxScaler
     /// <exception cref="ArgumentException">The block is empty, not a whole number of rows, or holds a non-finite value.</exception>
     public static MinMaxScaler Fit(ReadOnlySpan<float> rows, int dimension)
     {
-        if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The dimension must be positive.");
-        if (rows.Length == 0 || rows.Length % dimension != 0)
-            throw new ArgumentException($"Expected a non-empty row-major block of n x {dimension} floats; got {rows.Length} floats.", nameof(rows));
+        RowBlock.CountRows(rows, dimension);
         var builder = new MinMaxScalerBuilder(dimension);
         for (int offset = 0; offset < rows.Length; offset += dimension) builder.Observe(rows.Slice(offset, dimension));
         return builder.Build();

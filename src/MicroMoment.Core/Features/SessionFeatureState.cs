@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MicroMoment.Events;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Features;
 
@@ -301,7 +302,8 @@ public struct SessionFeatureState
 
     private static void SetBit(ref BitmapBuffer bits, long id, ulong salt)
     {
-        int bit = (int)(Mix((ulong)id ^ salt) & (BitmapBits - 1));
+        // The SplitMix64 finaliser spreads nearby ids (e.g. consecutive product ids) over the whole bitmap.
+        int bit = (int)(SplitMix64.Mix((ulong)id ^ salt) & (BitmapBits - 1));
         bits[bit >> 6] |= 1UL << (bit & 63);
     }
 
@@ -312,14 +314,6 @@ public struct SessionFeatureState
         int zero = BitmapBits - set;
         if (zero == 0) return BitmapBits * Math.Log(BitmapBits);
         return -BitmapBits * Math.Log(zero / (double)BitmapBits);
-    }
-
-    // SplitMix64 finaliser: spreads nearby ids (e.g. consecutive product ids) over the whole bitmap.
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     [InlineArray(EventTypes.Count)]

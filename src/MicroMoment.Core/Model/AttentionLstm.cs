@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Model;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Model;
 

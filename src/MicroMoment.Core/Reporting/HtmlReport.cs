@@ -19,6 +19,7 @@ public sealed class HtmlReport
         a{color:#0b5fa5}table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.3rem}
         th,td{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top}th{background:#f6f8fa;text-align:left}td{text-align:right;font-variant-numeric:tabular-nums}td:first-child{text-align:left}
         figure{margin:1.2rem 0}figure svg{max-width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:#555;margin-top:.3rem}
+        .table-wrap{overflow-x:auto}
         pre{background:#f6f8fa;border:1px solid #e1e4e8;border-radius:6px;padding:.6rem .8rem;overflow-x:auto;font-size:.85rem}
         @media print{nav.toc{display:none}h2{page-break-after:avoid}figure{page-break-inside:avoid}}
         """;
@@ -92,7 +93,7 @@ public sealed class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(rows);
-        var sb = new StringBuilder("<table>");
+        var sb = new StringBuilder("<div class=\"table-wrap\"><table>");
         if (!string.IsNullOrEmpty(caption))
         {
             sb.Append("<caption>").Append(XmlText.Escape(caption)).Append("</caption>");
@@ -124,7 +125,7 @@ public sealed class HtmlReport
             r++;
         }
 
-        _body.Add(sb.Append("</tbody></table>").ToString());
+        _body.Add(sb.Append("</tbody></table></div>").ToString());
         return this;
     }
 

@@ -5,8 +5,11 @@ namespace MicroMoment.Sessions;
 /// <summary>
 /// Splits an event log into sessions: events are grouped per (tenant, user), ordered by time (stable for equal
 /// timestamps), and cut where <see cref="SessionBoundary.IsNewSession(DateTime, DateTime, TimeSpan)"/> says so.
-/// Input need not be ordered. Events are held once as structs in chunked storage and grouped with a counting sort
-/// over user indices, so tens of millions of events need no per-event allocation beyond the session arrays.
+/// Input need not be ordered. Events are held once as compact 56-byte structs in chunked storage (user strings once per
+/// user, rarely set fields in a side table) and grouped with a counting sort over user indices, so tens of millions of
+/// events need no per-event allocation beyond the session arrays (a month of REES46 data, 42 million rows, peaks at a
+/// few GB; see docs/full-month.md). <see cref="SessionizeSample"/> and <see cref="Describe"/> avoid materializing
+/// the sessions that are not needed.
 /// The log's end is the latest timestamp seen; sessions ending less than one timeout before it are censored.
 /// </summary>
 public static class Sessionizer
@@ -14,14 +17,40 @@ public static class Sessionizer
     /// <summary>Sessionizes <paramref name="events"/>; the result is ordered by start time (ties by tenant, then user), with dense ids 0, 1, 2, ...</summary>
     /// <param name="events">Events of any order; each needs a tenant and a user id, and a UTC (or unspecified-kind) timestamp.</param>
     /// <param name="options">The session rule settings.</param>
-    public static IReadOnlyList<Session> Sessionize(IEnumerable<ClickEvent> events, SessionizerOptions options)
+    public static IReadOnlyList<Session> Sessionize(IEnumerable<ClickEvent> events, SessionizerOptions options) =>
+        Run(events, options, keep: null).Sessions;
+
+    /// <summary>
+    /// Sessionizes <paramref name="events"/> but materializes at most <paramref name="maxSessions"/> sessions, chosen by
+    /// <see cref="SessionSampler"/>; the others are counted in <see cref="SessionSample.Population"/> and never copied.
+    /// The kept sessions are exactly those (same ids, same events) that <see cref="SessionSampler.Sample"/> would keep
+    /// from <see cref="Sessionize"/>'s result, without holding every session's events twice.
+    /// </summary>
+    /// <param name="events">Events of any order, as for <see cref="Sessionize"/>.</param>
+    /// <param name="options">The session rule settings.</param>
+    /// <param name="maxSessions">The most sessions to keep; null keeps all.</param>
+    public static SessionSample SessionizeSample(IEnumerable<ClickEvent> events, SessionizerOptions options, int? maxSessions)
+    {
+        SessionSampler.ValidateBound(maxSessions);
+        var (sessions, population) = Run(events, options, maxSessions);
+        return new SessionSample(sessions, population, maxSessions);
+    }
+
+    /// <summary>Sessionizes <paramref name="events"/> for statistics only: no session is materialized.</summary>
+    /// <param name="events">Events of any order, as for <see cref="Sessionize"/>.</param>
+    /// <param name="options">The session rule settings.</param>
+    public static SessionStatistics Describe(IEnumerable<ClickEvent> events, SessionizerOptions options) =>
+        Run(events, options, keep: 0).Population;
+
+    /// <summary>The shared pass; <paramref name="keep"/> null materializes every session, n the n sampled ones (0 none).</summary>
+    private static (Session[] Sessions, SessionStatistics Population) Run(IEnumerable<ClickEvent> events, SessionizerOptions options, int? keep)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
 
-        var store = new ChunkedBuffer<ClickEvent>();
-        var userOf = new ChunkedBuffer<int>();
+        var store = new ChunkedBuffer<StoredEvent>();
+        var extras = new ChunkedBuffer<EventExtras>();
         var tenantUsers = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         Dictionary<string, int>? currentTenantUsers = null;
         var tenants = new List<string>();
@@ -76,8 +105,14 @@ public static class Sessionizer
                 lastIndex = u;
             }
 
-            store.Add(e);
-            userOf.Add(u);
+            int extra = -1;
+            if (!e.Context.IsEmpty || e.RawType is not null || e.SourceSession is not null || e.EventId is not null)
+            {
+                extra = extras.Count;
+                extras.Add(new EventExtras(e.Context, e.RawType, e.SourceSession, e.EventId));
+            }
+
+            store.Add(new StoredEvent(e, u, extra));
             counts[u]++;
             logEnd = Math.Max(logEnd, e.Timestamp.Ticks);
         }
@@ -85,7 +120,7 @@ public static class Sessionizer
         int n = store.Count;
         if (n == 0)
         {
-            return [];
+            return ([], SessionStatistics.Empty);
         }
 
         tenantUsers.Clear();
@@ -104,11 +139,13 @@ public static class Sessionizer
         var order = new int[n];
         for (int i = 0; i < n; i++)
         {
-            order[next[userOf[i]]++] = i;
+            order[next[store[i].User]++] = i;
         }
 
         next = [];
         long timeoutTicks = options.InactivityTimeout.Ticks;
+        var logEndTime = new DateTime(logEnd, DateTimeKind.Utc);
+        var statistics = new SessionStatistics.Builder();
         var spans = new List<SessionSpan>();
         var scratch = Array.Empty<(long Ticks, int Index)>();
         for (int u = 0; u < userCount; u++)
@@ -116,42 +153,69 @@ public static class Sessionizer
             var bucket = order.AsSpan(bucketStart[u], counts[u]);
             SortByTime(bucket, store, ref scratch);
             int sessionStart = 0;
-            long previous = store[bucket[0]].Timestamp.Ticks;
+            ref readonly var first = ref store[bucket[0]];
+            long previous = first.Timestamp.Ticks;
+            bool purchase = first.Type == EventType.Purchase;
             for (int k = 1; k < bucket.Length; k++)
             {
-                long current = store[bucket[k]].Timestamp.Ticks;
+                ref readonly var e = ref store[bucket[k]];
+                long current = e.Timestamp.Ticks;
                 if (SessionBoundary.IsNewSession(previous, current, timeoutTicks))
                 {
-                    spans.Add(new SessionSpan(store[bucket[sessionStart]].Timestamp.Ticks, u, bucketStart[u] + sessionStart, k - sessionStart));
+                    AddSpan(spans, statistics, store, bucket, bucketStart[u], u, sessionStart, k, purchase, previous, logEndTime, options.InactivityTimeout);
                     sessionStart = k;
+                    purchase = false;
                 }
 
+                purchase |= e.Type == EventType.Purchase;
                 previous = current;
             }
 
-            spans.Add(new SessionSpan(store[bucket[sessionStart]].Timestamp.Ticks, u, bucketStart[u] + sessionStart, bucket.Length - sessionStart));
+            AddSpan(spans, statistics, store, bucket, bucketStart[u], u, sessionStart, bucket.Length, purchase, previous, logEndTime, options.InactivityTimeout);
         }
 
+        var population = statistics.Build(userCount);
         var ordered = OrderByStart(spans, tenants, users);
         spans.Clear();
         spans.TrimExcess();
 
-        var logEndTime = new DateTime(logEnd, DateTimeKind.Utc);
-        var sessions = new Session[ordered.Length];
-        for (int s = 0; s < sessions.Length; s++)
+        int[]? kept = null;
+        if (keep is int limit && limit < ordered.Length)
         {
+            var keys = new ulong[ordered.Length];
+            for (int s = 0; s < keys.Length; s++)
+            {
+                keys[s] = SessionSampler.Key(tenants[ordered[s].User], users[ordered[s].User], ordered[s].StartTicks);
+            }
+
+            kept = SessionSampler.SmallestKeys(keys, limit);
+        }
+
+        var sessions = new Session[kept?.Length ?? ordered.Length];
+        for (int i = 0; i < sessions.Length; i++)
+        {
+            int s = kept is null ? i : kept[i];
             var span = ordered[s];
             var sessionEvents = new ClickEvent[span.Length];
             for (int k = 0; k < sessionEvents.Length; k++)
             {
-                sessionEvents[k] = store[order[span.Offset + k]];
+                sessionEvents[k] = store[order[span.Offset + k]].ToClickEvent(tenants[span.User], users[span.User], extras);
             }
 
             bool censored = SessionBoundary.IsCensored(sessionEvents[^1].Timestamp, logEndTime, options.InactivityTimeout);
-            sessions[s] = new Session(s, tenants[span.User], users[span.User], sessionEvents, censored);
+            sessions[i] = new Session(s, tenants[span.User], users[span.User], sessionEvents, censored);
         }
 
-        return sessions;
+        return (sessions, population);
+    }
+
+    private static void AddSpan(List<SessionSpan> spans, SessionStatistics.Builder statistics, ChunkedBuffer<StoredEvent> store, Span<int> bucket,
+        int bucketOffset, int user, int from, int to, bool purchase, long lastTicks, DateTime logEnd, TimeSpan timeout)
+    {
+        long startTicks = store[bucket[from]].Timestamp.Ticks;
+        spans.Add(new SessionSpan(startTicks, user, bucketOffset + from, to - from));
+        bool censored = SessionBoundary.IsCensored(new DateTime(lastTicks, DateTimeKind.Utc), logEnd, timeout);
+        statistics.Add(to - from, purchase, censored, startTicks, lastTicks);
     }
 
     /// <summary>Sorts sessions by start time, then tenant, then user (ordinal): primitive-key sort, then ties by name.</summary>
@@ -191,7 +255,7 @@ public static class Sessionizer
     }
 
     /// <summary>Orders a user's event indices by timestamp, keeping input order for equal timestamps.</summary>
-    private static void SortByTime(Span<int> bucket, ChunkedBuffer<ClickEvent> store, ref (long Ticks, int Index)[] scratch)
+    private static void SortByTime(Span<int> bucket, ChunkedBuffer<StoredEvent> store, ref (long Ticks, int Index)[] scratch)
     {
         long previous = long.MinValue;
         bool sorted = true;
@@ -233,4 +297,38 @@ public static class Sessionizer
 
     /// <summary>A session before materialization: start time, user index, and its slice of the grouped order.</summary>
     private readonly record struct SessionSpan(long StartTicks, int User, int Offset, int Length);
+
+    /// <summary>
+    /// An event as held between reading and materializing: tenant and user become the user index (their strings live
+    /// once in the user table) and the fields most logs leave empty (context, raw type, source session, event id) move
+    /// to a side table, so an event takes 56 bytes here instead of a <see cref="ClickEvent"/>'s 120 (plus 4 for its
+    /// user index), which is what bounds memory on a month of data.
+    /// </summary>
+    private readonly struct StoredEvent(in ClickEvent e, int user, int extra)
+    {
+        public readonly DateTime Timestamp = e.Timestamp;
+        public readonly long ProductId = e.ProductId;
+        public readonly long CategoryId = e.CategoryId;
+        public readonly string? CategoryCode = e.CategoryCode;
+        public readonly string? Brand = e.Brand;
+        public readonly float Price = e.Price;
+        public readonly int User = user;
+        public readonly int Extra = extra;
+        public readonly EventType Type = e.Type;
+
+        /// <summary>The original event back (equal to what was read; tenant and user strings are the user table's instances).</summary>
+        public ClickEvent ToClickEvent(string tenant, string userId, ChunkedBuffer<EventExtras> extras)
+        {
+            if (Extra < 0)
+            {
+                return new ClickEvent(tenant, userId, Timestamp, Type, ProductId, CategoryId, CategoryCode, Brand, Price);
+            }
+
+            ref readonly var x = ref extras[Extra];
+            return new ClickEvent(tenant, userId, Timestamp, Type, ProductId, CategoryId, CategoryCode, Brand, Price, x.Context, x.RawType, x.SourceSession, x.EventId);
+        }
+    }
+
+    /// <summary>The rarely set fields of an event, stored only for events that have one.</summary>
+    private readonly record struct EventExtras(EventContext Context, string? RawType, string? SourceSession, string? EventId);
 }

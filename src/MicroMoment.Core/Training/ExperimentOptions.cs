@@ -6,6 +6,10 @@ namespace MicroMoment.Training;
 /// <summary>Options of a training-and-evaluation run.</summary>
 public sealed class ExperimentOptions
 {
+    /// <summary>The default session bound: large enough for stable metrics, small enough that the encoded prefixes
+    /// (about 55 floats per event) of every split fit in a few hundred megabytes and an epoch takes minutes on two cores.</summary>
+    public const int DefaultMaxSessions = 400_000;
+
     /// <summary>LSTM hidden size.</summary>
     public int HiddenSize { get; set; } = 64;
 
@@ -42,6 +46,13 @@ public sealed class ExperimentOptions
     /// <summary>Cores to use.</summary>
     public int DegreeOfParallelism { get; set; } = 2;
 
+    /// <summary>
+    /// The most sessions used for training and evaluation; when the log has more, whole sessions are sampled by
+    /// <see cref="Sessions.SessionSampler"/> (a stable hash, independent of the seed) before splitting, and the report
+    /// says how many were kept out of how many. Null uses every session. Default <see cref="DefaultMaxSessions"/>.
+    /// </summary>
+    public int? MaxSessions { get; set; } = DefaultMaxSessions;
+
     /// <summary>Bootstrap resamples for the headline confidence interval.</summary>
     public int BootstrapIterations { get; set; } = 1000;
 
@@ -52,6 +63,7 @@ public sealed class ExperimentOptions
         if (AttentionSize is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(AttentionSize), $"Attention size must be in 1..1024; got {AttentionSize}.");
         if (Repeats is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(Repeats), $"Repeats must be in 1..100; got {Repeats}.");
         if (SessionTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SessionTimeout), $"Session timeout must be positive; got {SessionTimeout}.");
+        if (MaxSessions is < 1) throw new ArgumentOutOfRangeException(nameof(MaxSessions), $"The session bound must be at least 1 (or null for every session); got {MaxSessions}.");
         if (DegreeOfParallelism < 1) throw new ArgumentOutOfRangeException(nameof(DegreeOfParallelism), $"Degree of parallelism must be at least 1; got {DegreeOfParallelism}.");
     }
 }

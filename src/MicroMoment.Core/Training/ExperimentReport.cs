@@ -3,6 +3,7 @@ using MicroMoment.Data;
 using MicroMoment.Evaluation;
 using MicroMoment.Features;
 using MicroMoment.Reporting;
+using MicroMoment.Sessions;
 
 namespace MicroMoment.Training;
 
@@ -20,7 +21,20 @@ public static class ExperimentReport
     /// <summary>The machine-readable metrics of every split and their summaries.</summary>
     public static object Metrics(ExperimentResult result, IngestReport ingest) => new
     {
-        data = new { rowsRead = ingest.RowsRead, rowsAccepted = ingest.RowsAccepted, rowsRejected = ingest.RowsRead - ingest.RowsAccepted },
+        data = new
+        {
+            rowsRead = ingest.RowsRead,
+            rowsAccepted = ingest.RowsAccepted,
+            rowsRejected = ingest.RowsRead - ingest.RowsAccepted,
+            sessions = new
+            {
+                sampled = result.IsSampled,
+                maxSessions = result.Options.MaxSessions,
+                method = result.IsSampled ? SessionSampler.Method : null,
+                population = result.Population,
+                used = result.Used,
+            },
+        },
         options = new
         {
             result.Options.HiddenSize,
@@ -28,6 +42,7 @@ public static class ExperimentReport
             result.Options.Repeats,
             result.Options.Seed,
             result.Options.RandomSplits,
+            result.Options.MaxSessions,
             censoring = result.Options.Censoring.ToString(),
             sessionTimeoutMinutes = result.Options.SessionTimeout.TotalMinutes,
             trainer = result.Options.Trainer,
@@ -133,6 +148,7 @@ public static class ExperimentReport
 
         report.Section("Data");
         report.Preformatted(ingest.Summary());
+        report.Paragraph(SamplingSentence(result));
         report.Paragraph(F($"Sessions: {headline.Sessions.Train + headline.Sessions.Validation + headline.Sessions.Test:N0} (30-minute inactivity cut-off). Headline split: {headline.Sessions.Train:N0} train, {headline.Sessions.Validation:N0} validation, {headline.Sessions.Test:N0} test sessions; {headline.BuyPrefixes.Test:N0} test buy prefixes, {headline.BuyPrefixes.TestPositives:N0} of them before a purchase."));
         report.Paragraph(result.Options.Censoring == CensoringPolicy.ObservedAsNegative
             ? "Sessions still running when the log ends have unknown futures. Buy labels: a cut-off session without an observed purchase counts as a non-buyer (in a short log most sessions are cut off; dropping them would leave almost nothing). Exit labels: the last event of a cut-off session is not an exit example."
@@ -163,7 +179,14 @@ public static class ExperimentReport
                 ReportFormat.Percent(m.EarlyDetection.DetectionRate), ReportFormat.Number(m.EarlyDetection.MedianLeadEvents), ReportFormat.Number(m.EarlyDetection.MedianLeadSeconds),
                 m.EarlyDetection.NonPurchasingSessions.ToString(CultureInfo.InvariantCulture), ReportFormat.Percent(m.EarlyDetection.FalseAlarmRate),
             ])], "A session is flagged at its first prefix whose probability reaches the threshold; lead time runs from that event to the first purchase.");
-        report.Paragraph(F($"Exit head (attention-LSTM): ROC-AUC {lstm.ExitRocAuc:0.000}, PR-AUC {lstm.ExitPrAuc:0.000} on test events whose next step is known."));
+        var exitRows = Enum.GetValues<SplitKind>().Where(k => result.Of(k).Any()).Select(k => (IReadOnlyList<string>)
+        [
+            KindName(k),
+            ReportFormat.MeanSd(Summary.OfDefined(result.Of(k).Select(r => r.Models[ExperimentRunner.Lstm].ExitRocAuc))),
+            ReportFormat.MeanSd(Summary.OfDefined(result.Of(k).Select(r => r.Models[ExperimentRunner.Lstm].ExitPrAuc))),
+        ]).ToList();
+        report.Table(["protocol", "exit ROC-AUC", "exit PR-AUC"], exitRows,
+            "Exit head of the attention-LSTM on test events whose next step is known (n = repeats where the test set holds both classes; n/a when it never does).");
 
         report.Section("Attention");
         report.Figure(ReportCharts.Attention([.. headline.AttentionExamples.Select(a => new AttentionRow(
@@ -218,6 +241,11 @@ public static class ExperimentReport
         ]);
         return report.Render();
     }
+
+    /// <summary>Says how many sessions of the log the run used and how they were chosen.</summary>
+    internal static string SamplingSentence(ExperimentResult result) => result.IsSampled
+        ? F($"The log holds {result.Population.Sessions:N0} sessions ({result.Population.Events:N0} events); this run used a sample of {result.Used.Sessions:N0} sessions ({result.Used.Sessions / (double)result.Population.Sessions:P1}; {result.Used.Events:N0} events), whole sessions with {SessionSampler.Method}, under the bound of {result.Options.MaxSessions:N0} sessions (ExperimentOptions.MaxSessions, --max-sessions). The sample does not depend on the seed, so every repeat splits the same sessions.")
+        : F($"The run used all {result.Used.Sessions:N0} sessions of the log ({result.Used.Events:N0} events); {(result.Options.MaxSessions is int max ? F($"the bound of {max:N0} sessions was not reached") : "no session bound was set")}.");
 
     private static string KindName(SplitKind kind) => kind == SplitKind.Time ? "Time split (headline)" : "Stratified random 80/20 (the paper's protocol)";
 

@@ -1,12 +1,26 @@
 using MicroMoment.Evaluation;
+using MicroMoment.Sessions;
 
 namespace MicroMoment.Training;
 
 /// <summary>All splits of a run, with summaries over repeats.</summary>
-public sealed class ExperimentResult(ExperimentOptions options, IReadOnlyList<SplitRun> runs)
+/// <param name="options">The options the run used.</param>
+/// <param name="runs">Every split, time splits first.</param>
+/// <param name="population">Statistics of every session of the log, before sampling.</param>
+/// <param name="used">Statistics of the sessions the splits were drawn from (the sample, or all of them).</param>
+public sealed class ExperimentResult(ExperimentOptions options, IReadOnlyList<SplitRun> runs, SessionStatistics population, SessionStatistics used)
 {
     /// <summary>The options the run used.</summary>
     public ExperimentOptions Options { get; } = options;
+
+    /// <summary>Statistics of every session of the log, before sampling.</summary>
+    public SessionStatistics Population { get; } = population;
+
+    /// <summary>Statistics of the sessions the splits were drawn from.</summary>
+    public SessionStatistics Used { get; } = used;
+
+    /// <summary>True when the run used a sample of the log's sessions (see <see cref="ExperimentOptions.MaxSessions"/>).</summary>
+    public bool IsSampled => Used.Sessions < Population.Sessions;
 
     /// <summary>Every split, time splits first.</summary>
     public IReadOnlyList<SplitRun> Runs { get; } = runs;

@@ -29,10 +29,23 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
     /// <summary>Model names in report order.</summary>
     public static IReadOnlyList<string> ModelNames { get; } = [Lstm, Logistic, Rules, Majority];
 
-    /// <summary>Runs every split; the first time split is the headline and provides the shipped model.</summary>
+    /// <summary>Runs every split; the first time split is the headline and provides the shipped model. When there are
+    /// more sessions than <see cref="ExperimentOptions.MaxSessions"/>, a deterministic sample of whole sessions is used.</summary>
     public ExperimentResult Run(IReadOnlyList<Session> sessions, string trainedOn, string command)
     {
+        ArgumentNullException.ThrowIfNull(sessions);
         options.Validate();
+        return Run(SessionSampler.Sample(sessions, options.MaxSessions), trainedOn, command);
+    }
+
+    /// <summary>Runs every split on the sessions of <paramref name="sample"/> (narrowed further to
+    /// <see cref="ExperimentOptions.MaxSessions"/> if it holds more); its population is what the report calls the log.</summary>
+    public ExperimentResult Run(SessionSample sample, string trainedOn, string command)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        options.Validate();
+        sample = SessionSampler.Narrow(sample, options.MaxSessions);
+        var sessions = sample.Sessions;
         var runs = new List<SplitRun>();
         var total = options.Repeats * (options.RandomSplits ? 2 : 1);
         for (var r = 0; r < options.Repeats; r++)
@@ -50,7 +63,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
                 runs.Add(RunSplit(split, seed, $"random split, seed {seed} ({runs.Count + 1}/{total})", trainedOn, command));
             }
         }
-        return new ExperimentResult(options, runs);
+        return new ExperimentResult(options, runs, sample.Population, SessionStatistics.Of(sessions));
     }
 
     /// <summary>Fits features, trains, calibrates and evaluates every model on one split.</summary>

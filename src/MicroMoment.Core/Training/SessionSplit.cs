@@ -1,3 +1,4 @@
+using MicroMoment.Numerics;
 using MicroMoment.Sessions;
 
 namespace MicroMoment.Training;
@@ -35,12 +36,8 @@ public sealed record SessionSplit(SplitKind Kind, ulong Seed, IReadOnlyList<Sess
         foreach (var stratum in sessions.GroupBy(s => s.HasPurchase).OrderBy(g => g.Key))
         {
             var items = stratum.OrderBy(s => s.Id).ToArray();
-            var rng = new SplitMix(seed ^ (stratum.Key ? 0x9E3779B97F4A7C15UL : 0x2545F4914F6CDD1DUL));
-            for (var i = items.Length - 1; i > 0; i--)
-            {
-                var j = (int)(rng.Next() % (ulong)(i + 1));
-                (items[i], items[j]) = (items[j], items[i]);
-            }
+            var rng = new SplitMix64(seed, stream: stratum.Key ? 1UL : 0UL);
+            rng.Shuffle(items.AsSpan());
             var testCount = (int)Math.Round(items.Length * testShare);
             var validationCount = (int)Math.Round(items.Length * validationShare);
             test.AddRange(items[..testCount]);
@@ -57,18 +54,5 @@ public sealed record SessionSplit(SplitKind Kind, ulong Seed, IReadOnlyList<Sess
     {
         if (testShare is <= 0 or >= 1 || validationShare is <= 0 or >= 1 || testShare + validationShare >= 1)
             throw new ArgumentOutOfRangeException(nameof(testShare), $"Shares must be in (0, 1) and sum below 1; got test {testShare}, validation {validationShare}.");
-    }
-
-    private struct SplitMix(ulong state)
-    {
-        private ulong _state = state;
-
-        public ulong Next()
-        {
-            var z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
     }
 }

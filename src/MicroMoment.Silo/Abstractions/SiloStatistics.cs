@@ -31,4 +31,35 @@ public sealed record SiloStatistics(
     double ProcessingLatencySum,
     long ProcessingLatencyCount,
     long PendingWrites,
-    bool Ready);
+    bool Ready)
+{
+    /// <summary>Proposals that expired without being shown.</summary>
+    public long OffersExpired { get; init; }
+
+    /// <summary>Shown or clicked offers converted by a purchase later in their session.</summary>
+    public long OffersAttributed { get; init; }
+
+    /// <summary>Feedback calls per <see cref="FeedbackOutcome"/> (name → count).</summary>
+    public IReadOnlyDictionary<string, long> FeedbackByOutcome { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Deactivations forced by the activation cap (least recently used first).</summary>
+    public long Evictions { get; init; }
+
+    /// <summary>Grain rows written (or deleted) by the write-behind.</summary>
+    public long WritesCommitted { get; init; }
+
+    /// <summary>Grain writes refused because a newer partition epoch owns the row or the partition.</summary>
+    public long WritesFenced { get; init; }
+
+    /// <summary>Write-behind rounds that failed and were retried.</summary>
+    public long WriteFailures { get; init; }
+
+    /// <summary>Batched network steps run (one matrix product per wave of distinct users).</summary>
+    public long NetworkSteps { get; init; }
+
+    /// <summary>User steps over all batched network steps (divided by <see cref="NetworkSteps"/>: the mean batch).</summary>
+    public long NetworkRows { get; init; }
+
+    /// <summary>Partitions this silo lost to a newer owner (it no longer takes their events).</summary>
+    public int FencedPartitions { get; init; }
+}

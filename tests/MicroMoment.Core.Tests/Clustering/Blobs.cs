@@ -1,4 +1,4 @@
-using MicroMoment.Clustering;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Tests.Clustering;
 
@@ -17,7 +17,7 @@ internal static class Blobs
         {
             for (int b = 0; b < centres.Length; b++)
             {
-                for (int j = 0; j < d; j++) data[row * d + j] = centres[b][j] + (float)(spread * Gaussian(ref rng));
+                for (int j = 0; j < d; j++) data[row * d + j] = centres[b][j] + (float)(spread * rng.NextGaussian());
                 truth[row] = b;
                 row++;
             }
@@ -26,11 +26,4 @@ internal static class Blobs
     }
 
     public static float[][] ThreeCentres => [[0f, 0f, 0f, 0f], [10f, 10f, 0f, 0f], [0f, 10f, 10f, 5f]];
-
-    private static double Gaussian(ref SplitMix64 rng)
-    {
-        double u1 = 1.0 - rng.NextDouble();
-        double u2 = rng.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
 }

@@ -1,5 +1,6 @@
 using MicroMoment.Clustering;
 using MicroMoment.Features;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Tests.Clustering;
 

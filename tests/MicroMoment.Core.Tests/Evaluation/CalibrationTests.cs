@@ -1,4 +1,5 @@
 using MicroMoment.Evaluation;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Tests.Evaluation;
 

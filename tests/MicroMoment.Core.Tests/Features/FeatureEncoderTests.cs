@@ -1,6 +1,6 @@
-using MicroMoment.Clustering;
 using MicroMoment.Events;
 using MicroMoment.Features;
+using MicroMoment.Numerics;
 using static MicroMoment.Tests.Features.TestEvents;
 
 namespace MicroMoment.Tests.Features;

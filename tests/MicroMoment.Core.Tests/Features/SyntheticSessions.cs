@@ -1,5 +1,5 @@
-using MicroMoment.Clustering;
 using MicroMoment.Events;
+using MicroMoment.Numerics;
 
 namespace MicroMoment.Tests.Features;
 

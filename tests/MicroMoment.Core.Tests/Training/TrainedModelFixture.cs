@@ -11,7 +11,7 @@ public sealed class TrainedModelFixture
     {
         Sessions = Sessionizer.Sessionize(SyntheticTraffic.Generate(new SyntheticTrafficOptions { Users = 500, Seed = 11 }), SessionizerOptions.Default);
         var options = Options();
-        Run = new ExperimentRunner(options).RunSplit(SessionSplit.ByTime(Sessions), 3, "test", "synthetic", "test");
+        Run = new ExperimentRunner(options).RunSplit(SessionSplit.StratifiedRandom(Sessions, 3), 3, "test", "synthetic", "test");
     }
 
     public IReadOnlyList<Session> Sessions { get; }
@@ -21,7 +21,7 @@ public sealed class TrainedModelFixture
     public static ExperimentOptions Options()
     {
         var options = new ExperimentOptions { HiddenSize = 8, AttentionSize = 4, Repeats = 1, BootstrapIterations = 20 };
-        options.Trainer = options.Trainer with { Epochs = 2 };
+        options.Trainer = options.Trainer with { Epochs = 8 };
         return options;
     }
 }

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using MicroMoment.Data;
+using MicroMoment.Events;
+using MicroMoment.Scoring;
+using MicroMoment.Silo;
+
+namespace MicroMoment.Benchmarks;
+
+/// <summary>
+/// Stopwatch probes of the embedded silo with the bundled model: events per second through partitions and grains
+/// (the REES46 sample replayed with remapped user ids), and memory per live user grain.
+/// Usage: <c>silo-probe throughput [--replicas N] [--call N] [--inflight N] [--rounds N] [--persist] [--workers N]</c>,
+/// <c>silo-probe memory [--users N]</c>.
+/// </summary>
+public static class SiloProbe
+{
+    /// <summary>Runs the probe named by <paramref name="args"/>[0].</summary>
+    public static void Run(string[] args)
+    {
+        string mode = args.Length > 0 ? args[0] : "throughput";
+        var model = MicroMomentModel.Load(Path.Combine(RepositoryRoot(), "models", "default", "model.mmm"));
+        switch (mode)
+        {
+            case "throughput":
+                Throughput(model, args).GetAwaiter().GetResult();
+                break;
+            case "memory":
+                Memory(model, args).GetAwaiter().GetResult();
+                break;
+            default:
+                throw new ArgumentException($"Unknown silo probe '{mode}'; expected 'throughput' or 'memory'.");
+        }
+    }
+
+    private static async Task Throughput(MicroMomentModel model, string[] args)
+    {
+        int replicas = Option(args, "--replicas", 20);
+        int callSize = Option(args, "--call", 16_384);
+        int inflight = Option(args, "--inflight", 4);
+        int rounds = Option(args, "--rounds", 5);
+        int? workers = args.Contains("--workers") ? Option(args, "--workers", 2) : null;
+        bool persist = args.Contains("--persist");
+
+        var sample = Rees46CsvReader.Read(Rees46Path(), new IngestReport()).ToArray();
+        // Replica r of user u is "u#r": file order per user is kept, and many users interleave in every call.
+        var userIds = sample.Select(e => e.UserId).Distinct().ToDictionary(u => u, u => Enumerable.Range(0, replicas).Select(r => $"{u}#{r}").ToArray());
+        var events = new ClickEvent[sample.Length * replicas];
+        for (int i = 0, k = 0; i < sample.Length; i++)
+        {
+            for (int r = 0; r < replicas; r++) events[k++] = sample[i] with { UserId = userIds[sample[i].UserId][r] };
+        }
+
+        var calls = events.Chunk(callSize).ToArray();
+        string? dir = persist ? Path.Combine(Path.GetTempPath(), "mm-silo-probe-" + Guid.NewGuid().ToString("N")) : null;
+        var options = new SiloOptions { DataDirectory = dir, WorkerCount = workers };
+        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, {options.Partitions} partitions, workers {workers?.ToString(CultureInfo.InvariantCulture) ?? "auto"}, persistence {(persist ? "SQLite" : "off")}, {Environment.ProcessorCount} cores");
+        await using var silo = await EmbeddedSilo.StartAsync(model, options);
+        var rates = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            var before = silo.GetStatistics();
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            int gen0Before = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
+            var sw = Stopwatch.StartNew();
+            var pending = new Queue<ValueTask<IReadOnlyList<IngestOutcome>>>();
+            long overloaded = 0;
+            foreach (var call in calls)
+            {
+                if (pending.Count >= inflight) overloaded += Count(await pending.Dequeue());
+                pending.Enqueue(silo.IngestAsync(call));
+            }
+
+            while (pending.Count > 0) overloaded += Count(await pending.Dequeue());
+            sw.Stop();
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            int gen0 = GC.CollectionCount(0) - gen0Before, gen2 = GC.CollectionCount(2) - gen2Before;
+            var after = silo.GetStatistics();
+            long accepted = after.EventsAccepted - before.EventsAccepted;
+            double rate = accepted / sw.Elapsed.TotalSeconds;
+            rates.Add(rate);
+            double meanRows = (after.NetworkRows - before.NetworkRows) / (double)Math.Max(1, after.NetworkSteps - before.NetworkSteps);
+            Console.WriteLine($"  round {round + 1}: {accepted:N0} accepted in {sw.Elapsed.TotalSeconds:F2} s = {rate:N0} events/s; overloaded {overloaded:N0}; mean rows per network step {meanRows:F1}; live grains {after.LiveActivations:N0}; pending writes {after.PendingWrites:N0}; offers {after.OffersFired - before.OffersFired:N0}; allocated {allocated / (double)events.Length:N0} B/event; GCs gen0 {gen0}, gen2 {gen2}");
+        }
+
+        if (persist)
+        {
+            var sw = Stopwatch.StartNew();
+            await silo.FlushAsync();
+            Console.WriteLine($"  final flush {sw.Elapsed.TotalSeconds:F2} s; rows written {silo.GetStatistics().WritesCommitted:N0}; {DescribeStateFile(silo.StatePath!)}");
+        }
+
+        rates.Sort();
+        var stats = silo.GetStatistics();
+        Console.WriteLine($"Median {rates[rates.Count / 2]:N0} events/s (min {rates[0]:N0}, max {rates[^1]:N0}); latency mean {stats.ProcessingLatencySum / Math.Max(1, stats.ProcessingLatencyCount) * 1000:F1} ms, p50 bucket <= {Quantile(stats, 0.5)}, p99 bucket <= {Quantile(stats, 0.99)}");
+        await silo.DisposeAsync();
+        if (dir is not null) Directory.Delete(dir, recursive: true);
+
+        static long Count(IReadOnlyList<IngestOutcome> outcomes)
+        {
+            long n = 0;
+            foreach (var o in outcomes) if (o.Status == IngestStatus.Overloaded) n++;
+            return n;
+        }
+    }
+
+    private static async Task Memory(MicroMomentModel model, string[] args)
+    {
+        int users = Option(args, "--users", 1_000_000);
+        const int callSize = 16_384;
+        var start = new DateTime(2019, 10, 1, 10, 0, 0, DateTimeKind.Utc);
+        await using var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions { MaxActivations = 2 * users, QueueCapacity = callSize });
+        // Warm-up on other users, then forget them, so worker buffers and JIT are not counted.
+        await silo.IngestAsync([.. Enumerable.Range(0, 1_000).Select(i => Make($"warm-{i}", i))]);
+        await silo.EraseAllWarmUp(1_000);
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var sw = Stopwatch.StartNew();
+        for (int first = 0; first < users; first += callSize)
+        {
+            var call = new ClickEvent[Math.Min(callSize, users - first)];
+            for (int i = 0; i < call.Length; i++) call[i] = Make(string.Create(CultureInfo.InvariantCulture, $"user-{first + i}"), first + i);
+            var outcomes = await silo.IngestAsync(call);
+            if (outcomes.Any(o => o.Status != IngestStatus.Accepted)) throw new InvalidOperationException("An event was not accepted; the measurement would be wrong.");
+        }
+
+        sw.Stop();
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        var stats = silo.GetStatistics();
+        Console.WriteLine($"Activating {users:N0} new users (one event each, events built on the fly): {sw.Elapsed.TotalSeconds:F2} s = {users / sw.Elapsed.TotalSeconds:N0} activations/s");
+        Console.WriteLine($"Memory: {stats.LiveActivations:N0} live user grains, {(after - before) / (1024.0 * 1024):N1} MiB => {(after - before) / (double)users:N0} bytes per grain (model state size {model.Network.StateSize * 4} bytes of LSTM state)");
+        long grainObject = Allocated(() => new MicroMoment.Silo.Grains.UserGrain(new MicroMoment.Silo.Runtime.GrainKey("default", "user-1"), 1, 0));
+        long networkState = Allocated(() => new float[model.Network.StateSize]);
+        long timeline = Allocated(() => new MicroMoment.Silo.Grains.TimelineEntry[1]);
+        long key = Allocated(() => string.Create(CultureInfo.InvariantCulture, $"user-{users - 1}"));
+        long known = grainObject + networkState + timeline + key;
+        Console.WriteLine($"  of which: UserGrain object {grainObject} (SessionFeatureState {MicroMoment.Features.SessionFeatureState.SizeInBytes} inline), LSTM state array {networkState}, timeline of 1 event {timeline}, user id string {key}; the rest ({(after - before) / (double)users - known:N0}) is the partition dictionary entry and its slack");
+        GC.KeepAlive(silo);
+
+        ClickEvent Make(string user, int i) => new(ClickEvent.DefaultTenant, user, start.AddSeconds(i % 3600), EventType.View, 1000 + i % 5000, 2053013555631882655, "electronics.smartphone", "acme", 99.5f);
+    }
+
+    private static long Allocated(Func<object> create)
+    {
+        create();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var made = create();
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(made);
+        return bytes;
+    }
+
+    private static async Task EraseAllWarmUp(this EmbeddedSilo silo, int count)
+    {
+        for (int i = 0; i < count; i++) await silo.EraseUserAsync(ClickEvent.DefaultTenant, $"warm-{i}");
+    }
+
+    private static string DescribeStateFile(string path)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), AVG(LENGTH(state)), MAX(LENGTH(state)) FROM grains";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return $"{reader.GetInt64(0):N0} rows, state {reader.GetDouble(1):N0} bytes on average (max {reader.GetInt64(2):N0}), file {new FileInfo(path).Length / (1024.0 * 1024):N1} MiB";
+    }
+
+    private static string Quantile(SiloStatistics stats, double q)
+    {
+        long target = (long)Math.Ceiling(stats.ProcessingLatencyCount * q);
+        foreach (var (bound, count) in stats.ProcessingLatencyBuckets)
+        {
+            if (count >= target) return double.IsPositiveInfinity(bound) ? "+Inf" : $"{bound * 1000:0.###} ms";
+        }
+
+        return "+Inf";
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) return dir.FullName;
+        }
+
+        throw new DirectoryNotFoundException($"Could not find MicroMoment.sln above '{AppContext.BaseDirectory}'.");
+    }
+
+    private static string Rees46Path()
+    {
+        string path = Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "data", "rees46", "2019-Oct-head.csv.gz"));
+        return File.Exists(path) ? path : throw new FileNotFoundException($"The REES46 sample is missing at '{path}'.", path);
+    }
+}

@@ -1,0 +1,119 @@
+namespace MicroMoment.Silo.Grains;
+
+/// <summary>
+/// The trigger state of one shopper, co-located with (and owned by) the user grain: when the last offer fired,
+/// how many offers the current session had, and the recent offers with their life cycle. Created at the first
+/// offer, so shoppers who never got one carry no trigger state. Turn-based like its user grain: no locks.
+/// </summary>
+internal sealed class TriggerGrain
+{
+    private readonly List<OfferRecord> _offers = new(1);
+
+    /// <summary>Event time (UTC ticks) of the latest offer.</summary>
+    public long LastOfferTicks { get; set; }
+
+    /// <summary>True once any offer fired.</summary>
+    public bool HasOffered { get; set; }
+
+    /// <summary>Session start (UTC ticks) that <see cref="OffersInSession"/> counts for.</summary>
+    public long OfferSessionStartTicks { get; set; }
+
+    /// <summary>Offers fired in the session that started at <see cref="OfferSessionStartTicks"/>.</summary>
+    public int OffersInSession { get; set; }
+
+    /// <summary>Sequence number of the next offer (part of its id).</summary>
+    public int NextSequence { get; set; }
+
+    /// <summary>The remembered offers, oldest first.</summary>
+    public IReadOnlyList<OfferRecord> Offers => _offers;
+
+    /// <summary>Offers fired in the session that started at <paramref name="sessionStartTicks"/>.</summary>
+    public int OffersIn(long sessionStartTicks) => OfferSessionStartTicks == sessionStartTicks ? OffersInSession : 0;
+
+    /// <summary>Records a fired offer, forgetting the oldest beyond <paramref name="memory"/>; returns the forgotten one.</summary>
+    public OfferRecord? Add(OfferRecord record, long eventTicks, int memory)
+    {
+        if (OfferSessionStartTicks != record.SessionStartTicks)
+        {
+            OfferSessionStartTicks = record.SessionStartTicks;
+            OffersInSession = 0;
+        }
+
+        OffersInSession++;
+        LastOfferTicks = eventTicks;
+        HasOffered = true;
+        _offers.Add(record);
+        if (_offers.Count <= memory) return null;
+        var forgotten = _offers[0];
+        _offers.RemoveAt(0);
+        return forgotten;
+    }
+
+    /// <summary>Restores a remembered offer (storage).</summary>
+    public void Restore(OfferRecord record) => _offers.Add(record);
+
+    /// <summary>Moves proposals older than <paramref name="timeToLive"/> at <paramref name="nowTicks"/> (silo clock) to Expired; returns how many.</summary>
+    public int ExpireProposals(long nowTicks, TimeSpan timeToLive)
+    {
+        int expired = 0;
+        foreach (var record in _offers)
+        {
+            if (record.Offer.State == OfferState.Proposed && nowTicks - record.ProposedAtTicks > timeToLive.Ticks)
+            {
+                record.Offer = record.Offer with { State = OfferState.Expired };
+                expired++;
+            }
+        }
+
+        return expired;
+    }
+
+    /// <summary>The remembered offer with id <paramref name="offerId"/>, or null.</summary>
+    public OfferRecord? Find(string offerId)
+    {
+        foreach (var record in _offers)
+        {
+            if (string.Equals(record.Offer.Id, offerId, StringComparison.Ordinal)) return record;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Applies client feedback: Proposed → Shown; Shown → Clicked, Dismissed or Converted; Clicked → Converted.
+    /// Anything else (including repeating the current state, or any feedback on an expired offer) is refused.
+    /// </summary>
+    public FeedbackOutcome Apply(string offerId, OfferFeedback feedback)
+    {
+        var record = Find(offerId);
+        if (record is null) return FeedbackOutcome.UnknownOffer;
+        var from = record.Offer.State;
+        OfferState? to = (feedback, from) switch
+        {
+            (OfferFeedback.Shown, OfferState.Proposed) => OfferState.Shown,
+            (OfferFeedback.Clicked, OfferState.Shown) => OfferState.Clicked,
+            (OfferFeedback.Dismissed, OfferState.Shown) => OfferState.Dismissed,
+            (OfferFeedback.Converted, OfferState.Shown or OfferState.Clicked) => OfferState.Converted,
+            _ => null,
+        };
+        if (to is null) return FeedbackOutcome.InvalidTransition;
+        record.Offer = record.Offer with { State = to.Value };
+        return FeedbackOutcome.Recorded;
+    }
+
+    /// <summary>A purchase in the session that started at <paramref name="sessionStartTicks"/> converts its shown or clicked offers; returns how many.</summary>
+    public int AttributePurchase(long sessionStartTicks)
+    {
+        int converted = 0;
+        foreach (var record in _offers)
+        {
+            if (record.SessionStartTicks == sessionStartTicks && record.Offer.State is OfferState.Shown or OfferState.Clicked)
+            {
+                record.Offer = record.Offer with { State = OfferState.Converted };
+                converted++;
+            }
+        }
+
+        return converted;
+    }
+}

@@ -1,0 +1,589 @@
+using System.Globalization;
+using MicroMoment.Events;
+using MicroMoment.Features;
+using MicroMoment.Model;
+using MicroMoment.Scoring;
+using MicroMoment.Silo.Runtime;
+using MicroMoment.Silo.Storage;
+
+namespace MicroMoment.Silo.Grains;
+
+/// <summary>
+/// The grain of one shopper (key: tenant/user): the live session (sessionized with the model's timeout), its
+/// feature state, the LSTM and online-attention state, the latest score, a bounded timeline of the session's
+/// events with their scores and attention logits, a ring of recently applied event ids, consent, counters and
+/// the co-located <see cref="TriggerGrain"/>. It knows nothing of queues, threads or storage: the partition
+/// worker hands it one message at a time (turn-based, so no locks) and asks it for its bytes.
+/// </summary>
+/// <remarks>
+/// Scoring runs in the three phases of <see cref="SessionScorer"/>: <see cref="Prepare"/> encodes the event,
+/// the runtime steps the network (for many grains in one batched product), <see cref="Complete"/> calibrates,
+/// records and decides. The arrays for the network state, the timeline and the id ring are created on first use
+/// and grow to their bounds, so a grain that saw one event holds little beyond the network state.
+/// </remarks>
+internal sealed class UserGrain
+{
+    private const byte FormatVersion = 2;
+    private const int RecentDecisionCount = 8;
+
+    private Consent _consent = Consent.Default;
+    private SessionFeatureState _features;
+    private float[]? _network;
+    private long _lastEventTicks;
+    private int _sessionLength;
+    private long _sessionStartTicks;
+    private EventScore _latest;
+    private bool _hasLatest;
+    private TimelineEntry[]? _timeline;
+    private int _timelineStart;
+    private int _timelineCount;
+    private ulong[]? _recentIds;
+    private int _recentNext;
+    private int _recentCount;
+    private TriggerGrain? _trigger;
+    private long _eventsApplied;
+    private long _duplicatesDropped;
+
+    /// <summary>Creates the grain with no state (a new shopper, or before <see cref="Load"/>).</summary>
+    public UserGrain(GrainKey key, ulong keyHash, int partition)
+    {
+        Key = key;
+        KeyHash = keyHash;
+        Partition = partition;
+    }
+
+    /// <summary>Tenant and user.</summary>
+    public GrainKey Key { get; }
+
+    /// <summary>The stable hash of the key (routing, offer ids, storage index).</summary>
+    public ulong KeyHash { get; }
+
+    /// <summary>The partition that owns the grain.</summary>
+    public int Partition { get; }
+
+    /// <summary>The shopper's consent.</summary>
+    public Consent Consent => _consent;
+
+    /// <summary>Events applied over the grain's life.</summary>
+    public long EventsApplied => _eventsApplied;
+
+    /// <summary>Duplicates dropped over the grain's life.</summary>
+    public long DuplicatesDropped => _duplicatesDropped;
+
+    /// <summary>True when the grain holds nothing worth keeping (default consent, no events, no offers).</summary>
+    public bool IsEmpty => _network is null && _trigger is null && _recentCount == 0 && _eventsApplied == 0 && _duplicatesDropped == 0 && _consent == Consent.Default;
+
+    /// <summary>The grain's network state (allocated by <see cref="Prepare"/>).</summary>
+    public Span<float> NetworkState => _network;
+
+    /// <summary>The trigger state, or null before the first offer.</summary>
+    public TriggerGrain? Trigger => _trigger;
+
+    // ---- Runtime bookkeeping, owned by the partition worker (not grain state, never persisted). ----
+
+    /// <summary>Next grain towards the most recently used end of the partition's activation list.</summary>
+    internal UserGrain? Newer;
+
+    /// <summary>Next grain towards the least recently used end.</summary>
+    internal UserGrain? Older;
+
+    /// <summary>Silo-clock ticks of the last message.</summary>
+    internal long LastTouchedTicks;
+
+    /// <summary>True when the state changed since it was last handed to storage.</summary>
+    internal bool Dirty;
+
+    /// <summary>The batch the wave counter below belongs to.</summary>
+    internal int BatchStamp;
+
+    /// <summary>Events of this grain seen so far in the current batch (its next wave index).</summary>
+    internal int BatchWaves;
+
+    /// <summary>
+    /// Decides whether to score an event: opted-out shoppers' events are dropped; an id applied before is a
+    /// duplicate (counted). <paramref name="eventIdHash"/> is the stable hash of the id, ignored without one.
+    /// </summary>
+    public EventAdmission Admit(bool hasId, ulong eventIdHash)
+    {
+        if (!_consent.Tracking) return EventAdmission.OptedOut;
+        if (hasId && _recentIds is { } ids)
+        {
+            for (int i = 0; i < _recentCount; i++)
+            {
+                if (ids[i] == eventIdHash)
+                {
+                    _duplicatesDropped++;
+                    return EventAdmission.Duplicate;
+                }
+            }
+        }
+
+        return EventAdmission.Proceed;
+    }
+
+    /// <summary>
+    /// Phase one: sessionizes the event and writes its model input (see <see cref="SessionScorer.Prepare"/>).
+    /// Returns false when the input is not finite; the session is then reset (its state would be corrupt).
+    /// Allocates only the network state on the grain's first event.
+    /// </summary>
+    public bool Prepare(GrainContext context, in ClickEvent e, Span<float> input, out PreparedEvent prepared)
+    {
+        if (_network is null)
+        {
+            _network = new float[context.StateSize];
+            context.Model.Network.ResetState(_network);
+            _features = default;
+            _sessionLength = 0;
+        }
+
+        bool newSession = SessionScorer.Prepare(
+            context.Model, ref _features, _network, ref _lastEventTicks, ref _sessionLength, e, input, out int cluster, out int position);
+        if (newSession)
+        {
+            _sessionStartTicks = e.Timestamp.Ticks;
+            _timelineCount = 0;
+            _timelineStart = 0;
+        }
+
+        prepared = new PreparedEvent(newSession, cluster, position);
+        if (IsFinite(input)) return true;
+        ResetSession(context);
+        return false;
+    }
+
+    /// <summary>
+    /// Phase three, after the network stepped <see cref="NetworkState"/> on the prepared input: calibrates,
+    /// remembers the event id, appends to the timeline, attributes a purchase to shown offers and lets the
+    /// trigger decide. Allocates only when an offer fires (and when the bounded arrays first grow).
+    /// </summary>
+    public EventScore Complete(
+        GrainContext context, in ClickEvent e, bool hasId, ulong eventIdHash, in StepOutput output, in PreparedEvent prepared,
+        long nowTicks, out TriggerDecision decision, out SuppressionReason? suppressed, out int conversions, out int expired)
+    {
+        EventScore score = SessionScorer.Complete(context.Model, output, prepared.Cluster, prepared.Position, prepared.NewSession);
+        if (hasId) RememberId(context, eventIdHash);
+        _eventsApplied++;
+        _latest = score;
+        _hasLatest = true;
+
+        conversions = 0;
+        expired = 0;
+        if (_trigger is not null)
+        {
+            expired = _trigger.ExpireProposals(nowTicks, context.Policy.ProposalTimeToLive);
+            if (e.Type == EventType.Purchase) conversions = _trigger.AttributePurchase(_sessionStartTicks);
+        }
+
+        suppressed = context.Policy.Decide(
+            _consent.Offers, score, _features.HasCart, e.Timestamp.Ticks, _sessionStartTicks, _trigger, out OfferType type, out TriggerRule rule);
+        decision = suppressed is { } reason ? TriggerPolicy.Suppression(reason) : new TriggerDecision(Fire(context, e, score, type, rule, nowTicks), null);
+
+        ref TimelineEntry entry = ref AppendTimeline(context);
+        entry.EventId = e.EventId;
+        entry.CategoryCode = e.CategoryCode;
+        entry.Decision = decision;
+        entry.Ticks = e.Timestamp.Ticks;
+        entry.ProductId = e.ProductId;
+        entry.CategoryId = e.CategoryId;
+        entry.Price = e.Price;
+        entry.Buy = score.BuyProbability;
+        entry.Exit = score.ExitProbability;
+        entry.AttentionScore = score.AttentionScore;
+        entry.Type = e.Type;
+        return score;
+    }
+
+    /// <summary>Expires stale proposals at <paramref name="nowTicks"/> (silo clock); returns how many expired.</summary>
+    public int ExpireProposals(GrainContext context, long nowTicks) =>
+        _trigger?.ExpireProposals(nowTicks, context.Policy.ProposalTimeToLive) ?? 0;
+
+    /// <summary>Applies client feedback to one of this grain's offers (after expiring stale proposals).</summary>
+    public FeedbackOutcome RecordFeedback(GrainContext context, string offerId, OfferFeedback feedback, long nowTicks, out int expired)
+    {
+        expired = ExpireProposals(context, nowTicks);
+        return _trigger?.Apply(offerId, feedback) ?? FeedbackOutcome.UnknownOffer;
+    }
+
+    /// <summary>True when this grain remembers the offer.</summary>
+    public bool HasOffer(string offerId) => _trigger?.Find(offerId) is not null;
+
+    /// <summary>Sets consent; withdrawing tracking erases everything but the consent itself.</summary>
+    public void SetConsent(Consent consent)
+    {
+        ArgumentNullException.ThrowIfNull(consent);
+        if (!consent.Tracking) EraseData();
+        _consent = consent;
+    }
+
+    /// <summary>The live view (after expiring stale proposals), or null when the grain holds nothing.</summary>
+    public UserView? View(GrainContext context, long nowTicks)
+    {
+        if (IsEmpty) return null;
+        ExpireProposals(context, nowTicks);
+        var timeline = new TimelineEvent[_timelineCount];
+        var decisions = new List<TriggerDecision>(Math.Min(RecentDecisionCount, _timelineCount));
+        if (_network is not null && _timelineCount > 0)
+        {
+            int h = context.HiddenSize;
+            double max = _network[3 * h], sum = _network[3 * h + 1];
+            for (int i = 0; i < _timelineCount; i++)
+            {
+                ref TimelineEntry t = ref _timeline![(_timelineStart + i) % _timeline.Length];
+                float weight = sum > 0 ? (float)(Math.Exp(t.AttentionScore - max) / sum) : 0f;
+                timeline[i] = new TimelineEvent(t.EventId, new DateTime(t.Ticks, DateTimeKind.Utc), t.Type, t.ProductId, t.CategoryId, t.Buy, t.Exit, weight);
+                if (i >= _timelineCount - RecentDecisionCount && t.Decision is { } d) decisions.Add(d);
+            }
+        }
+
+        var active = new List<Offer>();
+        if (_trigger is not null)
+        {
+            foreach (var record in _trigger.Offers)
+            {
+                if (record.SessionStartTicks == _sessionStartTicks && record.Offer.State is OfferState.Proposed or OfferState.Shown)
+                    active.Add(record.Offer);
+            }
+        }
+
+        return new UserView(
+            Key.Tenant,
+            Key.UserId,
+            _consent,
+            _sessionLength > 0 ? new DateTime(_sessionStartTicks, DateTimeKind.Utc) : null,
+            timeline,
+            _hasLatest ? _latest : null,
+            _hasLatest ? context.Clusters.NameOf(_latest.Cluster) : null,
+            _hasLatest ? _latest.Intent : Intent.Research,
+            active,
+            decisions,
+            _eventsApplied,
+            _duplicatesDropped);
+    }
+
+    /// <summary>Writes the grain's state (see <see cref="Load"/> for the layout).</summary>
+    public void Save(StateWriter w, GrainContext context)
+    {
+        w.Byte(FormatVersion);
+        w.Bool(_consent.Tracking);
+        w.Bool(_consent.Offers);
+        w.Long(_eventsApplied);
+        w.Long(_duplicatesDropped);
+
+        w.Int(_recentCount);
+        for (int i = 0; i < _recentCount; i++)
+        {
+            // Oldest first: the ring's next slot holds the oldest id once it is full.
+            int slot = _recentCount < _recentIds!.Length ? i : (_recentNext + i) % _recentIds.Length;
+            w.ULong(_recentIds[slot]);
+        }
+
+        w.Bool(_trigger is not null);
+        if (_trigger is not null)
+        {
+            w.Long(_trigger.LastOfferTicks);
+            w.Bool(_trigger.HasOffered);
+            w.Long(_trigger.OfferSessionStartTicks);
+            w.Int(_trigger.OffersInSession);
+            w.Int(_trigger.NextSequence);
+            w.Int(_trigger.Offers.Count);
+            foreach (var record in _trigger.Offers) SaveOffer(w, record);
+        }
+
+        w.Bool(_network is not null);
+        if (_network is null) return;
+        w.String(context.Model.Info.Version);
+        Span<byte> features = stackalloc byte[SessionFeatureState.SizeInBytes];
+        _features.WriteTo(features);
+        w.Blob(features);
+        w.Floats(_network);
+        w.Long(_lastEventTicks);
+        w.Int(_sessionLength);
+        w.Long(_sessionStartTicks);
+        w.Bool(_hasLatest);
+        w.Float(_latest.BuyProbability);
+        w.Float(_latest.ExitProbability);
+        w.Int(_latest.Cluster);
+        w.Float(_latest.AttentionScore);
+        w.Byte((byte)_latest.Intent);
+        w.Int(_latest.Position);
+        w.Bool(_latest.NewSession);
+        // Category codes repeat within a session: a table of the distinct ones, then an index per event.
+        var codes = new List<string>();
+        for (int i = 0; i < _timelineCount; i++)
+        {
+            string? code = _timeline![(_timelineStart + i) % _timeline.Length].CategoryCode;
+            if (code is not null && !codes.Contains(code)) codes.Add(code);
+        }
+
+        w.Int(codes.Count);
+        foreach (var code in codes) w.String(code);
+        w.Int(_timelineCount);
+        for (int i = 0; i < _timelineCount; i++)
+        {
+            ref TimelineEntry t = ref _timeline![(_timelineStart + i) % _timeline.Length];
+            w.String(t.EventId);
+            w.Int(t.CategoryCode is null ? -1 : codes.IndexOf(t.CategoryCode));
+            w.Long(t.Ticks);
+            w.Long(t.ProductId);
+            w.Long(t.CategoryId);
+            w.Float(t.Price);
+            w.Float(t.Buy);
+            w.Float(t.Exit);
+            w.Float(t.AttentionScore);
+            w.Byte((byte)t.Type);
+            switch (t.Decision)
+            {
+                case null:
+                    w.Byte(0);
+                    break;
+                case { Offer: { } offer }:
+                    w.Byte(2);
+                    w.String(offer.Id);
+                    break;
+                default:
+                    w.Byte(1);
+                    w.Byte((byte)TriggerPolicy.IndexOf(t.Decision));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Restores what <see cref="Save"/> wrote. A session saved under another model version (or network shape) is
+    /// dropped — its LSTM state means nothing to this model — while consent, counters, ids and offers are kept;
+    /// returns false in that case.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a grain state of this format.</exception>
+    public bool Load(ReadOnlySpan<byte> bytes, GrainContext context)
+    {
+        var r = new StateReader(bytes);
+        byte version = r.Byte();
+        if (version != FormatVersion)
+            throw new InvalidDataException($"Stored state of {Key} has format version {version}; this build reads version {FormatVersion}.");
+        bool tracking = r.Bool();
+        bool offers = r.Bool();
+        _consent = (tracking, offers) == (true, true) ? Consent.Default : new Consent(tracking, offers);
+        _eventsApplied = r.Long();
+        _duplicatesDropped = r.Long();
+
+        int ids = r.Count(8);
+        for (int i = 0; i < ids; i++) RememberId(context, r.ULong());
+
+        if (r.Bool())
+        {
+            _trigger = new TriggerGrain
+            {
+                LastOfferTicks = r.Long(),
+                HasOffered = r.Bool(),
+                OfferSessionStartTicks = r.Long(),
+                OffersInSession = r.Int(),
+                NextSequence = r.Int(),
+            };
+            int count = r.Count(1);
+            for (int i = 0; i < count; i++) _trigger.Restore(LoadOffer(ref r));
+        }
+
+        if (!r.Bool()) return true;
+        string? modelVersion = r.String();
+        ReadOnlySpan<byte> features = r.Blob();
+        int floats = r.Count(sizeof(float));
+        bool compatible = modelVersion == context.Model.Info.Version && floats == context.StateSize && features.Length == SessionFeatureState.SizeInBytes;
+        if (!compatible) return false;
+        _features = SessionFeatureState.ReadFrom(features);
+        _network = new float[floats];
+        for (int i = 0; i < floats; i++) _network[i] = r.Float();
+        _lastEventTicks = r.Long();
+        _sessionLength = r.Int();
+        _sessionStartTicks = r.Long();
+        _hasLatest = r.Bool();
+        _latest = new EventScore(r.Float(), r.Float(), r.Int(), r.Float(), (Intent)r.Byte(), r.Int(), r.Bool());
+        var codes = new string[r.Count(4)];
+        for (int i = 0; i < codes.Length; i++) codes[i] = r.String() ?? throw new InvalidDataException($"Stored state of {Key} has a null category code in its table.");
+        int timeline = r.Count(1);
+        for (int i = 0; i < timeline; i++)
+        {
+            ref TimelineEntry t = ref AppendTimeline(context);
+            t.EventId = r.String();
+            int codeIndex = r.Int();
+            if (codeIndex < -1 || codeIndex >= codes.Length)
+                throw new InvalidDataException($"Stored state of {Key} refers to category code {codeIndex} of {codes.Length}.");
+            t.CategoryCode = codeIndex < 0 ? null : codes[codeIndex];
+            t.Ticks = r.Long();
+            t.ProductId = r.Long();
+            t.CategoryId = r.Long();
+            t.Price = r.Float();
+            t.Buy = r.Float();
+            t.Exit = r.Float();
+            t.AttentionScore = r.Float();
+            t.Type = (EventType)r.Byte();
+            t.Decision = r.Byte() switch
+            {
+                0 => null,
+                1 => TriggerPolicy.SuppressionAt(r.Byte()),
+                2 => r.String() is { } id && _trigger?.Find(id) is { } record ? new TriggerDecision(record.Offer, null) : null,
+                var kind => throw new InvalidDataException($"Stored state of {Key} has decision kind {kind}; expected 0, 1 or 2."),
+            };
+        }
+
+        if (!r.AtEnd) throw new InvalidDataException($"Stored state of {Key} has bytes after its end.");
+        return true;
+    }
+
+    private Offer Fire(GrainContext context, in ClickEvent e, in EventScore score, OfferType type, TriggerRule rule, long nowTicks)
+    {
+        _trigger ??= new TriggerGrain();
+        long product = _features.MostRevisitedProduct();
+        long category = _features.MostRevisitedCategory();
+        if (product == 0) product = e.ProductId;
+        if (category == 0) category = e.CategoryId;
+        string? code = e.CategoryId == category ? e.CategoryCode : null;
+        float price = e.ProductId == product && e.HasPrice ? e.Price : float.NaN;
+        for (int i = _timelineCount - 1; i >= 0 && (code is null || float.IsNaN(price)); i--)
+        {
+            ref TimelineEntry t = ref _timeline![(_timelineStart + i) % _timeline.Length];
+            if (code is null && t.CategoryId == category && t.CategoryCode is not null) code = t.CategoryCode;
+            if (float.IsNaN(price) && t.ProductId == product && float.IsFinite(t.Price) && t.Price > 0) price = t.Price;
+        }
+
+        string? band = PriceBand(price, _features.MinPrice, _features.MaxPrice);
+        string subject = product != 0 ? string.Create(CultureInfo.InvariantCulture, $"product {product}")
+            : code ?? (category != 0 ? string.Create(CultureInfo.InvariantCulture, $"category {category}") : "your picks");
+        string message = type switch
+        {
+            OfferType.Discount => $"Complete your order now and save on {subject}.",
+            OfferType.Recommendation => $"Shoppers who liked {subject} also chose these.",
+            _ => $"Still deciding? {char.ToUpperInvariant(subject[0])}{subject[1..]} is still here for you.",
+        };
+        int sequence = _trigger.NextSequence++;
+        string id = string.Create(CultureInfo.InvariantCulture, $"{Partition:x}-{KeyHash:x16}-{sequence:x}");
+        var offer = new Offer(
+            id, Key.Tenant, Key.UserId, type, new OfferPayload(product, category, code, band, message),
+            score.BuyProbability, score.ExitProbability, score.Cluster, context.Policy.Explain(rule, type, score),
+            new DateTime(e.Timestamp.Ticks, DateTimeKind.Utc), OfferState.Proposed, context.Policy.Options.PolicyVersion);
+        _trigger.Add(new OfferRecord(offer, nowTicks, _sessionStartTicks), e.Timestamp.Ticks, context.OfferMemory);
+        return offer;
+    }
+
+    /// <summary>"low", "mid" or "high": where the price sits in the session's price range (thirds); null without a price.</summary>
+    internal static string? PriceBand(float price, float min, float max)
+    {
+        if (!float.IsFinite(price) || price <= 0) return null;
+        if (!float.IsFinite(min) || !float.IsFinite(max) || max <= min) return "mid";
+        float at = (price - min) / (max - min);
+        return at < 1f / 3 ? "low" : at < 2f / 3 ? "mid" : "high";
+    }
+
+    private static void SaveOffer(StateWriter w, OfferRecord record)
+    {
+        var o = record.Offer;
+        w.String(o.Id);
+        w.Byte((byte)o.Type);
+        w.Long(o.Payload.ProductId);
+        w.Long(o.Payload.CategoryId);
+        w.String(o.Payload.CategoryCode);
+        w.String(o.Payload.PriceBand);
+        w.String(o.Payload.Message);
+        w.Float(o.BuyProbability);
+        w.Float(o.ExitProbability);
+        w.Int(o.Cluster);
+        w.String(o.Reason);
+        w.Long(o.CreatedAt.Ticks);
+        w.Byte((byte)o.State);
+        w.String(o.PolicyVersion);
+        w.Long(record.ProposedAtTicks);
+        w.Long(record.SessionStartTicks);
+    }
+
+    private OfferRecord LoadOffer(ref StateReader r)
+    {
+        string id = r.String() ?? throw new InvalidDataException($"Stored state of {Key} has an offer without an id.");
+        var type = (OfferType)r.Byte();
+        var payload = new OfferPayload(r.Long(), r.Long(), r.String(), r.String(), r.String() ?? string.Empty);
+        float buy = r.Float(), exit = r.Float();
+        int cluster = r.Int();
+        string reason = r.String() ?? string.Empty;
+        var created = new DateTime(r.Long(), DateTimeKind.Utc);
+        var state = (OfferState)r.Byte();
+        string policy = r.String() ?? string.Empty;
+        var offer = new Offer(id, Key.Tenant, Key.UserId, type, payload, buy, exit, cluster, reason, created, state, policy);
+        return new OfferRecord(offer, r.Long(), r.Long());
+    }
+
+    private void RememberId(GrainContext context, ulong hash)
+    {
+        if (_recentIds is null || (_recentCount == _recentIds.Length && _recentIds.Length < context.DedupCapacity))
+        {
+            // Grow (doubling, up to the capacity) while the ring has not wrapped yet, keeping insertion order.
+            var grown = new ulong[Math.Min(context.DedupCapacity, Math.Max(4, (_recentIds?.Length ?? 0) * 2))];
+            if (_recentIds is not null) Array.Copy(_recentIds, grown, _recentCount);
+            _recentIds = grown;
+            _recentNext = _recentCount;
+        }
+
+        _recentIds[_recentNext] = hash;
+        _recentNext = (_recentNext + 1) % _recentIds.Length;
+        if (_recentCount < _recentIds.Length) _recentCount++;
+    }
+
+    private ref TimelineEntry AppendTimeline(GrainContext context)
+    {
+        if (_timeline is null || (_timelineCount == _timeline.Length && _timeline.Length < context.TimelineCapacity))
+        {
+            var grown = new TimelineEntry[Math.Min(context.TimelineCapacity, Math.Max(1, (_timeline?.Length ?? 0) * 2))];
+            for (int i = 0; i < _timelineCount; i++) grown[i] = _timeline![(_timelineStart + i) % _timeline.Length];
+            _timeline = grown;
+            _timelineStart = 0;
+        }
+
+        if (_timelineCount == _timeline.Length)
+        {
+            // Full at capacity: overwrite the oldest.
+            int slot = _timelineStart;
+            _timelineStart = (_timelineStart + 1) % _timeline.Length;
+            _timeline[slot] = default;
+            return ref _timeline[slot];
+        }
+
+        int next = (_timelineStart + _timelineCount++) % _timeline.Length;
+        return ref _timeline[next];
+    }
+
+    private void ResetSession(GrainContext context)
+    {
+        _features = default;
+        if (_network is not null) context.Model.Network.ResetState(_network);
+        _sessionLength = 0;
+        _timelineCount = 0;
+        _timelineStart = 0;
+    }
+
+    private void EraseData()
+    {
+        _features = default;
+        _network = null;
+        _lastEventTicks = 0;
+        _sessionLength = 0;
+        _sessionStartTicks = 0;
+        _latest = default;
+        _hasLatest = false;
+        _timeline = null;
+        _timelineStart = 0;
+        _timelineCount = 0;
+        _recentIds = null;
+        _recentNext = 0;
+        _recentCount = 0;
+        _trigger = null;
+        _eventsApplied = 0;
+        _duplicatesDropped = 0;
+    }
+
+    private static bool IsFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v)) return false;
+        }
+
+        return true;
+    }
+}

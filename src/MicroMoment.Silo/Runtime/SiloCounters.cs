@@ -1,0 +1,73 @@
+namespace MicroMoment.Silo.Runtime;
+
+/// <summary>The silo's counters, incremented atomically from callers and workers.</summary>
+internal sealed class SiloCounters
+{
+    /// <summary>Events per <see cref="IngestStatus"/>.</summary>
+    public readonly long[] Status = new long[Enum.GetValues<IngestStatus>().Length];
+
+    /// <summary>Dropped events per <see cref="DropReason"/>.</summary>
+    public readonly long[] Drops = new long[DropReasons.Count];
+
+    /// <summary>Suppressed decisions per suppression reason.</summary>
+    public readonly long[] Suppressions = new long[Grains.TriggerPolicy.AllReasonCodes.Count];
+
+    /// <summary>Feedback answers per <see cref="FeedbackOutcome"/>.</summary>
+    public readonly long[] Feedback = new long[Enum.GetValues<FeedbackOutcome>().Length];
+
+    /// <summary>Batched network steps (one per wave).</summary>
+    public long NetworkSteps;
+
+    /// <summary>Rows (user steps) over all batched network steps.</summary>
+    public long NetworkRows;
+
+    /// <summary>Offers fired.</summary>
+    public long OffersFired;
+
+    /// <summary>Proposals that expired unconfirmed.</summary>
+    public long OffersExpired;
+
+    /// <summary>Offers converted by a purchase in their session.</summary>
+    public long OffersAttributed;
+
+    /// <summary>Grains activated.</summary>
+    public long Activations;
+
+    /// <summary>Grains deactivated (idle or evicted).</summary>
+    public long Deactivations;
+
+    /// <summary>Grains deactivated because their partition was over its activation cap.</summary>
+    public long Evictions;
+
+    /// <summary>Rows written by the write-behind.</summary>
+    public long WritesCommitted;
+
+    /// <summary>Rows refused because a newer epoch owns them.</summary>
+    public long WritesFenced;
+
+    /// <summary>Write-behind rounds that failed (retried).</summary>
+    public long WriteFailures;
+
+    /// <summary>Offer sinks that threw.</summary>
+    public long SinkFailures;
+
+    /// <summary>Stored states that could not be read and were replaced by a fresh grain.</summary>
+    public long CorruptStates;
+
+    /// <summary>Stored sessions dropped because they were saved under another model.</summary>
+    public long SessionsDroppedOnModelChange;
+
+    /// <summary>Counts one event outcome.</summary>
+    public void Count(DropReason reason)
+    {
+        Interlocked.Increment(ref Drops[(int)reason]);
+        Interlocked.Increment(ref Status[(int)DropReasons.StatusOf(reason)]);
+    }
+
+    /// <summary>Counts <paramref name="n"/> event outcomes for one reason.</summary>
+    public void Count(DropReason reason, int n)
+    {
+        Interlocked.Add(ref Drops[(int)reason], n);
+        Interlocked.Add(ref Status[(int)DropReasons.StatusOf(reason)], n);
+    }
+}

@@ -1,0 +1,252 @@
+using System.Globalization;
+using MicroMoment.Silo.Runtime;
+using Microsoft.Data.Sqlite;
+
+namespace MicroMoment.Silo.Storage;
+
+/// <summary>
+/// Grain state in one SQLite file (WAL mode) under the silo's data directory. One connection writes (the
+/// write-behind thread, batched transactions); each partition worker reads through its own connection.
+/// Every row carries the epoch of the partition owner that wrote it, and a write is refused when its epoch is
+/// lower than the row's or than the partition's current epoch, so a silo that lost a partition cannot overwrite
+/// the new owner's state. Opening the store takes over every partition: their epochs go up by one.
+/// </summary>
+internal sealed class SqliteGrainStore : IDisposable
+{
+    /// <summary>The state file's name inside the data directory.</summary>
+    public const string FileName = "silo-state.db";
+
+    private const int SchemaVersion = 1;
+
+    private readonly SqliteConnection _writer;
+    private readonly SqliteCommand _epochOf;
+    private readonly SqliteCommand _upsert;
+    private readonly SqliteCommand _delete;
+    private bool _disposed;
+
+    private SqliteGrainStore(string path, int partitions, SqliteConnection writer, long[] epochs)
+    {
+        Path = path;
+        Partitions = partitions;
+        _writer = writer;
+        Epochs = epochs;
+        _epochOf = Command(writer, "SELECT epoch FROM partitions WHERE partition = $p", "$p");
+        _upsert = Command(writer,
+            """
+            INSERT INTO grains (tenant, user_id, partition, key_hash, epoch, state, updated_at)
+            VALUES ($tenant, $user, $p, $hash, $epoch, $state, $at)
+            ON CONFLICT (tenant, user_id) DO UPDATE SET
+              partition = excluded.partition, key_hash = excluded.key_hash, epoch = excluded.epoch,
+              state = excluded.state, updated_at = excluded.updated_at
+            WHERE excluded.epoch >= grains.epoch
+            """,
+            "$tenant", "$user", "$p", "$hash", "$epoch", "$state", "$at");
+        _delete = Command(writer, "DELETE FROM grains WHERE tenant = $tenant AND user_id = $user AND epoch <= $epoch", "$tenant", "$user", "$epoch");
+    }
+
+    /// <summary>The state file.</summary>
+    public string Path { get; }
+
+    /// <summary>The partition count the file was created with.</summary>
+    public int Partitions { get; }
+
+    /// <summary>The epoch this store took for each partition when it opened.</summary>
+    public IReadOnlyList<long> Epochs { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) the state file in <paramref name="directory"/> and takes over all partitions.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file was created with another partition count or schema.</exception>
+    public static SqliteGrainStore Open(string directory, int partitions)
+    {
+        Directory.CreateDirectory(directory);
+        string path = System.IO.Path.Combine(directory, FileName);
+        var writer = Connect(path);
+        try
+        {
+            Execute(writer, "PRAGMA journal_mode = WAL;");
+            Execute(writer, "PRAGMA synchronous = NORMAL;");
+            Execute(writer,
+                """
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS partitions (partition INTEGER PRIMARY KEY, epoch INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS grains (
+                  id INTEGER PRIMARY KEY,
+                  tenant TEXT NOT NULL, user_id TEXT NOT NULL, partition INTEGER NOT NULL, key_hash INTEGER NOT NULL,
+                  epoch INTEGER NOT NULL, state BLOB NOT NULL, updated_at INTEGER NOT NULL,
+                  UNIQUE (tenant, user_id));
+                CREATE INDEX IF NOT EXISTS grains_by_hash ON grains (partition, key_hash);
+                """);
+            var epochs = new long[partitions];
+            using (var tx = writer.BeginTransaction())
+            {
+                CheckMeta(writer, tx, "schema", SchemaVersion.ToString(CultureInfo.InvariantCulture),
+                    stored => $"'{path}' holds silo state of schema version {stored}; this build reads version {SchemaVersion}. Use a new data directory.");
+                CheckMeta(writer, tx, "partitions", partitions.ToString(CultureInfo.InvariantCulture),
+                    stored => $"'{path}' was created for {stored} partitions, but the silo is configured with {partitions}; users would hash to other partitions. Set SiloOptions.Partitions = {stored} or use a new data directory.");
+                using var takeOver = Command(writer,
+                    "INSERT INTO partitions (partition, epoch) VALUES ($p, 1) ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1 RETURNING epoch", "$p");
+                takeOver.Transaction = tx;
+                for (int p = 0; p < partitions; p++)
+                {
+                    takeOver.Parameters[0].Value = p;
+                    epochs[p] = Convert.ToInt64(takeOver.ExecuteScalar(), CultureInfo.InvariantCulture);
+                }
+
+                tx.Commit();
+            }
+
+            return new SqliteGrainStore(path, partitions, writer, epochs);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The key hashes of every stored grain, per partition (activation skips the lookup for hashes not listed).</summary>
+    public HashSet<ulong>[] LoadKeyHashes()
+    {
+        var sets = new HashSet<ulong>[Partitions];
+        for (int p = 0; p < Partitions; p++) sets[p] = [];
+        using var command = Command(_writer, "SELECT partition, key_hash FROM grains");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            int p = reader.GetInt32(0);
+            if ((uint)p < (uint)Partitions) sets[p].Add(unchecked((ulong)reader.GetInt64(1)));
+        }
+
+        return sets;
+    }
+
+    /// <summary>A reader with its own connection, for one partition worker.</summary>
+    public GrainStoreReader CreateReader() => new(Connect(Path));
+
+    /// <summary>The current epoch of a partition in the file (another silo may have raised it).</summary>
+    public long CurrentEpoch(int partition)
+    {
+        _epochOf.Transaction = null;
+        _epochOf.Parameters[0].Value = partition;
+        return Convert.ToInt64(_epochOf.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Writes the batches in one transaction. A partition whose current epoch in the file is above the batch's
+    /// epoch is refused whole; otherwise each row is written only if its stored epoch is not above the batch's.
+    /// Returns the rows written and the rows refused; <paramref name="fencedPartitions"/> lists whole refusals.
+    /// </summary>
+    public (int Written, int Refused) Write(IReadOnlyList<WriteBatch> batches, List<int>? fencedPartitions = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int written = 0, refused = 0;
+        long now = DateTime.UtcNow.Ticks;
+        using var tx = _writer.BeginTransaction();
+        _epochOf.Transaction = tx;
+        _upsert.Transaction = tx;
+        _delete.Transaction = tx;
+        foreach (var batch in batches)
+        {
+            _epochOf.Parameters[0].Value = batch.Partition;
+            long current = Convert.ToInt64(_epochOf.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
+            if (current > batch.Epoch)
+            {
+                refused += batch.Writes.Count;
+                fencedPartitions?.Add(batch.Partition);
+                continue;
+            }
+
+            foreach (var (key, write) in batch.Writes)
+            {
+                int changed;
+                if (write.State is { } state)
+                {
+                    _upsert.Parameters[0].Value = key.Tenant;
+                    _upsert.Parameters[1].Value = key.UserId;
+                    _upsert.Parameters[2].Value = batch.Partition;
+                    _upsert.Parameters[3].Value = unchecked((long)write.KeyHash);
+                    _upsert.Parameters[4].Value = batch.Epoch;
+                    _upsert.Parameters[5].Value = state;
+                    _upsert.Parameters[6].Value = now;
+                    changed = _upsert.ExecuteNonQuery();
+                    if (changed == 0) refused++;
+                    else written++;
+                }
+                else
+                {
+                    _delete.Parameters[0].Value = key.Tenant;
+                    _delete.Parameters[1].Value = key.UserId;
+                    _delete.Parameters[2].Value = batch.Epoch;
+                    _delete.ExecuteNonQuery();
+                    written++;
+                }
+            }
+        }
+
+        tx.Commit();
+        _epochOf.Transaction = null;
+        return (written, refused);
+    }
+
+    /// <summary>Closes the writer connection.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _epochOf.Dispose();
+        _upsert.Dispose();
+        _delete.Dispose();
+        _writer.Dispose();
+    }
+
+    internal static SqliteConnection Connect(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout = 30000;");
+        return connection;
+    }
+
+    internal static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter(name, null));
+        command.Prepare();
+        return command;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static void CheckMeta(SqliteConnection connection, SqliteTransaction tx, string key, string expected, Func<string, string> mismatch)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = "SELECT value FROM meta WHERE key = $k";
+        read.Parameters.AddWithValue("$k", key);
+        if (read.ExecuteScalar() is string stored)
+        {
+            if (stored != expected) throw new InvalidOperationException(mismatch(stored));
+            return;
+        }
+
+        using var write = connection.CreateCommand();
+        write.Transaction = tx;
+        write.CommandText = "INSERT INTO meta (key, value) VALUES ($k, $v)";
+        write.Parameters.AddWithValue("$k", key);
+        write.Parameters.AddWithValue("$v", expected);
+        write.ExecuteNonQuery();
+    }
+}
