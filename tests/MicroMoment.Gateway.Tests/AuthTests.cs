@@ -34,7 +34,7 @@ public sealed class AuthTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Invalid API key", (string?)problem!["title"]);
-        Assert.Empty(((TestSilo)_gateway.Silo).Received);
+        Assert.Empty(((RecordingSilo)_gateway.Silo).Received);
     }
 
     [Theory]

@@ -12,7 +12,7 @@ public sealed class EventsApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
-    private TestSilo Silo => (TestSilo)_gateway.Silo;
+    private RecordingSilo Silo => (RecordingSilo)_gateway.Silo;
 
     [Fact]
     public async Task SingleEventIsAcceptedWithItsScoreAndTheTenantOfTheKey()
@@ -178,7 +178,7 @@ public sealed class EventsApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("4,096 bytes", (string?)problem!["detail"]);
-        Assert.Empty(((TestSilo)gateway.Silo).Received);
+        Assert.Empty(((RecordingSilo)gateway.Silo).Received);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class EventsApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("at most 3", (string?)problem!["detail"]);
-        Assert.Empty(((TestSilo)gateway.Silo).Received);
+        Assert.Empty(((RecordingSilo)gateway.Silo).Received);
     }
 
     [Fact]
@@ -206,13 +206,32 @@ public sealed class EventsApiTests : IAsyncLifetime
     [Fact]
     public async Task OverloadedSiloAnswers503WithRetryAfterAndPerEventResults()
     {
-        Silo.Overloaded = true;
+        Silo.Saturated = true;
 
         var (response, problem) = await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event("u", "e1"), Json.Event("u", "e2")).ToJsonString());
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
         Assert.Equal(["overloaded", "overloaded"], problem!["results"]!.AsArray().Select(r => (string)r!["status"]!));
+    }
+
+    [Fact]
+    public async Task EventsBeyondTheSilosQueueAreAnsweredOverloadedWithRetryAfter()
+    {
+        var silo = await RecordingSilo.StartAsync(new Silo.SiloOptions { Partitions = 1, WorkerCount = 1, QueueCapacity = 1, BatchSize = 1 });
+        await using var gateway = await TestGateway.StartAsync(silo);
+        var batch = new JsonArray([.. Enumerable.Range(0, 200).Select(i => (JsonNode)Json.Event("u", $"e{i}"))]);
+
+        var (response, answer) = await Json.PostAsync(gateway.Server, "/v1/events", batch.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        var statuses = answer!["results"]!.AsArray().Select(r => (string)r!["status"]!).ToArray();
+        Assert.Equal("accepted", statuses[0]);
+        Assert.Contains("overloaded", statuses);
+        Assert.Equal(statuses.Count(s => s == "overloaded"), (int)answer["overloaded"]!);
+        var firstRefused = Array.IndexOf(statuses, "overloaded");
+        Assert.All(statuses[firstRefused..], s => Assert.Equal("overloaded", s));
     }
 
     [Fact]

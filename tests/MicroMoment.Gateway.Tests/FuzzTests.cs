@@ -76,7 +76,7 @@ public sealed class FuzzTests
     public async Task MutatedBodiesNeverGet500AndCountsAddUp()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var silo = (TestSilo)gateway.Silo;
+        var silo = (RecordingSilo)gateway.Silo;
         var random = new Random(7);
         var seen = new Dictionary<HttpStatusCode, int>();
         long answered = 0;

@@ -39,14 +39,14 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
         Assert.Equal(1, Sample(text, "micromoment_silo_events_accepted_total"));
         Assert.Equal(0, Sample(text, "micromoment_silo_queue_depth{partition=\"1\"}"));
         Assert.Contains("# TYPE micromoment_silo_processing_seconds histogram", text);
-        Assert.Equal(1, Sample(text, "micromoment_silo_processing_seconds_bucket{le=\"+Inf\"}"));
+        Assert.Equal(2, Sample(text, "micromoment_silo_processing_seconds_bucket{le=\"+Inf\"}")); // the applied event and its duplicate
     }
 
     [Fact]
     public async Task ReadyzFollowsTheSilo()
     {
         var ready = await _gateway.Anonymous.GetAsync("/readyz");
-        ((TestSilo)_gateway.Silo).Ready = false;
+        ((RecordingSilo)_gateway.Silo).ReadyOverride = false;
         var notReady = await _gateway.Anonymous.GetAsync("/readyz");
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);

@@ -22,7 +22,7 @@ public sealed class RateLimitTests
         Assert.Equal(TimeSpan.FromSeconds(1), limited!.Headers.RetryAfter?.Delta);
         var problem = System.Text.Json.Nodes.JsonNode.Parse(await limited.Content.ReadAsStringAsync());
         Assert.Contains("1 requests per second", (string?)problem!["detail"]);
-        Assert.Equal(["e0", "e1"], ((TestSilo)gateway.Silo).Received.Select(e => e.EventId!));
+        Assert.Equal(["e0", "e1"], ((RecordingSilo)gateway.Silo).Received.Select(e => e.EventId!));
         Assert.Equal(1, gateway.Host.Metrics.RateLimited("server"));
     }
 

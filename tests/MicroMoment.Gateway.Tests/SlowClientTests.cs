@@ -17,7 +17,8 @@ public sealed class SlowClientTests
         var hub = new OfferHub(metrics);
         var options = new GatewayOptions { SendQueueCapacity = 4 };
         var socket = new StalledWebSocket();
-        var ingestor = new EventIngestor(new TestSilo(BundledModel.Model), new SignalStore(8, 8), metrics);
+        await using var silo = await RecordingSilo.StartAsync();
+        var ingestor = new EventIngestor(silo, new SignalStore(8, 8), metrics);
         var key = new GatewayKey { Key = TestGateway.PublishableKey, Tenant = TestGateway.Tenant, Kind = GatewayKeyKind.Publishable };
         var connection = new StreamConnection(socket, key, ingestor, hub, metrics, options, TimeProvider.System);
         var run = connection.RunAsync("a", CancellationToken.None, CancellationToken.None);

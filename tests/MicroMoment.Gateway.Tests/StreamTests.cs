@@ -166,7 +166,7 @@ public sealed class StreamTests : IAsyncLifetime
         Assert.Null(message);
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, socket.CloseStatus);
         Assert.Equal(1, gateway.Host.Metrics.StreamDrops("message-too-big"));
-        Assert.Empty(((TestSilo)gateway.Silo).Received);
+        Assert.Empty(((RecordingSilo)gateway.Silo).Received);
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class StreamTests : IAsyncLifetime
         Assert.Equal(429, (int)error["status"]!);
         Assert.Equal("b2", (string?)error["batch"]);
         Assert.Equal(1, (int)error["retryAfterSeconds"]!);
-        Assert.Equal(["a1"], ((TestSilo)gateway.Silo).Received.Select(e => e.EventId!));
+        Assert.Equal(["a1"], ((RecordingSilo)gateway.Silo).Received.Select(e => e.EventId!));
         Assert.Equal(1, gateway.Host.Metrics.RateLimited("stream"));
     }
 

@@ -31,7 +31,7 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public static async Task<TestGateway> StartAsync(IMicroMomentSilo? silo = null, Action<GatewayOptions>? configure = null)
     {
-        silo ??= new TestSilo(BundledModel.Model);
+        silo ??= await RecordingSilo.StartAsync();
         var host = await GatewayHost.StartAsync(silo, o =>
         {
             o.Urls = "http://127.0.0.1:0";
