@@ -1,4 +1,5 @@
 using MicroMoment.Gateway.Apis;
+using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Gateway.Metrics;
 
 namespace MicroMoment.Gateway;
@@ -27,6 +28,7 @@ public static class GatewayEndpointExtensions
         app.MapHealthApi();
         app.MapMetricsApi();
         app.MapTrackerApi();
+        app.MapDashboard();
         return app;
     }
 }

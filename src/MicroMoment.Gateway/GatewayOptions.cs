@@ -64,6 +64,9 @@ public sealed class GatewayOptions
     /// <summary>Interval of WebSocket keep-alive pings.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The operator dashboard (/dashboard): refresh interval and history.</summary>
+    public Dashboard.DashboardOptions Dashboard { get; set; } = new();
+
     /// <summary>The first publishable key, if any (the demo page uses it).</summary>
     public GatewayKey? FirstPublishableKey => Keys.FirstOrDefault(k => k.Kind == GatewayKeyKind.Publishable);
 
@@ -112,6 +115,7 @@ public sealed class GatewayOptions
         (ServerRateLimit ?? throw new ArgumentNullException(nameof(ServerRateLimit))).Validate(nameof(ServerRateLimit));
         (PublishableRateLimit ?? throw new ArgumentNullException(nameof(PublishableRateLimit))).Validate(nameof(PublishableRateLimit));
         (StreamMessageRateLimit ?? throw new ArgumentNullException(nameof(StreamMessageRateLimit))).Validate(nameof(StreamMessageRateLimit));
+        (Dashboard ?? throw new ArgumentNullException(nameof(Dashboard))).Validate();
     }
 
     private static void Positive(int value, string name)

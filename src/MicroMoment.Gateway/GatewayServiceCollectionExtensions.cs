@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using MicroMoment.Gateway.Apis;
 using MicroMoment.Gateway.Auth;
+using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Metrics;
 using MicroMoment.Gateway.Streaming;
@@ -40,6 +41,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<EventIngestor>();
         services.AddSingleton(sp => new KeyRegistry(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddHostedService<OfferSubscription>();
+        services.AddMicroMomentDashboard();
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
