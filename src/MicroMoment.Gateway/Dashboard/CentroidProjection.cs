@@ -41,10 +41,8 @@ public static class CentroidProjection
         double total = 0;
         for (int i = 0; i < d; i++) total += covariance[i, i];
 
-        var first = Dominant(covariance, d, out double l1);
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++) covariance[i, j] -= l1 * first[i] * first[j];
-        var second = Dominant(covariance, d, out double l2);
+        var first = Dominant(covariance, d, null, 1e-10 * total, out double l1);
+        var second = Dominant(covariance, d, first, 1e-10 * total, out double l2);
         explainedX = total > 0 ? l1 / total : 0;
         explainedY = total > 0 ? Math.Max(0, l2) / total : 0;
 
@@ -55,10 +53,19 @@ public static class CentroidProjection
         return result;
     }
 
-    private static double[] Dominant(double[,] matrix, int d, out double eigenvalue)
+    /// <summary>The unit eigenvector of largest eigenvalue, orthogonal to <paramref name="orthogonalTo"/> when given (power iteration);
+    /// when what is left is at most <paramref name="negligible"/> (no spread left), the orthogonal start vector and eigenvalue 0.</summary>
+    private static double[] Dominant(double[,] matrix, int d, double[]? orthogonalTo, double negligible, out double eigenvalue)
     {
         var v = new double[d];
-        for (int i = 0; i < d; i++) v[i] = 1.0 + i * 0.01;
+        for (int i = 0; i < d; i++) v[i] = 1.0 + i * 0.01 + (i % 2 == 0 ? 0.5 : 0);
+        Orthogonalize(v, orthogonalTo);
+        if (Math.Sqrt(Dot(v, v)) < 1e-12)
+        {
+            Array.Clear(v);
+            v[orthogonalTo is null || Math.Abs(orthogonalTo[0]) < 0.9 ? 0 : 1] = 1;
+            Orthogonalize(v, orthogonalTo);
+        }
         Normalize(v);
         var next = new double[d];
         eigenvalue = 0;
@@ -70,8 +77,13 @@ public static class CentroidProjection
                 for (int j = 0; j < d; j++) sum += matrix[i, j] * v[j];
                 next[i] = sum;
             }
+            Orthogonalize(next, orthogonalTo);
             double norm = Math.Sqrt(Dot(next, next));
-            if (norm < 1e-300) return v;
+            if (norm <= negligible || norm < 1e-300)
+            {
+                eigenvalue = 0;
+                return v;
+            }
             eigenvalue = norm;
             double change = 0;
             for (int i = 0; i < d; i++)
@@ -83,6 +95,13 @@ public static class CentroidProjection
             if (change < 1e-12) break;
         }
         return v;
+    }
+
+    private static void Orthogonalize(double[] v, double[]? unit)
+    {
+        if (unit is null) return;
+        double along = Dot(v, unit);
+        for (int i = 0; i < v.Length; i++) v[i] -= along * unit[i];
     }
 
     private static void Normalize(double[] v)

@@ -20,7 +20,6 @@ public static class DashboardEndpoints
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         app.MapGet("/dashboard", () => Asset("dashboard.html", "text/html; charset=utf-8")).AllowAnonymous().DisableRateLimiting();
-        app.MapGet("/dashboard/", () => Asset("dashboard.html", "text/html; charset=utf-8")).AllowAnonymous().DisableRateLimiting();
         app.MapGet("/dashboard/dashboard.js", () => Asset("dashboard.js", "text/javascript; charset=utf-8")).AllowAnonymous().DisableRateLimiting();
         app.MapGet("/dashboard/dashboard.css", () => Asset("dashboard.css", "text/css; charset=utf-8")).AllowAnonymous().DisableRateLimiting();
         app.MapPost("/dashboard/login", LoginAsync).AllowAnonymous().DisableAntiforgery();
