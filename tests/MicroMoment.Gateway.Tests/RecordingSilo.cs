@@ -9,7 +9,7 @@ namespace MicroMoment.Gateway.Tests;
 /// reached the silo) and two switches for states a real silo cannot be put in deterministically from a test: a fully
 /// saturated silo (every event answered Overloaded) and one still restoring (not ready).
 /// </summary>
-internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo
+internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISiloCensus
 {
     private readonly Lock _gate = new();
     private readonly List<ClickEvent> _received = [];
@@ -44,6 +44,8 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo
         if (Saturated) return ValueTask.FromResult<IReadOnlyList<IngestOutcome>>([.. events.Select(_ => new IngestOutcome(IngestStatus.Overloaded, "queue-full"))]);
         return inner.IngestAsync(events, cancellationToken);
     }
+
+    public ValueTask<SessionCensus> CensusAsync(int hottest, CancellationToken cancellationToken = default) => inner.CensusAsync(hottest, cancellationToken);
 
     public ValueTask<UserView?> GetUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) => inner.GetUserAsync(tenant, userId, cancellationToken);
 

@@ -31,6 +31,7 @@ public static class DashboardEndpoints
         api.MapGet("/stream", StreamAsync);
         api.MapGet("/users/{id}", UserAsync);
         api.MapGet("/model", (DashboardModelReport report) => Json(report.Json));
+        api.MapGet("/census", async (DashboardCensus census) => Json(await census.GetJsonAsync().ConfigureAwait(false)));
         api.MapGet("/experiments", (IServiceProvider services) =>
             services.GetService<IDashboardExperiments>() is { } experiments
                 ? Json(experiments.ToJson())

@@ -125,6 +125,42 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task CensusCountsOpenSessionsPerClusterAndIntentAndNamesTheHottestGrain()
+    {
+        var (response, census) = await Json.GetAsync(fixture.Gateway.Server, "/dashboard/api/census");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(census!["available"]!.GetValue<bool>());
+        var clusters = census["clusters"]!.AsArray();
+        Assert.Equal(BundledModel.Model.Features.ClusterNames, clusters.Select(c => c!["name"]!.GetValue<string>()));
+        long byCluster = clusters.Sum(c => c!["sessions"]!.GetValue<long>());
+        long byIntent = census["intents"]!.AsObject().Sum(p => p.Value!.GetValue<long>());
+        Assert.Equal(byCluster, byIntent);
+        Assert.InRange(byCluster, 1, census["activeGrains"]!.GetValue<long>());
+
+        var hottest = census["hottest"]!.AsArray();
+        Assert.InRange(hottest.Count, 1, DashboardCensus.Hottest);
+        Assert.Equal(fixture.WatchedUser, hottest[0]!["userId"]!.GetValue<string>());
+        var counts = hottest.Select(g => g!["eventsApplied"]!.GetValue<long>()).ToList();
+        Assert.Equal(counts.OrderByDescending(c => c), counts);
+        // A census is shared for up to two seconds; a fresh one reports what the user grain reports now.
+        var (_, user) = await Json.GetAsync(fixture.Gateway.Server, "/v1/users/" + Uri.EscapeDataString(fixture.WatchedUser));
+        long applied = user!["eventsApplied"]!.GetValue<long>();
+        Assert.InRange(counts[0], 1, applied);
+        await Task.Delay(DashboardCensus.MaxAge + TimeSpan.FromMilliseconds(100));
+        var (_, fresh) = await Json.GetAsync(fixture.Gateway.Server, "/dashboard/api/census");
+        Assert.Equal(applied, fresh!["hottest"]![0]!["eventsApplied"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task CensusRefusesAnUnreasonableNumberOfHottestGrains()
+    {
+        var census = Assert.IsAssignableFrom<MicroMoment.Silo.ISiloCensus>(fixture.Gateway.Silo);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await census.CensusAsync(-1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await census.CensusAsync(1001));
+        Assert.Empty((await census.CensusAsync(0)).Hottest);
+    }
+
+    [Fact]
     public async Task ExperimentsPanelSaysNoneAreConfiguredWithoutAnExperimentSource()
     {
         var (_, experiments) = await Json.GetAsync(fixture.Gateway.Server, "/dashboard/api/experiments");

@@ -34,6 +34,8 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         await page.Locator("#grains-table tbody tr").Nth(2).WaitForAsync();
         Assert.Equal(["user", "trigger", "cluster-centroid"], await page.Locator("#grains-table tbody tr td:first-child").AllTextContentsAsync());
         Assert.Equal(metrics.Sum("micromoment_silo_activations"), await CellValue(page, "#grains-table tbody tr:first-child td:nth-child(3)"));
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#grains-hottest tbody tr').length > 0 && document.querySelector('#grains-hottest tbody td').textContent !== ''");
+        Assert.Equal(fixture.WatchedUser, await page.TextContentAsync("#grains-hottest tbody tr:first-child td:first-child"));
         await ShotAsync(page, "grains");
 
         await page.ClickAsync("a[data-page=silos]");
@@ -48,6 +50,11 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         Assert.Equal(model.Info.Version, await page.TextContentAsync("#model-version"));
         Assert.Equal(model.Features.ClusterNames.Count, await page.Locator("#model-scatter circle").CountAsync());
         Assert.Equal(model.BuyThreshold, await Number(page, "model-buy-threshold"), 5);
+        await page.WaitForFunctionAsync("() => document.querySelector('#model-scatter circle').dataset.sessions !== ''");
+        var (_, census) = await Json.GetAsync(fixture.Gateway.Server, "/dashboard/api/census");
+        var sessions = await page.Locator("#model-scatter circle").EvaluateAllAsync<long[]>("cs => cs.map(c => Number(c.dataset.sessions))");
+        Assert.Equal(census!["clusters"]!.AsArray().Select(c => c!["sessions"]!.GetValue<long>()), sessions);
+        Assert.Equal(3, await page.Locator("#model-intents tbody tr").CountAsync());
         await ShotAsync(page, "model");
 
         await page.ClickAsync("a[data-page=experiments]");

@@ -4,7 +4,7 @@
   const MAX_HISTORY = 300;
   const SVG = "http://www.w3.org/2000/svg";
   const COLORS = ["#2f6fde", "#e0a100", "#b3261e", "#2e9d57", "#8a4fd1", "#00838f"];
-  const state = { history: [], source: null, page: "overview", userId: null, userBusy: false, model: null, experimentsLoaded: false };
+  const state = { history: [], source: null, page: "overview", userId: null, userBusy: false, model: null, experimentsLoaded: false, census: null, censusBusy: false };
   window.mmDashboard = state;
 
   const $ = (id) => document.getElementById(id);
@@ -32,6 +32,13 @@
     }
   }
 
+  // Sizes an SVG's coordinate system to its laid-out width, so drawings fill it without stretching text.
+  function fit(svg, height) {
+    const w = Math.max(300, Math.round(svg.clientWidth || 600));
+    svg.setAttribute("viewBox", "0 0 " + w + " " + height);
+    return w;
+  }
+
   function el(name, attrs, text) {
     const node = document.createElementNS(SVG, name);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
@@ -41,7 +48,8 @@
 
   // A line chart of one or more series (arrays of numbers or nulls) on a shared y axis from 0.
   function lineChart(svg, series, options) {
-    const w = 600, h = options && options.height || 180, left = 46, bottom = 16, top = 8;
+    const h = options && options.height || 180, left = 46, bottom = 16, top = 8;
+    const w = fit(svg, h);
     svg.replaceChildren();
     let max = options && options.max || 0;
     for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
@@ -61,7 +69,8 @@
   }
 
   function barChart(svg, values, capacity) {
-    const w = 600, h = 180, left = 46, bottom = 16, top = 8;
+    const h = 180, left = 46, bottom = 16, top = 8;
+    const w = fit(svg, h);
     svg.replaceChildren();
     const max = Math.max(1, ...values);
     const bw = (w - left - 4) / Math.max(1, values.length);
@@ -105,6 +114,10 @@
     const s = state.history[state.history.length - 1];
     if (!s) return;
     fillRows($("grains-table"), s.grains.map(g => [g.type, g.purpose, g.activations, g.activationsTotal, g.messagesPerSec, g.turnP50, g.turnP99]));
+    loadCensus().then(c => {
+      if (!c.available) { fillRows($("grains-hottest"), [["census not available from this silo", "", "", ""]]); return; }
+      fillRows($("grains-hottest"), c.hottest.map(g => [g.userId, g.tenant, g.partition, g.eventsApplied]));
+    }).catch(showError);
   }
 
   function renderSilos() {
@@ -144,7 +157,7 @@
       const heat = $("user-heatmap");
       heat.replaceChildren();
       const maxAttention = Math.max(1e-9, ...u.timeline.map(t => t.attention));
-      const cw = 600 / Math.max(1, u.timeline.length);
+      const cw = fit(heat, 60) / Math.max(1, u.timeline.length);
       u.timeline.forEach((t, i) => {
         const rect = el("rect", { x: i * cw, y: 0, width: Math.max(1, cw - 1), height: 40, fill: "#2f6fde", "fill-opacity": (0.05 + 0.95 * t.attention / maxAttention).toFixed(3), "data-attention": t.attention });
         rect.appendChild(el("title", {}, t.type + " " + t.productId + " α=" + fmt(t.attention, 4)));
@@ -158,6 +171,13 @@
     } finally {
       state.userBusy = false;
     }
+  }
+
+  async function loadCensus() {
+    if (state.censusBusy) return state.census || { available: false, clusters: [], intents: {}, hottest: [] };
+    state.censusBusy = true;
+    try { state.census = await getJson("/dashboard/api/census"); } finally { state.censusBusy = false; }
+    return state.census;
   }
 
   async function renderModel() {
@@ -177,16 +197,27 @@
     }
     fillRows($("model-settings"), settings);
     $("model-explained").textContent = fmt(100 * (m.explainedX + m.explainedY), 1) + "%";
+    const census = await loadCensus();
+    const sessions = census.available ? census.clusters.map(c => c.sessions) : m.clusters.map(() => null);
+    fillRows($("model-sessions"), m.clusters.map((c, i) => [c.name, census.available ? sessions[i] : "–"]));
+    const intents = census.available ? Object.entries(census.intents) : [];
+    const open = intents.reduce((a, [, v]) => a + v, 0);
+    fillRows($("model-intents"), intents.length ? intents.map(([k, v]) => [k, v, open ? fmt(100 * v / open, 1) + "%" : "–"]) : [["census not available", ""]]);
     const svg = $("model-scatter");
+    const sw = fit(svg, 360);
     svg.replaceChildren();
     const xs = m.clusters.map(c => c.x), ys = m.clusters.map(c => c.y);
-    const span = (a) => { const lo = Math.min(...a), hi = Math.max(...a); return [lo, hi - lo || 1]; };
-    const [x0, xw] = span(xs), [y0, yw] = span(ys);
+    const span = (a) => { const lo = Math.min(...a), hi = Math.max(...a); return [lo, hi - lo]; };
+    const [x0, xspan] = span(xs), [y0, yspan] = span(ys);
+    const xw = Math.max(xspan, yspan, 1e-12);
     svg.appendChild(el("text", { x: 4, y: 352, "font-size": 11, fill: "#5b6b80" }, "PC1 " + fmt(100 * m.explainedX, 1) + "%  ·  PC2 " + fmt(100 * m.explainedY, 1) + "%"));
     m.clusters.forEach((c, i) => {
-      const cx = 60 + 480 * (c.x - x0) / xw, cy = 310 - 270 * (c.y - y0) / yw;
-      svg.appendChild(el("circle", { cx, cy, r: 9, fill: COLORS[i % COLORS.length], "fill-opacity": 0.8, "data-cluster": c.name }));
-      svg.appendChild(el("text", { x: cx + 12, y: cy + 4, "font-size": 12, fill: "#1c2430" }, c.name));
+      const scale = Math.min(sw - 260, 280) / xw;
+      const cx = sw / 2 + (c.x - x0 - xspan / 2) * scale, cy = 180 - (c.y - y0 - yspan / 2) * scale;
+      const maxSessions = Math.max(1, ...sessions.map(v => v || 0));
+      const r = 8 + 22 * Math.sqrt((sessions[i] || 0) / maxSessions);
+      svg.appendChild(el("circle", { cx, cy, r, fill: COLORS[i % COLORS.length], "fill-opacity": 0.75, "data-cluster": c.name, "data-sessions": sessions[i] === null ? "" : sessions[i] }));
+      svg.appendChild(el("text", { x: cx + r + 4, y: cy + 4, "font-size": 12, fill: "#1c2430" }, c.name + (sessions[i] === null ? "" : " · " + sessions[i] + " open sessions")));
     });
   }
 
@@ -217,7 +248,7 @@
       else if (page === "grains") renderGrains();
       else if (page === "silos") renderSilos();
       else if (page === "user") renderUser();
-      else if (page === "model") renderModel().catch(showError);
+      else if (page === "model") { if (!state.model || state.ticks % 4 === 0) renderModel().catch(showError); }
       else if (page === "experiments") renderExperiments().catch(showError);
     } catch (e) { showError(e); }
   }
@@ -240,6 +271,7 @@
   }
 
   function push(snapshot) {
+    state.ticks = (state.ticks || 0) + 1;
     state.history.push(snapshot);
     if (state.history.length > MAX_HISTORY) state.history.shift();
     $("status").textContent = "live · " + new Date(snapshot.t).toLocaleTimeString() + " · every " + snapshot.intervalMs + " ms";
