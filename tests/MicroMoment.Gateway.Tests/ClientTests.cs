@@ -175,7 +175,7 @@ public sealed class ClientTests : IAsyncLifetime
     public async Task StreamRateLimitThrowsRateLimitedException()
     {
         await using var gateway = await TestGateway.StartAsync(configure: o => o.StreamMessageRateLimit = new TokenBucketSettings { PerSecond = 1, Burst = 1 });
-        using var client = new MicroMomentClient(gateway.Host.BaseAddress, TestGateway.ServerKey);
+        using var client = new MicroMomentClient(gateway.Host.BaseAddress, TestGateway.PublishableKey);
         await using var stream = await client.OpenStreamAsync();
         await stream.SendAsync([View("c1", "e1")]);
 
