@@ -86,7 +86,7 @@ internal static class ReplayCommand
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask("replay: events answered", maxValue: log.Events.Length);
-                    return await ReplayRunner.RunAsync(log, options, new SynchronousProgress(task), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return await ReplayRunner.RunAsync(log, options, new ProgressTaskReporter(task), cancellationToken: cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
         }
         catch (MicroMomentApiException ex)
@@ -122,11 +122,5 @@ internal static class ReplayCommand
         table.AddRow("requests", report.Requests.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("request latency", Markup.Escape(report.RequestLatency.Describe()));
         console.Write(table);
-    }
-
-    /// <summary>Reports straight to the progress task from whichever thread calls (Progress&lt;T&gt; would post to a context).</summary>
-    private sealed class SynchronousProgress(ProgressTask task) : IProgress<long>
-    {
-        public void Report(long value) => task.Value = value;
     }
 }

@@ -72,7 +72,7 @@ internal static class SimulateCommand
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask("simulate: events sent", maxValue: Math.Max(1, options.Rate * options.Duration.TotalSeconds));
-                    return await SimulationRunner.RunAsync(options, new TaskProgress(task), cancellationToken).ConfigureAwait(false);
+                    return await SimulationRunner.RunAsync(options, new ProgressTaskReporter(task), cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
         }
         catch (MicroMomentApiException ex)
@@ -98,10 +98,5 @@ internal static class SimulateCommand
         console.Write(table);
         if (report.Exhausted) console.MarkupLine("[yellow]The synthetic traffic ran out before the duration; use more --users.[/]");
         return ExitCodes.Success;
-    }
-
-    private sealed class TaskProgress(ProgressTask task) : IProgress<long>
-    {
-        public void Report(long value) => task.Value = value;
     }
 }

@@ -5,7 +5,6 @@ using System.Threading.Channels;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Metrics;
 using MicroMoment.Gateway.Wire;
-using MicroMoment.Silo;
 
 namespace MicroMoment.Gateway.Streaming;
 
