@@ -50,7 +50,7 @@ public static class PolicyLoader
 
     private static Policy Compile(Reader r, JsonNode? root, PolicyBinding binding)
     {
-        var doc = r.Object(root, "(document)");
+        var doc = r.Map(root, "(document)");
         r.Known(doc, "(document)", ["version", "maxOffersPerSession", "proposalTimeToLive", "offerMemory", "attributionWindow", "timeZone", "monitoring", "rules", "experiments"]);
         string version = r.Name(doc["version"], "version", required: true)!;
         int maxPerSession = r.Int(doc["maxOffersPerSession"], "maxOffersPerSession", 1, 1, 1000);
@@ -68,7 +68,7 @@ public static class PolicyLoader
         var monitoring = MonitoringLimits.Default;
         if (doc["monitoring"] is { } m)
         {
-            var mo = r.Object(m, "monitoring");
+            var mo = r.Map(m, "monitoring");
             r.Known(mo, "monitoring", ["maxOffersPerSession", "maxFalseAlarmRate", "maxTriggerLatency", "minOffers"]);
             monitoring = new MonitoringLimits(
                 r.Number(mo["maxOffersPerSession"], "monitoring.maxOffersPerSession", monitoring.MaxOffersPerSession, 0, 1000),
@@ -103,7 +103,7 @@ public static class PolicyLoader
 
     private static PolicyRule CompileRule(Reader r, JsonNode? node, string at, PolicyBinding binding)
     {
-        var o = r.Object(node, at);
+        var o = r.Map(node, at);
         r.Known(o, at, RuleFields);
         string name = r.Name(o["name"], at + ".name", required: true)!;
         var intent = r.Enum(o["intent"], at + ".intent", ["buy", "research", "exit"], required: true) switch
@@ -198,7 +198,7 @@ public static class PolicyLoader
 
     private static PolicyExperiment CompileExperiment(Reader r, JsonNode? node, string at, List<PolicyRule> rules)
     {
-        var o = r.Object(node, at);
+        var o = r.Map(node, at);
         r.Known(o, at, ["name", "holdout", "variants", "rules"]);
         string name = r.Name(o["name"], at + ".name", required: true)!;
         double holdout = r.Number(o["holdout"], at + ".holdout", 0, 0, 0.99);
@@ -223,7 +223,7 @@ public static class PolicyLoader
         for (int i = 0; i < array.Count; i++)
         {
             string vat = $"{at}.variants[{i}]";
-            var v = r.Object(array[i], vat);
+            var v = r.Map(array[i], vat);
             r.Known(v, vat, ["name", "weight", "rules"]);
             string vname = r.Name(v["name"], vat + ".name", required: true)!;
             if (vname == "holdout" || variants.Any(x => x.Name == vname)) throw r.Error(vat + ".name", $"'{vname}' is taken; expected a unique variant name other than 'holdout'.");
@@ -259,9 +259,9 @@ public static class PolicyLoader
 
         public PolicyException Error(string field, string problem) => new(Source, field, problem);
 
-        public JsonObject Object(JsonNode? node, string at) => Object(node, at, required: true)!;
+        public JsonObject Map(JsonNode? node, string at) => Object(node, at, required: true)!;
 
-        public JsonObject? Object(JsonNode? node, string at, bool required) => node switch
+        public JsonObject? Object(JsonNode? node, string at, bool required = false) => node switch
         {
             JsonObject o => o,
             null when !required => null,

@@ -124,8 +124,9 @@ internal static class RuleEvaluator
         if (gate is null || (gate.History & 1) == 0) return SuppressionReason.BelowThreshold;
         if (r.Cart == CartCondition.Required && !input.HasCart) return SuppressionReason.BelowThreshold;
         if (r.Cart == CartCondition.Absent && input.HasCart) return SuppressionReason.BelowThreshold;
-        foreach (var e in policy.Experiments)
+        for (int x = 0; x < policy.Experiments.Count; x++)
         {
+            var e = policy.Experiments[x];
             if (!e.Governs(r.Name)) continue;
             int v = ExperimentAssigner.Assign(e, input.Tenant, input.UserId);
             if (v == ExperimentAssigner.Holdout) holdout = true;
@@ -137,9 +138,9 @@ internal static class RuleEvaluator
         if (r.Sustained > TimeSpan.Zero && now - gate.AboveSinceTicks < r.Sustained.Ticks) return SuppressionReason.Unconfirmed;
         if (input.Page is { } page && r.SuppressContexts.Count > 0)
         {
-            foreach (var c in r.SuppressContexts)
+            for (int c = 0; c < r.SuppressContexts.Count; c++)
             {
-                if (string.Equals(c, page, StringComparison.OrdinalIgnoreCase)) return SuppressionReason.Context;
+                if (string.Equals(r.SuppressContexts[c], page, StringComparison.OrdinalIgnoreCase)) return SuppressionReason.Context;
             }
         }
 
@@ -179,8 +180,9 @@ internal static class RuleEvaluator
         }
 
         state.CountCampaign(r.Campaign);
-        foreach (var e in policy.Experiments)
+        for (int x = 0; x < policy.Experiments.Count; x++)
         {
+            var e = policy.Experiments[x];
             if (!e.Governs(r.Name)) continue;
             bool first = state.Expose(e.Name, now);
             if (ledger is null) continue;
@@ -199,8 +201,9 @@ internal static class RuleEvaluator
 
     private static void Convert(Policy policy, TriggerState state, in TriggerInput input, AttributionLedger? ledger)
     {
-        foreach (var e in policy.Experiments)
+        for (int x = 0; x < policy.Experiments.Count; x++)
         {
+            var e = policy.Experiments[x];
             var mark = state.Mark(e.Name);
             if (mark is null || mark.Converted || input.EventTicks - mark.ExposedTicks > policy.AttributionWindow.Ticks || input.EventTicks < mark.ExposedTicks) continue;
             mark.Converted = true;
