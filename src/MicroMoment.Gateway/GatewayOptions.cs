@@ -34,13 +34,13 @@ public sealed class GatewayOptions
     /// <summary>How far in the future an event's timestamp may be (client clocks run ahead).</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Requests per server key.</summary>
+    /// <summary>Requests per server key; also the WebSocket message rate of each server-key connection.</summary>
     public TokenBucketSettings ServerRateLimit { get; set; } = new() { PerSecond = 5_000, Burst = 10_000 };
 
     /// <summary>Requests per publishable key and client address (a publishable key is shared by all of a shop's browsers).</summary>
     public TokenBucketSettings PublishableRateLimit { get; set; } = new() { PerSecond = 20, Burst = 60 };
 
-    /// <summary>WebSocket messages per connection.</summary>
+    /// <summary>WebSocket messages per publishable-key connection (a browser tab).</summary>
     public TokenBucketSettings StreamMessageRateLimit { get; set; } = new() { PerSecond = 200, Burst = 400 };
 
     /// <summary>Messages (acks and offers) one WebSocket connection may have waiting to be sent; a client that falls further behind is dropped.</summary>

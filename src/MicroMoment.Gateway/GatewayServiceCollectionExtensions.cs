@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using MicroMoment.Gateway.Apis;
 using MicroMoment.Gateway.Auth;
 using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Gateway.Ingestion;

@@ -78,25 +78,7 @@ public static class ExperimentReport
             buyPrefixes = new { train = r.BuyPrefixes.Train, validation = r.BuyPrefixes.Validation, test = r.BuyPrefixes.Test, testPositives = r.BuyPrefixes.TestPositives },
             lstmRocAucInterval95 = new { low = r.LstmAucInterval.Low, high = r.LstmAucInterval.High },
             notes = r.Notes,
-            models = r.Models.Values.Select(m => new
-            {
-                m.Model,
-                m.RocAuc,
-                m.PrAuc,
-                m.LogLoss,
-                m.CalibrationError,
-                m.Threshold,
-                accuracy = m.Confusion.Accuracy,
-                precision = m.Confusion.Precision,
-                recall = m.Confusion.Recall,
-                f1 = m.Confusion.F1,
-                confusion = m.Confusion,
-                m.RocAucNoCart,
-                m.RocAucByPrefixLength,
-                earlyDetection = m.EarlyDetection,
-                m.ExitRocAuc,
-                m.ExitPrAuc,
-            }),
+            models = r.Models.Values.Select(MetricsOf),
             intentShares = new { buy = r.IntentShares.Buy, research = r.IntentShares.Research, exit = r.IntentShares.Exit },
             training = new { r.Training.BestEpoch, r.Training.StoppedEarly, epochs = r.Training.Epochs },
             clustering = new
@@ -107,6 +89,27 @@ public static class ExperimentReport
                 clusters = r.Clustering.Clusters.Select(c => new { c.Cluster, c.Name, c.Size, c.PurchaseRate, c.MeanLength }),
             },
         }),
+    };
+
+    /// <summary>The machine-readable numbers of one model's evaluation (curves left out).</summary>
+    internal static object MetricsOf(ModelEvaluation m) => new
+    {
+        m.Model,
+        m.RocAuc,
+        m.PrAuc,
+        m.LogLoss,
+        m.CalibrationError,
+        m.Threshold,
+        accuracy = m.Confusion.Accuracy,
+        precision = m.Confusion.Precision,
+        recall = m.Confusion.Recall,
+        f1 = m.Confusion.F1,
+        confusion = m.Confusion,
+        m.RocAucNoCart,
+        m.RocAucByPrefixLength,
+        earlyDetection = m.EarlyDetection,
+        m.ExitRocAuc,
+        m.ExitPrAuc,
     };
 
     private static string Render(ExperimentResult result, IngestReport ingest)

@@ -5,7 +5,6 @@ using System.Threading.Channels;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Metrics;
 using MicroMoment.Gateway.Wire;
-using MicroMoment.Silo;
 
 namespace MicroMoment.Gateway.Streaming;
 
@@ -48,9 +47,12 @@ internal sealed class StreamConnection
         _options = options;
         _time = time;
         _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _bucket = new TokenBucket(options.StreamMessageRateLimit, time);
+        _bucket = new TokenBucket(MessageLimit, time);
         _maxUsers = key.Kind == GatewayKeyKind.Server ? options.MaxUsersPerServerConnection : options.MaxUsersPerPublishableConnection;
     }
+
+    /// <summary>The message rate of this connection: the server rate for a server key, the stream rate for a publishable key.</summary>
+    private TokenBucketSettings MessageLimit => _key.Kind == GatewayKeyKind.Server ? _options.ServerRateLimit : _options.StreamMessageRateLimit;
 
     /// <summary>Queues a message; when the queue is full the client is too slow and is dropped. Never blocks.</summary>
     public bool TryEnqueue(Outgoing message)
@@ -165,7 +167,7 @@ internal sealed class StreamConnection
         {
             _metrics.CountRateLimited("stream");
             var seconds = (int)Math.Ceiling(Math.Max(wait.TotalSeconds, 0.001));
-            Send(Error(429, "Too many messages", $"This connection may send {_options.StreamMessageRateLimit.PerSecond} messages per second (bursts of {_options.StreamMessageRateLimit.Burst}); the message was not processed. Resend it after {seconds} s, or batch more events per message.", inspection.Batch) with { RetryAfterSeconds = seconds });
+            Send(Error(429, "Too many messages", $"This connection may send {MessageLimit.PerSecond} messages per second (bursts of {MessageLimit.Burst}); the message was not processed. Resend it after {seconds} s, or batch more events per message.", inspection.Batch) with { RetryAfterSeconds = seconds });
             return;
         }
         switch (inspection.Shape)

@@ -236,6 +236,8 @@
       if (this.seenOffers[data.offer.id]) return;
       this.seenOffers[data.offer.id] = true;
       this.onOffer(data.offer, this);
+    } else if (data.type === "feedback") {
+      if (this.options.onFeedback) this.options.onFeedback(data.feedback);
     } else if (data.type === "error") {
       if (data.batch && this.inflight[data.batch] && data.status === 429) {
         var again = this.inflight[data.batch];

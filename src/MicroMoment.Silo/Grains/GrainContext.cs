@@ -1,19 +1,22 @@
 using MicroMoment.Scoring;
+using MicroMoment.Silo.Triggers;
 
 namespace MicroMoment.Silo.Grains;
 
 /// <summary>What every user grain of a silo shares: the model, the trigger policy, the clusters and the bounds.</summary>
 internal sealed class GrainContext
 {
+    private Policy _policy;
+
     /// <summary>Builds the context from validated options.</summary>
     public GrainContext(MicroMomentModel model, SiloOptions options)
     {
         Model = model;
         Clusters = new ClusterCentroidGrain(model);
-        Policy = new TriggerPolicy(model, options.Trigger, Clusters);
+        Binding = new PolicyBinding(Clusters.Names, model.BuyThreshold, model.ExitThreshold);
+        _policy = options.PolicyPath is { } path ? PolicyLoader.LoadFile(path, Binding) : Policy.FromOptions(options.Trigger, Binding);
         TimelineCapacity = options.TimelineCapacity;
         DedupCapacity = options.DedupCapacity;
-        OfferMemory = options.Trigger.OfferMemory;
         StateSize = model.Network.StateSize;
         InputDimension = model.Features.InputDimension;
         HiddenSize = model.Network.Shape.HiddenSize;
@@ -25,8 +28,17 @@ internal sealed class GrainContext
     /// <summary>The model's clusters.</summary>
     public ClusterCentroidGrain Clusters { get; }
 
-    /// <summary>The trigger policy.</summary>
-    public TriggerPolicy Policy { get; }
+    /// <summary>What policies are compiled against.</summary>
+    public PolicyBinding Binding { get; }
+
+    /// <summary>The current trigger policy (a reload swaps it; each event reads it once).</summary>
+    public Policy Policy => Volatile.Read(ref _policy);
+
+    /// <summary>Experiment counters.</summary>
+    public AttributionLedger Ledger { get; } = new();
+
+    /// <summary>Replaces the policy (hot reload).</summary>
+    public void SwapPolicy(Policy policy) => Volatile.Write(ref _policy, policy ?? throw new ArgumentNullException(nameof(policy)));
 
     /// <summary>Most timeline events per grain.</summary>
     public int TimelineCapacity { get; }
@@ -34,8 +46,6 @@ internal sealed class GrainContext
     /// <summary>Most remembered event ids per grain.</summary>
     public int DedupCapacity { get; }
 
-    /// <summary>Most remembered offers per grain.</summary>
-    public int OfferMemory { get; }
 
     /// <summary>Floats of network state per user.</summary>
     public int StateSize { get; }

@@ -1,7 +1,7 @@
 namespace MicroMoment.Silo.Grains;
 
 /// <summary>An offer a trigger grain made, with what it needs to expire proposals and attribute purchases.</summary>
-internal sealed class OfferRecord(Offer offer, long proposedAtTicks, long sessionStartTicks)
+internal sealed class OfferRecord(Offer offer, long proposedAtTicks, long sessionStartTicks, string rule)
 {
     /// <summary>The offer as clients see it (replaced on every state change).</summary>
     public Offer Offer { get; set; } = offer;
@@ -11,4 +11,7 @@ internal sealed class OfferRecord(Offer offer, long proposedAtTicks, long sessio
 
     /// <summary>Start (event time, UTC ticks) of the session that fired the offer.</summary>
     public long SessionStartTicks { get; } = sessionStartTicks;
+
+    /// <summary>The name of the policy rule that fired it.</summary>
+    public string Rule { get; } = rule;
 }

@@ -1,3 +1,5 @@
+using MicroMoment.Silo.Triggers;
+
 namespace MicroMoment.Silo.Grains;
 
 /// <summary>
@@ -9,17 +11,8 @@ internal sealed class TriggerGrain
 {
     private readonly List<OfferRecord> _offers = new(1);
 
-    /// <summary>Event time (UTC ticks) of the latest offer.</summary>
-    public long LastOfferTicks { get; set; }
-
-    /// <summary>True once any offer fired.</summary>
-    public bool HasOffered { get; set; }
-
-    /// <summary>Session start (UTC ticks) that <see cref="OffersInSession"/> counts for.</summary>
-    public long OfferSessionStartTicks { get; set; }
-
-    /// <summary>Offers fired in the session that started at <see cref="OfferSessionStartTicks"/>.</summary>
-    public int OffersInSession { get; set; }
+    /// <summary>The gate state the policy's rules run over.</summary>
+    public TriggerState State { get; set; } = new();
 
     /// <summary>Sequence number of the next offer (part of its id).</summary>
     public int NextSequence { get; set; }
@@ -27,21 +20,9 @@ internal sealed class TriggerGrain
     /// <summary>The remembered offers, oldest first.</summary>
     public IReadOnlyList<OfferRecord> Offers => _offers;
 
-    /// <summary>Offers fired in the session that started at <paramref name="sessionStartTicks"/>.</summary>
-    public int OffersIn(long sessionStartTicks) => OfferSessionStartTicks == sessionStartTicks ? OffersInSession : 0;
-
-    /// <summary>Records a fired offer, forgetting the oldest beyond <paramref name="memory"/>; returns the forgotten one.</summary>
-    public OfferRecord? Add(OfferRecord record, long eventTicks, int memory)
+    /// <summary>Remembers a fired offer, forgetting the oldest beyond <paramref name="memory"/>; returns the forgotten one.</summary>
+    public OfferRecord? Add(OfferRecord record, int memory)
     {
-        if (OfferSessionStartTicks != record.SessionStartTicks)
-        {
-            OfferSessionStartTicks = record.SessionStartTicks;
-            OffersInSession = 0;
-        }
-
-        OffersInSession++;
-        LastOfferTicks = eventTicks;
-        HasOffered = true;
         _offers.Add(record);
         if (_offers.Count <= memory) return null;
         var forgotten = _offers[0];
@@ -83,9 +64,12 @@ internal sealed class TriggerGrain
     /// Applies client feedback: Proposed → Shown; Shown → Clicked, Dismissed or Converted; Clicked → Converted.
     /// Anything else (including repeating the current state, or any feedback on an expired offer) is refused.
     /// </summary>
-    public FeedbackOutcome Apply(string offerId, OfferFeedback feedback)
+    public FeedbackOutcome Apply(string offerId, OfferFeedback feedback) => Apply(offerId, feedback, out _);
+
+    /// <summary>As <see cref="Apply(string, OfferFeedback)"/>, also giving the offer's record.</summary>
+    public FeedbackOutcome Apply(string offerId, OfferFeedback feedback, out OfferRecord? record)
     {
-        var record = Find(offerId);
+        record = Find(offerId);
         if (record is null) return FeedbackOutcome.UnknownOffer;
         var from = record.Offer.State;
         OfferState? to = (feedback, from) switch
@@ -98,18 +82,24 @@ internal sealed class TriggerGrain
         };
         if (to is null) return FeedbackOutcome.InvalidTransition;
         record.Offer = record.Offer with { State = to.Value };
+        State.DismissalStreak = to == OfferState.Dismissed ? State.DismissalStreak + 1 : to is OfferState.Clicked or OfferState.Converted ? 0 : State.DismissalStreak;
         return FeedbackOutcome.Recorded;
     }
 
-    /// <summary>A purchase in the session that started at <paramref name="sessionStartTicks"/> converts its shown or clicked offers; returns how many.</summary>
-    public int AttributePurchase(long sessionStartTicks)
+    /// <summary>
+    /// A purchase at <paramref name="eventTicks"/> (event time) converts the shown or clicked offers created within
+    /// <paramref name="window"/> before it; calls <paramref name="credited"/> for each and returns how many.
+    /// </summary>
+    public int AttributePurchase(long eventTicks, TimeSpan window, Action<OfferRecord>? credited = null)
     {
         int converted = 0;
         foreach (var record in _offers)
         {
-            if (record.SessionStartTicks == sessionStartTicks && record.Offer.State is OfferState.Shown or OfferState.Clicked)
+            long age = eventTicks - record.Offer.CreatedAt.Ticks;
+            if (age >= 0 && age <= window.Ticks && record.Offer.State is OfferState.Shown or OfferState.Clicked)
             {
                 record.Offer = record.Offer with { State = OfferState.Converted };
+                credited?.Invoke(record);
                 converted++;
             }
         }

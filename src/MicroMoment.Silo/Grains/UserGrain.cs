@@ -5,6 +5,7 @@ using MicroMoment.Model;
 using MicroMoment.Scoring;
 using MicroMoment.Silo.Runtime;
 using MicroMoment.Silo.Storage;
+using MicroMoment.Silo.Triggers;
 
 namespace MicroMoment.Silo.Grains;
 
@@ -23,7 +24,7 @@ namespace MicroMoment.Silo.Grains;
 /// </remarks>
 internal sealed class UserGrain
 {
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
     private const int RecentDecisionCount = 8;
 
     private Consent _consent = Consent.Default;
@@ -171,15 +172,21 @@ internal sealed class UserGrain
 
         conversions = 0;
         expired = 0;
+        var policy = context.Policy;
         if (_trigger is not null)
         {
-            expired = _trigger.ExpireProposals(nowTicks, context.Policy.ProposalTimeToLive);
-            if (e.Type == EventType.Purchase) conversions = _trigger.AttributePurchase(_sessionStartTicks);
+            expired = _trigger.ExpireProposals(nowTicks, policy.ProposalTimeToLive);
+            if (e.Type == EventType.Purchase) conversions = Attribute(context, policy, e.Timestamp.Ticks);
         }
 
-        suppressed = context.Policy.Decide(
-            _consent.Offers, score, _features.HasCart, e.Timestamp.Ticks, _sessionStartTicks, _trigger, out OfferType type, out TriggerRule rule);
-        decision = suppressed is { } reason ? TriggerPolicy.Suppression(reason) : new TriggerDecision(Fire(context, e, score, type, rule, nowTicks), null);
+        var input = new TriggerInput(
+            score, _features.HasCart, e.Timestamp.Ticks, _sessionStartTicks, e.Context.Page, _consent.Offers, e.Type == EventType.Purchase, Key.Tenant, Key.UserId);
+        int rule = -1;
+        if (_trigger is null && !RuleEvaluator.AnyAbove(policy, score))
+            suppressed = RuleEvaluator.Quiet(policy, input);
+        else
+            suppressed = RuleEvaluator.Evaluate(policy, (_trigger ??= new TriggerGrain()).State, input, context.Ledger, out rule);
+        decision = suppressed is { } reason ? TriggerPolicy.Suppression(reason) : new TriggerDecision(Fire(context, policy, e, score, rule, nowTicks), null);
 
         ref TimelineEntry entry = ref AppendTimeline(context);
         entry.EventId = e.EventId;
@@ -200,11 +207,40 @@ internal sealed class UserGrain
     public int ExpireProposals(GrainContext context, long nowTicks) =>
         _trigger?.ExpireProposals(nowTicks, context.Policy.ProposalTimeToLive) ?? 0;
 
+    private int Attribute(GrainContext context, Policy policy, long eventTicks)
+    {
+        var trigger = _trigger!;
+        if (policy.Experiments.Count == 0) return trigger.AttributePurchase(eventTicks, policy.AttributionWindow);
+        return trigger.AttributePurchase(eventTicks, policy.AttributionWindow, record => CountFeedback(context, policy, record.Rule, ExperimentMetric.AttributedOffers));
+    }
+
+    private void CountFeedback(GrainContext context, Policy policy, string rule, ExperimentMetric metric)
+    {
+        foreach (var experiment in policy.Experiments)
+        {
+            if (experiment.Governs(rule)) context.Ledger.Count(experiment.Name, RuleEvaluator.VariantName(experiment, Key.Tenant, Key.UserId), metric);
+        }
+    }
+
     /// <summary>Applies client feedback to one of this grain's offers (after expiring stale proposals).</summary>
     public FeedbackOutcome RecordFeedback(GrainContext context, string offerId, OfferFeedback feedback, long nowTicks, out int expired)
     {
         expired = ExpireProposals(context, nowTicks);
-        return _trigger?.Apply(offerId, feedback) ?? FeedbackOutcome.UnknownOffer;
+        if (_trigger is null) return FeedbackOutcome.UnknownOffer;
+        var outcome = _trigger.Apply(offerId, feedback, out var record);
+        if (outcome == FeedbackOutcome.Recorded && record is not null)
+        {
+            var metric = feedback switch
+            {
+                OfferFeedback.Shown => ExperimentMetric.Shows,
+                OfferFeedback.Clicked => ExperimentMetric.Clicks,
+                OfferFeedback.Dismissed => ExperimentMetric.Dismissals,
+                _ => ExperimentMetric.AttributedOffers,
+            };
+            CountFeedback(context, context.Policy, record.Rule, metric);
+        }
+
+        return outcome;
     }
 
     /// <summary>True when this grain remembers the offer.</summary>
@@ -283,11 +319,8 @@ internal sealed class UserGrain
         w.Bool(_trigger is not null);
         if (_trigger is not null)
         {
-            w.Long(_trigger.LastOfferTicks);
-            w.Bool(_trigger.HasOffered);
-            w.Long(_trigger.OfferSessionStartTicks);
-            w.Int(_trigger.OffersInSession);
             w.Int(_trigger.NextSequence);
+            _trigger.State.Save(w);
             w.Int(_trigger.Offers.Count);
             foreach (var record in _trigger.Offers) SaveOffer(w, record);
         }
@@ -374,14 +407,8 @@ internal sealed class UserGrain
 
         if (r.Bool())
         {
-            _trigger = new TriggerGrain
-            {
-                LastOfferTicks = r.Long(),
-                HasOffered = r.Bool(),
-                OfferSessionStartTicks = r.Long(),
-                OffersInSession = r.Int(),
-                NextSequence = r.Int(),
-            };
+            _trigger = new TriggerGrain { NextSequence = r.Int() };
+            _trigger.State = TriggerState.Load(ref r);
             int count = r.Count(1);
             for (int i = 0; i < count; i++) _trigger.Restore(LoadOffer(ref r));
         }
@@ -432,8 +459,9 @@ internal sealed class UserGrain
         return true;
     }
 
-    private Offer Fire(GrainContext context, in ClickEvent e, in EventScore score, OfferType type, TriggerRule rule, long nowTicks)
+    private Offer Fire(GrainContext context, Policy policy, in ClickEvent e, in EventScore score, int rule, long nowTicks)
     {
+        var type = policy.Rules[rule].Offer;
         _trigger ??= new TriggerGrain();
         long product = _features.MostRevisitedProduct();
         long category = _features.MostRevisitedCategory();
@@ -455,15 +483,16 @@ internal sealed class UserGrain
         {
             OfferType.Discount => $"Complete your order now and save on {subject}.",
             OfferType.Recommendation => $"Shoppers who liked {subject} also chose these.",
+            OfferType.Assist => $"Skip this step? We can fill in the rest for {subject}.",
             _ => $"Still deciding? {char.ToUpperInvariant(subject[0])}{subject[1..]} is still here for you.",
         };
         int sequence = _trigger.NextSequence++;
         string id = string.Create(CultureInfo.InvariantCulture, $"{Partition:x}-{KeyHash:x16}-{sequence:x}");
         var offer = new Offer(
             id, Key.Tenant, Key.UserId, type, new OfferPayload(product, category, code, band, message),
-            score.BuyProbability, score.ExitProbability, score.Cluster, context.Policy.Explain(rule, type, score),
-            new DateTime(e.Timestamp.Ticks, DateTimeKind.Utc), OfferState.Proposed, context.Policy.Options.PolicyVersion);
-        _trigger.Add(new OfferRecord(offer, nowTicks, _sessionStartTicks), e.Timestamp.Ticks, context.OfferMemory);
+            score.BuyProbability, score.ExitProbability, score.Cluster, TriggerPolicy.Explain(policy, rule, score, _features.HasCart),
+            new DateTime(e.Timestamp.Ticks, DateTimeKind.Utc), OfferState.Proposed, policy.Version);
+        _trigger.Add(new OfferRecord(offer, nowTicks, _sessionStartTicks, policy.Rules[rule].Name), policy.OfferMemory);
         return offer;
     }
 
@@ -495,6 +524,7 @@ internal sealed class UserGrain
         w.String(o.PolicyVersion);
         w.Long(record.ProposedAtTicks);
         w.Long(record.SessionStartTicks);
+        w.String(record.Rule);
     }
 
     private OfferRecord LoadOffer(ref StateReader r)
@@ -509,7 +539,8 @@ internal sealed class UserGrain
         var state = (OfferState)r.Byte();
         string policy = r.String() ?? string.Empty;
         var offer = new Offer(id, Key.Tenant, Key.UserId, type, payload, buy, exit, cluster, reason, created, state, policy);
-        return new OfferRecord(offer, r.Long(), r.Long());
+        long proposed = r.Long(), session = r.Long();
+        return new OfferRecord(offer, proposed, session, r.String() ?? string.Empty);
     }
 
     private void RememberId(GrainContext context, ulong hash)

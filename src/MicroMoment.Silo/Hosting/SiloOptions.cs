@@ -36,6 +36,12 @@ public sealed record SiloOptions
     /// <summary>The trigger policy.</summary>
     public TriggerPolicyOptions Trigger { get; init; } = new();
 
+    /// <summary>A policy file (YAML, or JSON for .json) that replaces <see cref="Trigger"/>'s rules; watched and reloaded on change. Null: the built-in policy from <see cref="Trigger"/>.</summary>
+    public string? PolicyPath { get; init; }
+
+    /// <summary>How often the policy file is polled as a fallback to file-system notifications. Default 5 seconds.</summary>
+    public TimeSpan PolicyPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Receives operational messages (activation of the store, fenced writes, write failures); null: silent.</summary>
     public Action<string>? Log { get; init; }
 
@@ -65,5 +71,9 @@ public sealed record SiloOptions
         if (Trigger is null)
             throw new ArgumentException("SiloOptions.Trigger is null; expected a TriggerPolicyOptions (use new() for the defaults).", nameof(Trigger));
         Trigger.Validate();
+        if (PolicyPath is not null && string.IsNullOrWhiteSpace(PolicyPath))
+            throw new ArgumentException("SiloOptions.PolicyPath is blank; expected a policy file path, or null for the built-in policy.", nameof(PolicyPath));
+        if (PolicyPollInterval <= TimeSpan.Zero)
+            throw new ArgumentException($"SiloOptions.PolicyPollInterval is {PolicyPollInterval}; expected a positive time.", nameof(PolicyPollInterval));
     }
 }
