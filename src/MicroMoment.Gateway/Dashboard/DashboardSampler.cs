@@ -136,7 +136,9 @@ public sealed class DashboardSampler : BackgroundService
         double seconds = before is null ? 0 : (now.Timestamp - before.Timestamp) / (double)Stopwatch.Frequency;
         long messages = Total(s.EventsByStatus);
         long decisions = s.OffersFired + Total(s.SuppressionsByReason);
-        var window = before is null ? [.. s.ProcessingLatencyBuckets] : Quantiles.Difference(s.ProcessingLatencyBuckets, before.Statistics.ProcessingLatencyBuckets);
+        var window = Window(s.ProcessingLatencyBuckets, before?.Statistics.ProcessingLatencyBuckets);
+        var turns = Window(s.GrainTurnBuckets, before?.Statistics.GrainTurnBuckets);
+        var steps = Window(s.NetworkStepBuckets, before?.Statistics.NetworkStepBuckets);
 
         w.WriteStartObject();
         w.WriteNumber("t", _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -160,7 +162,7 @@ public sealed class DashboardSampler : BackgroundService
         Ms(w, "p50", Quantiles.FromCumulative(window, 0.50));
         Ms(w, "p95", Quantiles.FromCumulative(window, 0.95));
         Ms(w, "p99", Quantiles.FromCumulative(window, 0.99));
-        w.WriteNumber("windowCount", window.Length == 0 ? 0 : window[^1].Value);
+        w.WriteNumber("windowCount", window.Count == 0 ? 0 : window[^1].Value);
         Ms(w, "allP50", Quantiles.FromCumulative(s.ProcessingLatencyBuckets, 0.50));
         Ms(w, "allP95", Quantiles.FromCumulative(s.ProcessingLatencyBuckets, 0.95));
         Ms(w, "allP99", Quantiles.FromCumulative(s.ProcessingLatencyBuckets, 0.99));
@@ -193,17 +195,21 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("activations", s.LiveActivations);
         w.WriteNumber("activationsTotal", s.Activations);
         Rate(w, "messagesPerSec", messages, before is null ? messages : Total(before.Statistics.EventsByStatus), seconds);
-        Ms(w, "turnP50", Quantiles.FromCumulative(window, 0.50));
-        Ms(w, "turnP99", Quantiles.FromCumulative(window, 0.99));
+        Ms(w, "turnP50", Quantiles.FromCumulative(turns, 0.50));
+        Ms(w, "turnP99", Quantiles.FromCumulative(turns, 0.99));
+        Ms(w, "allTurnP50", Quantiles.FromCumulative(s.GrainTurnBuckets, 0.50));
+        Ms(w, "allTurnP99", Quantiles.FromCumulative(s.GrainTurnBuckets, 0.99));
         w.WriteEndObject();
         w.WriteStartObject();
         w.WriteString("type", "trigger");
-        w.WriteString("purpose", "one shopper's offer policy: thresholds, cooldown, session cap, offer life cycle");
+        w.WriteString("purpose", "one shopper's offer policy (co-located: decided inside its user grain's turn): rules, cooldown, session cap, offer life cycle");
         w.WriteNumber("activations", s.LiveActivations);
         w.WriteNumber("activationsTotal", s.Activations);
         Rate(w, "messagesPerSec", decisions, before is null ? decisions : before.Statistics.OffersFired + Total(before.Statistics.SuppressionsByReason), seconds);
-        Ms(w, "turnP50", Quantiles.FromCumulative(window, 0.50));
-        Ms(w, "turnP99", Quantiles.FromCumulative(window, 0.99));
+        w.WriteNull("turnP50");
+        w.WriteNull("turnP99");
+        w.WriteNull("allTurnP50");
+        w.WriteNull("allTurnP99");
         w.WriteEndObject();
         w.WriteStartObject();
         w.WriteString("type", "cluster-centroid");
@@ -213,8 +219,18 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("messagesPerSec", 0);
         w.WriteNull("turnP50");
         w.WriteNull("turnP99");
+        w.WriteNull("allTurnP50");
+        w.WriteNull("allTurnP99");
         w.WriteEndObject();
         w.WriteEndArray();
+
+        w.WriteStartObject("networkStep");
+        Ms(w, "p50", Quantiles.FromCumulative(steps, 0.50));
+        Ms(w, "p99", Quantiles.FromCumulative(steps, 0.99));
+        Ms(w, "allP50", Quantiles.FromCumulative(s.NetworkStepBuckets, 0.50));
+        Ms(w, "allP99", Quantiles.FromCumulative(s.NetworkStepBuckets, 0.99));
+        w.WriteNumber("steps", s.NetworkSteps);
+        w.WriteEndObject();
 
         w.WriteStartArray("silos");
         w.WriteStartObject();
@@ -239,6 +255,9 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteEndArray();
         w.WriteEndObject();
     }
+
+    private static IReadOnlyList<KeyValuePair<double, long>> Window(IReadOnlyList<KeyValuePair<double, long>> now, IReadOnlyList<KeyValuePair<double, long>>? before) =>
+        before is null || before.Count == 0 ? now : Quantiles.Difference(now, before);
 
     private static long Total(IReadOnlyDictionary<string, long> counts)
     {

@@ -224,6 +224,13 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         var buckets = new long[LatencyHistogram.Bounds.Length + 1];
         long sumTicks = 0, count = 0;
         foreach (var worker in _workers) worker.Latency.AddTo(buckets, ref sumTicks, ref count);
+        var turns = new long[TurnHistogram.Bounds.Length + 1];
+        var steps = new long[TurnHistogram.Bounds.Length + 1];
+        foreach (var worker in _workers)
+        {
+            worker.GrainTurns.AddTo(turns);
+            worker.NetworkSteps.AddTo(steps);
+        }
         var cumulative = new List<KeyValuePair<double, long>>(buckets.Length);
         long running = 0;
         for (int i = 0; i < buckets.Length; i++)
@@ -271,6 +278,8 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
             FencedPartitions = _partitions.Count(p => p.Fenced),
             NetworkSteps = Volatile.Read(ref c.NetworkSteps),
             NetworkRows = Volatile.Read(ref c.NetworkRows),
+            GrainTurnBuckets = TurnHistogram.Cumulative(turns),
+            NetworkStepBuckets = TurnHistogram.Cumulative(steps),
         };
     }
 

@@ -78,6 +78,12 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         Assert.Equal(8, silo["partitions"]!.GetValue<int>());
         Assert.True(silo["workingSetBytes"]!.GetValue<long>() > 0);
         Assert.Equal(["user", "trigger", "cluster-centroid"], snapshot["grains"]!.AsArray().Select(g => g!["type"]!.GetValue<string>()));
+        // The user grain's turn comes from the silo's own turn histogram: sub-millisecond per event, and never longer than enqueue-to-decision.
+        var user = snapshot["grains"]![0]!;
+        var turnP50 = user["allTurnP50"]!.GetValue<double>();
+        Assert.True(turnP50 > 0 && turnP50 <= snapshot["latency"]!["allP50"]!.GetValue<double>(), $"turn p50 {turnP50} ms should be positive and at most the enqueue-to-decision p50.");
+        Assert.True(snapshot["networkStep"]!["steps"]!.GetValue<long>() > 0);
+        Assert.True(snapshot["networkStep"]!["allP99"]!.GetValue<double>() > 0);
     }
 
     [Fact]

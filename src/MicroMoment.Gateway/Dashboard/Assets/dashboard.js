@@ -113,7 +113,9 @@
   function renderGrains() {
     const s = state.history[state.history.length - 1];
     if (!s) return;
-    fillRows($("grains-table"), s.grains.map(g => [g.type, g.purpose, g.activations, g.activationsTotal, g.messagesPerSec, g.turnP50, g.turnP99]));
+    fillRows($("grains-table"), s.grains.map(g => [g.type, g.purpose, g.activations, g.activationsTotal, g.messagesPerSec, g.turnP50 ?? g.allTurnP50, g.turnP99 ?? g.allTurnP99]));
+    const n = s.networkStep;
+    fillRows($("grains-network"), [[n.p50 ?? n.allP50, n.p99 ?? n.allP99, n.steps, s.meanBatch]]);
     loadCensus().then(c => {
       if (!c.available) { fillRows($("grains-hottest"), [["census not available from this silo", "", "", ""]]); return; }
       fillRows($("grains-hottest"), c.hottest.map(g => [g.userId, g.tenant, g.partition, g.eventsApplied]));
