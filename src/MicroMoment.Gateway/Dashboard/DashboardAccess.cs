@@ -17,19 +17,62 @@ internal sealed class DashboardAccess
 
     private static readonly byte[] Purpose = Encoding.UTF8.GetBytes("micromoment-dashboard-v1");
 
+    /// <summary>Failed logins allowed in a burst; they are earned back at <see cref="FailedLoginsPerSecond"/>.</summary>
+    public const int FailedLoginBurst = 20;
+
+    /// <summary>Failed logins earned back per second (guessing a key by brute force is throttled to this).</summary>
+    public const double FailedLoginsPerSecond = 2;
+
     private readonly KeyRegistry _keys;
     private readonly FrozenDictionary<string, GatewayKey> _byToken;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private double _failureAllowance = FailedLoginBurst;
+    private long _lastRefill;
 
     /// <summary>Derives the cookie tokens of the configured server keys.</summary>
-    public DashboardAccess(KeyRegistry keys, IOptions<GatewayOptions> options)
+    public DashboardAccess(KeyRegistry keys, IOptions<GatewayOptions> options, TimeProvider time)
     {
         _keys = keys;
+        _time = time;
+        _lastRefill = time.GetTimestamp();
         _byToken = options.Value.Keys.Where(k => k.Kind == GatewayKeyKind.Server).ToFrozenDictionary(TokenOf, StringComparer.Ordinal);
     }
 
     /// <summary>The cookie value for a server key.</summary>
     public static string TokenOf(GatewayKey key) =>
         Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key.Key), Purpose)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>
+    /// Whether a login may be tried now: refused (with how long to wait) while the failed-login allowance is spent, so keys
+    /// cannot be guessed faster than <see cref="FailedLoginsPerSecond"/>. While it is spent, correct keys wait too.
+    /// </summary>
+    public bool MayTryLogin(out TimeSpan retryAfter)
+    {
+        lock (_gate)
+        {
+            Refill();
+            retryAfter = _failureAllowance >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _failureAllowance) / FailedLoginsPerSecond);
+            return _failureAllowance >= 1;
+        }
+    }
+
+    /// <summary>Spends one failed login from the allowance.</summary>
+    public void CountFailedLogin()
+    {
+        lock (_gate)
+        {
+            Refill();
+            _failureAllowance = Math.Max(0, _failureAllowance - 1);
+        }
+    }
+
+    private void Refill()
+    {
+        long now = _time.GetTimestamp();
+        _failureAllowance = Math.Min(FailedLoginBurst, _failureAllowance + _time.GetElapsedTime(_lastRefill, now).TotalSeconds * FailedLoginsPerSecond);
+        _lastRefill = now;
+    }
 
     /// <summary>The server key <paramref name="secret"/> names, if it is one.</summary>
     public bool TryServerKey(string? secret, out GatewayKey key)

@@ -52,6 +52,13 @@ public static class DashboardEndpoints
 
     private static async Task<IResult> LoginAsync(HttpContext context, DashboardAccess access)
     {
+        if (!access.MayTryLogin(out var retryAfter))
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Of(429, "Too many failed logins",
+                $"Too many wrong keys were tried; logins are paused for {seconds} s (at most {DashboardAccess.FailedLoginsPerSecond} failed logins per second, bursts of {DashboardAccess.FailedLoginBurst}).");
+        }
         string? secret = null;
         if (context.Request.HasFormContentType)
         {
@@ -59,7 +66,10 @@ public static class DashboardEndpoints
             secret = form["key"].ToString().Trim();
         }
         if (!access.TryServerKey(secret, out var key))
+        {
+            access.CountFailedLogin();
             return Problems.Of(401, "Login failed", "Log in with a server key of this gateway (form field 'key'); publishable keys cannot read the dashboard.");
+        }
         context.Response.Cookies.Append(DashboardAccess.CookieName, DashboardAccess.TokenOf(key), new CookieOptions
         {
             HttpOnly = true,
@@ -121,5 +131,22 @@ public static class DashboardEndpoints
 
     private static IResult Json(byte[] json) => TypedResults.Bytes(json, "application/json; charset=utf-8");
 
-    private static IResult Asset(string name, string contentType) => TypedResults.Bytes(DashboardAssets.Get(name), contentType);
+    /// <summary>What the page may load and run: only its own script, style sheet and API; no framing.</summary>
+    public const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private static IResult Asset(string name, string contentType) => new AssetResult(DashboardAssets.Get(name), contentType);
+
+    /// <summary>An embedded file with the dashboard's security headers.</summary>
+    private sealed class AssetResult(byte[] content, string contentType) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var headers = httpContext.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-cache";
+            return TypedResults.Bytes(content, contentType).ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -56,6 +56,38 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task GuessingKeysIsThrottledAndLoginRecoversAfterThePause()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.Gateway.Host.BaseAddress };
+        HttpResponseMessage? refused = null;
+        for (int attempt = 0; attempt < DashboardAccess.FailedLoginBurst + 5 && refused is null; attempt++)
+        {
+            var response = await client.PostAsync("/dashboard/login", new FormUrlEncodedContent([KeyValuePair.Create("key", "mm_sk_guess_" + attempt.ToString("D8", System.Globalization.CultureInfo.InvariantCulture))]));
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) refused = response;
+            else Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        Assert.NotNull(refused);
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        // While paused even the right key waits; after the pause it logs in.
+        var correct = new FormUrlEncodedContent([KeyValuePair.Create("key", TestGateway.ServerKey)]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("/dashboard/login", correct)).StatusCode);
+        await Task.Delay(refused.Headers.RetryAfter!.Delta!.Value);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/dashboard/login", new FormUrlEncodedContent([KeyValuePair.Create("key", TestGateway.ServerKey)]))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ThePageMayLoadOnlyItsOwnScriptAndStyle()
+    {
+        var response = await fixture.Gateway.Anonymous.GetAsync("/dashboard");
+        Assert.Equal(DashboardEndpoints.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SnapshotCountsMatchTheSiloMetrics()
     {
         var gateway = fixture.Gateway;
