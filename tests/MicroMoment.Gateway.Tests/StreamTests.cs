@@ -29,6 +29,21 @@ public sealed class StreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandlingOfEachMessageIsTimedInTheMetrics()
+    {
+        using var socket = await _gateway.ConnectAsync();
+        await Json.SendAsync(socket, Batch("b-1", Json.Event("a", "a1")));
+        await Json.ReceiveAsync(socket, "ack");
+        await Json.SendAsync(socket, Batch("b-2", Json.Event("a", "a2")));
+        await Json.ReceiveAsync(socket, "ack");
+
+        var metrics = await _gateway.Server.GetStringAsync("/metrics");
+
+        Assert.Contains("micromoment_gateway_websocket_message_duration_seconds_count 2\n", metrics);
+        Assert.Contains("micromoment_gateway_websocket_messages_total 2\n", metrics);
+    }
+
+    [Fact]
     public async Task BareArrayAndSingleObjectAreAcceptedToo()
     {
         using var socket = await _gateway.ConnectAsync();

@@ -22,6 +22,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly BoundedCounterSet _rateLimited = new(8);
     private readonly BoundedCounterSet _streamDrops = new(8);
     private readonly ConcurrentDictionary<(string Route, string Method, int Status), LatencyHistogram> _requests = new();
+    private readonly LatencyHistogram _streamMessages = new();
     private readonly Meter _meter;
     private readonly Histogram<double> _requestDuration;
     private long _connectionsOpen;
@@ -89,6 +90,8 @@ public sealed class GatewayMetrics : IDisposable
         else Interlocked.Increment(ref _offersWithoutConnection);
     }
 
+    internal void ObserveStreamMessage(double seconds) => _streamMessages.Observe(seconds);
+
     internal void ObserveRequest(string route, string method, int status, double seconds)
     {
         _requests.GetOrAdd((route, method, status), static _ => new LatencyHistogram()).Observe(seconds);
@@ -109,13 +112,9 @@ public sealed class GatewayMetrics : IDisposable
         foreach (var (kind, count) in _rateLimited.Snapshot()) w.Sample("micromoment_gateway_rate_limited_total", count, ("kind", kind));
         w.Family("micromoment_gateway_http_request_duration_seconds", "histogram", "HTTP request duration by route, method and status (WebSocket sessions excluded).");
         foreach (var ((route, method, status), histogram) in _requests.OrderBy(p => p.Key.Route, StringComparer.Ordinal).ThenBy(p => p.Key.Method, StringComparer.Ordinal).ThenBy(p => p.Key.Status))
-        {
-            var cumulative = histogram.Cumulative();
-            var buckets = new KeyValuePair<double, long>[cumulative.Length];
-            for (var i = 0; i < cumulative.Length; i++)
-                buckets[i] = KeyValuePair.Create(i < histogram.Bounds.Length ? histogram.Bounds[i] : double.PositiveInfinity, cumulative[i]);
-            w.Histogram("micromoment_gateway_http_request_duration_seconds", buckets, histogram.Sum, cumulative[^1], ("route", route), ("method", method), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
+            WriteHistogram(w, "micromoment_gateway_http_request_duration_seconds", histogram, ("route", route), ("method", method), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        w.Family("micromoment_gateway_websocket_message_duration_seconds", "histogram", "WebSocket message handling: from the message's last byte read to its ack queued for sending (parse, silo, answer).");
+        WriteHistogram(w, "micromoment_gateway_websocket_message_duration_seconds", _streamMessages);
         w.Family("micromoment_gateway_websocket_connections", "gauge", "Open WebSocket connections.").Sample("micromoment_gateway_websocket_connections", ConnectionsOpen);
         w.Family("micromoment_gateway_websocket_connections_total", "counter", "WebSocket connections accepted.").Sample("micromoment_gateway_websocket_connections_total", Interlocked.Read(ref _connectionsTotal));
         w.Family("micromoment_gateway_websocket_messages_total", "counter", "WebSocket messages received.").Sample("micromoment_gateway_websocket_messages_total", Interlocked.Read(ref _messagesReceived));
@@ -143,6 +142,15 @@ public sealed class GatewayMetrics : IDisposable
         w.Family("micromoment_silo_processing_seconds", "histogram", "Event processing latency in the silo, enqueue to decision.")
             .Histogram("micromoment_silo_processing_seconds", silo.ProcessingLatencyBuckets, silo.ProcessingLatencySum, silo.ProcessingLatencyCount);
         return w.ToString();
+    }
+
+    private static void WriteHistogram(PrometheusWriter w, string name, LatencyHistogram histogram, params (string Name, string Value)[] labels)
+    {
+        var cumulative = histogram.Cumulative();
+        var buckets = new KeyValuePair<double, long>[cumulative.Length];
+        for (var i = 0; i < cumulative.Length; i++)
+            buckets[i] = KeyValuePair.Create(i < histogram.Bounds.Length ? histogram.Bounds[i] : double.PositiveInfinity, cumulative[i]);
+        w.Histogram(name, buckets, histogram.Sum, cumulative[^1], labels);
     }
 
     /// <summary>Disposes the meter.</summary>

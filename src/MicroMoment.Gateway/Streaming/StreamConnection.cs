@@ -162,6 +162,13 @@ internal sealed class StreamConnection
 
     private async ValueTask HandleAsync(ReadOnlyMemory<byte> message)
     {
+        var started = _time.GetTimestamp();
+        await DispatchAsync(message).ConfigureAwait(false);
+        _metrics.ObserveStreamMessage(_time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private async ValueTask DispatchAsync(ReadOnlyMemory<byte> message)
+    {
         var inspection = MessageInspector.Inspect(message.Span);
         if (!_bucket.TryTake(out var wait))
         {
