@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>A model file was missing, corrupt, truncated or incompatible.</summary>
     public const int BadModel = 3;
+
+    /// <summary>The gateway could not be reached, refused the key, or failed.</summary>
+    public const int GatewayError = 4;
 }

@@ -19,4 +19,21 @@ internal static class CommonOptions
         Description = "Minutes of inactivity that end a session",
         DefaultValueFactory = _ => 30,
     };
+
+    /// <summary>The gateway to send to.</summary>
+    public static Option<string> Target() => new("--target") { Description = "The gateway, e.g. http://127.0.0.1:5080", Required = true };
+
+    /// <summary>Parses a gateway address, naming what is expected when it is not one.</summary>
+    public static bool TryParseTarget(string text, out Uri target, out string? error)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            target = uri;
+            error = null;
+            return true;
+        }
+        target = null!;
+        error = $"--target '{text}' is not a gateway address; expected an absolute http(s) URL such as http://127.0.0.1:5080.";
+        return false;
+    }
 }

@@ -60,6 +60,12 @@ public sealed record SiloStatistics(
     /// <summary>User steps over all batched network steps (divided by <see cref="NetworkSteps"/>: the mean batch).</summary>
     public long NetworkRows { get; init; }
 
+    /// <summary>Time a user grain takes to apply one scored event (scores, its trigger decision, any offer): upper bounds in seconds → cumulative counts.</summary>
+    public IReadOnlyList<KeyValuePair<double, long>> GrainTurnBuckets { get; init; } = [];
+
+    /// <summary>Time of one batched network step (a wave of distinct users): upper bounds in seconds → cumulative counts.</summary>
+    public IReadOnlyList<KeyValuePair<double, long>> NetworkStepBuckets { get; init; } = [];
+
     /// <summary>Partitions this silo lost to a newer owner (it no longer takes their events).</summary>
     public int FencedPartitions { get; init; }
 }

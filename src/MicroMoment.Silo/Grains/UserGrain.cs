@@ -68,6 +68,9 @@ internal sealed class UserGrain
     /// <summary>Events applied over the grain's life.</summary>
     public long EventsApplied => _eventsApplied;
 
+    /// <summary>The latest score while a session is open (for the census), else null.</summary>
+    public EventScore? OpenSessionScore => _hasLatest && _sessionLength > 0 ? _latest : null;
+
     /// <summary>Duplicates dropped over the grain's life.</summary>
     public long DuplicatesDropped => _duplicatesDropped;
 

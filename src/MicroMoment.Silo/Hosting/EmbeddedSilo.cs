@@ -29,7 +29,7 @@ namespace MicroMoment.Silo;
 /// same directory cannot overwrite a newer one (it stops taking events of partitions it lost).</para>
 /// <para>Without a data directory, a deactivated (idle or evicted) grain's state is gone.</para>
 /// </remarks>
-public sealed class EmbeddedSilo : IMicroMomentSilo
+public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
 {
     private readonly SiloRuntime _runtime;
     private readonly Partition[] _partitions;
@@ -224,6 +224,13 @@ public sealed class EmbeddedSilo : IMicroMomentSilo
         var buckets = new long[LatencyHistogram.Bounds.Length + 1];
         long sumTicks = 0, count = 0;
         foreach (var worker in _workers) worker.Latency.AddTo(buckets, ref sumTicks, ref count);
+        var turns = new long[TurnHistogram.Bounds.Length + 1];
+        var steps = new long[TurnHistogram.Bounds.Length + 1];
+        foreach (var worker in _workers)
+        {
+            worker.GrainTurns.AddTo(turns);
+            worker.NetworkSteps.AddTo(steps);
+        }
         var cumulative = new List<KeyValuePair<double, long>>(buckets.Length);
         long running = 0;
         for (int i = 0; i < buckets.Length; i++)
@@ -271,7 +278,48 @@ public sealed class EmbeddedSilo : IMicroMomentSilo
             FencedPartitions = _partitions.Count(p => p.Fenced),
             NetworkSteps = Volatile.Read(ref c.NetworkSteps),
             NetworkRows = Volatile.Read(ref c.NetworkRows),
+            GrainTurnBuckets = TurnHistogram.Cumulative(turns),
+            NetworkStepBuckets = TurnHistogram.Cumulative(steps),
         };
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionCensus> CensusAsync(int hottest, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(hottest);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(hottest, 1000);
+        int clusters = _runtime.Context.Clusters.Count;
+        var parts = await Task.WhenAll(Enumerable.Range(0, _partitions.Length).Select(p => Send(p, (worker, partition) =>
+        {
+            var byCluster = new long[clusters];
+            var byIntent = new long[Enum.GetValues<Scoring.Intent>().Length];
+            var top = new PriorityQueue<HotGrain, long>();
+            foreach (var grain in partition.Grains.Values)
+            {
+                if (grain.OpenSessionScore is { } score)
+                {
+                    if ((uint)score.Cluster < (uint)clusters) byCluster[score.Cluster]++;
+                    byIntent[(int)score.Intent]++;
+                }
+                if (hottest == 0) continue;
+                if (top.Count < hottest) top.Enqueue(new HotGrain(grain.Key.Tenant, grain.Key.UserId, partition.Index, grain.EventsApplied), grain.EventsApplied);
+                else if (top.TryPeek(out _, out long least) && grain.EventsApplied > least)
+                    top.EnqueueDequeue(new HotGrain(grain.Key.Tenant, grain.Key.UserId, partition.Index, grain.EventsApplied), grain.EventsApplied);
+            }
+            return (Count: (long)partition.Grains.Count, byCluster, byIntent, Top: top.UnorderedItems.Select(i => i.Element).ToArray());
+        }))).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        var totalByCluster = new long[clusters];
+        var totalByIntent = new long[Enum.GetValues<Scoring.Intent>().Length];
+        long active = 0;
+        foreach (var part in parts)
+        {
+            active += part.Count;
+            for (int c = 0; c < clusters; c++) totalByCluster[c] += part.byCluster[c];
+            for (int i = 0; i < totalByIntent.Length; i++) totalByIntent[i] += part.byIntent[i];
+        }
+        var hot = parts.SelectMany(p => p.Top).OrderByDescending(g => g.EventsApplied).ThenBy(g => g.UserId, StringComparer.Ordinal).Take(hottest).ToArray();
+        return new SessionCensus(active, totalByCluster, Enum.GetValues<Scoring.Intent>().ToDictionary(i => i.ToString(), i => totalByIntent[(int)i]), hot);
     }
 
     /// <summary>Stops taking messages, lets the queued ones run, writes all changed state and stops the threads.</summary>

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using MicroMoment.Artifacts;
+using MicroMoment.Gateway;
+using MicroMoment.Scoring;
+using MicroMoment.Silo;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace MicroMoment.Cli.Commands;
+
+/// <summary>
+/// <c>micromoment serve</c>: the embedded silo (bundled model, SQLite state under --data-dir) behind the gateway on
+/// Kestrel; prints the URLs (gateway, demo shop, tracker, metrics) and the keys, and runs until Ctrl+C.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>Environment variable holding the server key.</summary>
+    public const string ServerKeyVariable = "MICROMOMENT_SERVER_KEY";
+
+    /// <summary>Environment variable holding the publishable key.</summary>
+    public const string PublishableKeyVariable = "MICROMOMENT_PUBLISHABLE_KEY";
+
+    public static Command Create()
+    {
+        var model = new Option<FileInfo?>("--model") { Description = "Model file (default: the bundled model)" };
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Folder of the silo's SQLite state", DefaultValueFactory = _ => new DirectoryInfo("data") };
+        var urls = new Option<string>("--urls") { Description = "Where the gateway listens", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var serverKey = new Option<string?>("--server-key") { Description = $"Server key (default: ${ServerKeyVariable}, the Gateway:Keys configuration, or a generated key)" };
+        var publishableKey = new Option<string?>("--publishable-key") { Description = $"Publishable key for browsers (default: ${PublishableKeyVariable}, configuration, or generated)" };
+        var tenant = new Option<string>("--tenant") { Description = "Tenant (shop) of the keys", DefaultValueFactory = _ => Events.ClickEvent.DefaultTenant };
+        var historical = new Option<bool>("--accept-historical") { Description = "Accept events of any age (to replay historical logs such as REES46 2019); by default events older than 7 days are rejected" };
+        var command = new Command("serve", "Run the embedded silo behind the HTTP/WebSocket gateway, with the tracker and a demo shop");
+        foreach (var o in new Option[] { model, dataDir, urls, serverKey, publishableKey, tenant, historical }) command.Options.Add(o);
+        command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new ServeSettings
+        {
+            Model = parse.GetValue(model),
+            DataDirectory = parse.GetValue(dataDir)!,
+            Urls = parse.GetValue(urls)!,
+            ServerKey = parse.GetValue(serverKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServerKeyVariable)),
+            PublishableKey = parse.GetValue(publishableKey) ?? NonEmpty(Environment.GetEnvironmentVariable(PublishableKeyVariable)),
+            Tenant = parse.GetValue(tenant)!,
+            AcceptHistorical = parse.GetValue(historical),
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled (Ctrl+C), then stops the gateway and flushes the silo.</summary>
+    internal static async Task<int> RunAsync(IAnsiConsole console, ServeSettings settings, CancellationToken cancellationToken)
+    {
+        ServeSession session;
+        try
+        {
+            session = await StartAsync(console, settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            return ExitCodes.BadModel;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        await using (session.ConfigureAwait(false))
+        {
+            console.MarkupLine("Press [bold]Ctrl+C[/] to stop.");
+            try
+            {
+                await session.Gateway.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            console.MarkupLine("Stopping: closing connections and flushing the silo's state.");
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Loads the model, starts the silo and the gateway, and prints where everything is.</summary>
+    internal static async Task<ServeSession> StartAsync(IAnsiConsole console, ServeSettings settings, CancellationToken cancellationToken)
+    {
+        var modelFile = settings.Model ?? QuickstartCommand.BundledModel();
+        var model = MicroMomentModel.Load(modelFile.FullName);
+        console.MarkupLineInterpolated($"Model:    [bold]{model}[/]");
+        settings.DataDirectory.Create();
+        var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions
+        {
+            DataDirectory = settings.DataDirectory.FullName,
+            Log = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        var explicitKeys = new List<GatewayKey>();
+        if (settings.ServerKey is { } server) explicitKeys.Add(new GatewayKey { Key = server, Tenant = settings.Tenant, Kind = GatewayKeyKind.Server });
+        if (settings.PublishableKey is { } publishable) explicitKeys.Add(new GatewayKey { Key = publishable, Tenant = settings.Tenant, Kind = GatewayKeyKind.Publishable });
+        var generated = new List<GatewayKey>();
+        if (settings.ServerKey is null) generated.Add(GatewayKey.Generate(GatewayKeyKind.Server, settings.Tenant));
+        if (settings.PublishableKey is null) generated.Add(GatewayKey.Generate(GatewayKeyKind.Publishable, settings.Tenant));
+        var usedGenerated = false;
+
+        GatewayHost gateway;
+        try
+        {
+            gateway = await GatewayHost.StartAsync(silo, o =>
+            {
+                o.Urls = settings.Urls;
+                // Keys on the command line or in the environment win; then keys from configuration (Gateway:Keys);
+                // whatever kind is still missing is generated for this run.
+                if (explicitKeys.Count > 0 || o.Keys.Count == 0)
+                {
+                    o.Keys = [.. explicitKeys, .. generated];
+                    usedGenerated = generated.Count > 0;
+                }
+                if (settings.AcceptHistorical) o.MaxEventAge = null;
+            }, builder => builder.Logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await silo.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var root = gateway.BaseAddress;
+        console.MarkupLineInterpolated($"State:    [bold]{silo.StatePath}[/]");
+        console.MarkupLineInterpolated($"Gateway:  [bold]{root}[/]  (POST {root}v1/events, WebSocket {new UriBuilder(root) { Scheme = root.Scheme == "https" ? "wss" : "ws" }.Uri}v1/stream)");
+        console.MarkupLineInterpolated($"Demo:     [bold]{root}demo[/]");
+        console.MarkupLineInterpolated($"Tracker:  [bold]{root}tracker.js[/]");
+        console.MarkupLineInterpolated($"Metrics:  [bold]{root}metrics[/] (server key)");
+        console.MarkupLineInterpolated($"Health:   {root}healthz, {root}readyz");
+        foreach (var key in gateway.Options.Keys)
+        {
+            var label = key.Kind == GatewayKeyKind.Server ? "Server key:     " : "Publishable key:";
+            var note = usedGenerated && generated.Contains(key) ? " [yellow]generated for this run[/]" : "";
+            console.MarkupLine($"{label} [bold]{Markup.Escape(key.Key)}[/] (tenant {Markup.Escape(key.Tenant)}){note}");
+        }
+        if (usedGenerated)
+            console.MarkupLineInterpolated($"[grey]Generated keys change at every start; set {ServerKeyVariable} / {PublishableKeyVariable} (or --server-key / --publishable-key) to keep them.[/]");
+        if (settings.AcceptHistorical) console.MarkupLine("[yellow]Accepting events of any age (--accept-historical).[/]");
+        return new ServeSession(gateway, silo);
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

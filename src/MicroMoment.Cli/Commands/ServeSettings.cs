@@ -1,0 +1,26 @@
+namespace MicroMoment.Cli.Commands;
+
+/// <summary>What <c>micromoment serve</c> was asked for.</summary>
+internal sealed record ServeSettings
+{
+    /// <summary>Model file; null: the bundled model.</summary>
+    public FileInfo? Model { get; init; }
+
+    /// <summary>Folder of the silo's SQLite state.</summary>
+    public required DirectoryInfo DataDirectory { get; init; }
+
+    /// <summary>Where to listen.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>Server key given on the command line or in MICROMOMENT_SERVER_KEY.</summary>
+    public string? ServerKey { get; init; }
+
+    /// <summary>Publishable key given on the command line or in MICROMOMENT_PUBLISHABLE_KEY.</summary>
+    public string? PublishableKey { get; init; }
+
+    /// <summary>Tenant of the keys.</summary>
+    public string Tenant { get; init; } = Events.ClickEvent.DefaultTenant;
+
+    /// <summary>Accept events of any age (to replay historical logs).</summary>
+    public bool AcceptHistorical { get; init; }
+}

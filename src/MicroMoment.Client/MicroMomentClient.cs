@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace MicroMoment.Client;
+
+/// <summary>
+/// Client of a MicroMoment gateway: send events (one or batched), stream a session over a WebSocket and receive its
+/// offers, read a shopper's live state, report offer feedback, set consent and erase a shopper. Errors become
+/// <see cref="MicroMomentApiException"/> (with <see cref="RateLimitedException"/> for 429 and
+/// <see cref="OverloadedException"/> for 503). Thread-safe.
+/// </summary>
+public sealed class MicroMomentClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly string _key;
+
+    /// <summary>Creates a client for the gateway at <paramref name="baseAddress"/> with an API key.</summary>
+    /// <param name="baseAddress">The gateway, e.g. http://127.0.0.1:5080/.</param>
+    /// <param name="key">A server key (every call) or a publishable key (events and streams only).</param>
+    /// <param name="httpClient">An HttpClient to use (not disposed by this client); null creates one.</param>
+    public MicroMomentClient(Uri baseAddress, string key, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        if (!baseAddress.IsAbsoluteUri || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps))
+            throw new ArgumentException($"The gateway address must be an absolute http(s) URL; got '{baseAddress}'.", nameof(baseAddress));
+        BaseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+        _key = key;
+        _ownsHttp = httpClient is null;
+        _http = httpClient ?? new HttpClient();
+    }
+
+    /// <summary>The gateway's address.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Sends one event.</summary>
+    public Task<IngestResult> SendAsync(ShopperEvent shopperEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shopperEvent);
+        return SendBatchAsync([shopperEvent], cancellationToken);
+    }
+
+    /// <summary>Sends a batch; events without an id get a random one (so a retry of the returned ids is safe).</summary>
+    /// <returns>One result per event, in order. Some may be rejected or overloaded: check <see cref="EventResult.Status"/>.</returns>
+    public async Task<IngestResult> SendBatchAsync(IReadOnlyList<ShopperEvent> events, CancellationToken cancellationToken = default)
+    {
+        var body = WithIds(events);
+        using var request = Request(HttpMethod.Post, "v1/events");
+        request.Content = JsonContent.Create(body, ClientJsonContext.Default.ListShopperEvent);
+        return await SendAsync(request, ClientJsonContext.Default.IngestResult, cancellationToken).ConfigureAwait(false)
+            ?? throw new MicroMomentApiException(502, "Empty answer", "The gateway answered POST /v1/events without a body.");
+    }
+
+    /// <summary>The live state of a shopper, or null when the gateway holds nothing for them (server key).</summary>
+    public Task<UserState?> GetUserAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Get, $"v1/users/{Escape(userId)}");
+        return SendAsync(request, ClientJsonContext.Default.UserState, cancellationToken, notFoundIsNull: true);
+    }
+
+    /// <summary>Reports what happened to an offer (server key). Throws with status 404 (unknown offer) or 409 (not allowed from its state).</summary>
+    public async Task<FeedbackResult> RecordFeedbackAsync(string offerId, FeedbackKind feedback, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(offerId);
+        using var request = Request(HttpMethod.Post, $"v1/offers/{Uri.EscapeDataString(offerId)}/feedback");
+        request.Content = JsonContent.Create(new FeedbackBody(feedback), ClientJsonContext.Default.FeedbackBody);
+        return (await SendAsync(request, ClientJsonContext.Default.FeedbackResult, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Sets a shopper's consent (server key). Withdrawing tracking erases what is held about them.</summary>
+    public async Task<ConsentState> SetConsentAsync(string userId, bool tracking, bool offers, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Post, $"v1/users/{Escape(userId)}/consent");
+        request.Content = JsonContent.Create(new ConsentState(tracking, offers), ClientJsonContext.Default.ConsentState);
+        return (await SendAsync(request, ClientJsonContext.Default.ConsentState, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Erases everything held about a shopper (server key).</summary>
+    public async Task<EraseResult> EraseUserAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Delete, $"v1/users/{Escape(userId)}");
+        return (await SendAsync(request, ClientJsonContext.Default.EraseResult, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Opens a streamed session (WebSocket /v1/stream): send events, receive acks and the offers of its shoppers.</summary>
+    /// <param name="userId">A shopper whose offers should reach this stream before it sends their first event.</param>
+    /// <param name="onOffer">Called for each offer, on the stream's receive loop (keep it short); offers are also readable with <see cref="MicroMomentStream.ReadOffersAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    public Task<MicroMomentStream> OpenStreamAsync(string? userId = null, Action<Offer>? onOffer = null, CancellationToken cancellationToken = default)
+    {
+        var builder = new UriBuilder(new Uri(BaseAddress, "v1/stream"))
+        {
+            Scheme = BaseAddress.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Query = userId is null ? "" : $"userId={Uri.EscapeDataString(userId)}",
+        };
+        return MicroMomentStream.ConnectAsync(builder.Uri, _key, onOffer, cancellationToken);
+    }
+
+    /// <summary>Assigns random ids to events without one.</summary>
+    internal static List<ShopperEvent> WithIds(IReadOnlyList<ShopperEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var list = new List<ShopperEvent>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i] ?? throw new ArgumentException($"Event #{i} is null.", nameof(events));
+            list.Add(e.EventId is null ? e with { EventId = Guid.NewGuid().ToString("N") } : e);
+        }
+        return list;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, new Uri(BaseAddress, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _key);
+        return request;
+    }
+
+    private static string Escape(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return Uri.EscapeDataString(userId);
+    }
+
+    private async Task<T?> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> type, CancellationToken cancellationToken, bool notFoundIsNull = false)
+        where T : class
+    {
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false);
+        if (notFoundIsNull && response.StatusCode == HttpStatusCode.NotFound) return null;
+        throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task<MicroMomentApiException> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ProblemBody? problem = null;
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (text.Length > 0) problem = JsonSerializer.Deserialize(text, ClientJsonContext.Default.ProblemBody);
+        }
+        catch (JsonException)
+        {
+        }
+        var status = (int)response.StatusCode;
+        var title = problem?.Title ?? response.ReasonPhrase;
+        var retryAfter = response.Headers.RetryAfter?.Delta
+            ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return status switch
+        {
+            429 => new RateLimitedException(title, problem?.Detail, retryAfter ?? TimeSpan.FromSeconds(1)),
+            503 when problem?.Results is { } results => new OverloadedException(title, problem.Detail, retryAfter ?? TimeSpan.FromSeconds(1), results),
+            _ => new MicroMomentApiException(status, title, problem?.Detail, retryAfter),
+        };
+    }
+
+    /// <summary>Disposes the HttpClient when this client created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp) _http.Dispose();
+    }
+}

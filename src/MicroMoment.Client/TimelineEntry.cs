@@ -1,0 +1,12 @@
+namespace MicroMoment.Client;
+
+/// <summary>One event of the live session.</summary>
+/// <param name="EventId">The event's id.</param>
+/// <param name="Timestamp">Event time (UTC).</param>
+/// <param name="Type">Event type name.</param>
+/// <param name="ProductId">Product.</param>
+/// <param name="CategoryId">Category.</param>
+/// <param name="Buy">Buy score after it.</param>
+/// <param name="Exit">Exit score after it.</param>
+/// <param name="Attention">Attention weight the session gives it.</param>
+public sealed record TimelineEntry(string? EventId, DateTime Timestamp, string Type, long ProductId, long CategoryId, float Buy, float Exit, float Attention);

@@ -1,0 +1,17 @@
+namespace MicroMoment.Client;
+
+/// <summary>The live view of a shopper (GET /v1/users/{id}).</summary>
+/// <param name="UserId">The shopper.</param>
+/// <param name="Consent">Consent.</param>
+/// <param name="SessionStart">Start of the current session.</param>
+/// <param name="Timeline">The session's events with scores and attention.</param>
+/// <param name="Latest">The latest score.</param>
+/// <param name="ClusterName">Behavioral cluster.</param>
+/// <param name="Intent">Current intent.</param>
+/// <param name="ActiveOffers">Offers proposed or shown and not resolved.</param>
+/// <param name="RecentDecisions">Latest trigger decisions, newest last.</param>
+/// <param name="EventsApplied">Events applied over the shopper's life.</param>
+/// <param name="DuplicatesDropped">Duplicates dropped.</param>
+/// <param name="Signals">Recent tracker signals.</param>
+public sealed record UserState(string UserId, ConsentState Consent, DateTime? SessionStart, IReadOnlyList<TimelineEntry> Timeline, Score? Latest, string? ClusterName, Intent Intent,
+    IReadOnlyList<Offer> ActiveOffers, IReadOnlyList<Decision> RecentDecisions, long EventsApplied, long DuplicatesDropped, IReadOnlyList<RecordedSignal> Signals);

@@ -1,0 +1,34 @@
+using MicroMoment.Gateway.Auth;
+using MicroMoment.Gateway.Ingestion;
+using MicroMoment.Gateway.Metrics;
+using MicroMoment.Gateway.Streaming;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace MicroMoment.Gateway.Apis;
+
+/// <summary>GET /v1/stream: a WebSocket on which a browser session sends events and receives acks and offers.</summary>
+internal static class StreamApi
+{
+    /// <summary>Maps the route.</summary>
+    public static IEndpointRouteBuilder MapStreamApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/stream", StreamAsync).RequireAuthorization(GatewayPolicies.Events);
+        return app;
+    }
+
+    /// <summary>Accepts the WebSocket and runs the session; <c>?userId=</c> routes that shopper's offers here before the first event.</summary>
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
+        HttpContext context, EventIngestor ingestor, OfferHub hub, GatewayMetrics metrics, IOptions<GatewayOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+            return Problems.Of(400, "WebSocket required", "GET /v1/stream is a WebSocket endpoint; open it with a WebSocket client (ws:// or wss://), or POST events to /v1/events.");
+        var userId = context.Request.Query["userId"].ToString();
+        if (userId.Length > 0 && !Problems.TryValidateUserId(userId, out var problem)) return problem!;
+        var settings = options.Value;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = settings.KeepAliveInterval }).ConfigureAwait(false);
+        var connection = new StreamConnection(socket, GatewayCaller.Of(context).Key, ingestor, hub, metrics, settings, time);
+        await connection.RunAsync(userId.Length > 0 ? userId : null, context.RequestAborted, lifetime.ApplicationStopping).ConfigureAwait(false);
+        return TypedResults.Empty;
+    }
+}

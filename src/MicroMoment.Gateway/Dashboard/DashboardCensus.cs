@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using MicroMoment.Silo;
+
+namespace MicroMoment.Gateway.Dashboard;
+
+/// <summary>
+/// Open sessions per cluster and intent and the hottest grains, from the silo's census (a walk over every active grain on
+/// the partition threads). One walk serves every watcher for <see cref="MaxAge"/>; without a census-capable silo, says so.
+/// </summary>
+internal sealed class DashboardCensus(IMicroMomentSilo silo)
+{
+    /// <summary>How long one census is served before the next walk.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+
+    /// <summary>Grains listed as hottest.</summary>
+    public const int Hottest = 10;
+
+    private readonly Lock _gate = new();
+    private Task<byte[]>? _current;
+    private long _takenAt;
+
+    /// <summary>The census as UTF-8 JSON, at most <see cref="MaxAge"/> old.</summary>
+    public Task<byte[]> GetJsonAsync()
+    {
+        lock (_gate)
+        {
+            if (_current is null || _current.IsFaulted || Stopwatch.GetElapsedTime(_takenAt) > MaxAge)
+            {
+                _takenAt = Stopwatch.GetTimestamp();
+                _current = TakeAsync();
+            }
+            return _current;
+        }
+    }
+
+    private async Task<byte[]> TakeAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        if (silo is not ISiloCensus census)
+        {
+            "{\"available\":false}"u8.CopyTo(buffer.GetSpan(32));
+            buffer.Advance("{\"available\":false}"u8.Length);
+            return buffer.WrittenSpan.ToArray();
+        }
+        var result = await census.CensusAsync(Hottest).ConfigureAwait(false);
+        var names = silo.Model.Features.ClusterNames;
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("available", true);
+            w.WriteNumber("activeGrains", result.ActiveGrains);
+            w.WriteStartArray("clusters");
+            for (int c = 0; c < result.OpenSessionsByCluster.Count; c++)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", c < names.Count ? names[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteNumber("sessions", result.OpenSessionsByCluster[c]);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartObject("intents");
+            foreach (var pair in result.OpenSessionsByIntent) w.WriteNumber(pair.Key.ToLowerInvariant(), pair.Value);
+            w.WriteEndObject();
+            w.WriteStartArray("hottest");
+            foreach (var grain in result.Hottest)
+            {
+                w.WriteStartObject();
+                w.WriteString("tenant", grain.Tenant);
+                w.WriteString("userId", grain.UserId);
+                w.WriteNumber("partition", grain.Partition);
+                w.WriteNumber("eventsApplied", grain.EventsApplied);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text;
+using MicroMoment.Gateway.Apis;
+using MicroMoment.Gateway.Ingestion;
+using MicroMoment.Gateway.Wire;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MicroMoment.Gateway.Dashboard;
+
+/// <summary>
+/// The operator dashboard: /dashboard (the page and its script, no data), POST /dashboard/login and /dashboard/logout
+/// (the cookie), and the read-only data under /dashboard/api (server key or cookie): snapshot, history, a server-sent
+/// event stream of snapshots, a shopper's live view, the model report and the experiments panel.
+/// </summary>
+public static class DashboardEndpoints
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+
+    /// <summary>Maps the dashboard's routes.</summary>
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/dashboard", () => Asset("dashboard.html", "text/html; charset=utf-8")).AllowAnonymous().DisableRateLimiting();
+        app.MapGet("/dashboard/dashboard.js", () => Asset("dashboard.js", "text/javascript; charset=utf-8")).AllowAnonymous().DisableRateLimiting();
+        app.MapGet("/dashboard/dashboard.css", () => Asset("dashboard.css", "text/css; charset=utf-8")).AllowAnonymous().DisableRateLimiting();
+        app.MapPost("/dashboard/login", LoginAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost("/dashboard/logout", Logout).AllowAnonymous();
+
+        var api = app.MapGroup("/dashboard/api").AllowAnonymous().AddEndpointFilter(RequireReader);
+        api.MapGet("/snapshot", (DashboardSampler sampler) => Json(sampler.Latest ?? sampler.Sample()));
+        api.MapGet("/history", (DashboardSampler sampler) => Json(sampler.HistoryJson()));
+        api.MapGet("/stream", StreamAsync);
+        api.MapGet("/users/{id}", UserAsync);
+        api.MapGet("/model", (DashboardModelReport report) => Json(report.Json));
+        api.MapGet("/census", async (DashboardCensus census) => Json(await census.GetJsonAsync().ConfigureAwait(false)));
+        api.MapGet("/experiments", (IServiceProvider services) =>
+            services.GetService<IDashboardExperiments>() is { } experiments
+                ? Json(experiments.ToJson())
+                : Json("{\"configured\":false,\"experiments\":[]}"u8.ToArray()));
+        return app;
+    }
+
+    private static async ValueTask<object?> RequireReader(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var access = context.RequestServices.GetRequiredService<DashboardAccess>();
+        if (access.Check(context, out var key) is { } refusal)
+            return Problems.Of(refusal.Status, refusal.Status == 401 ? "Dashboard login required" : "Server key required", refusal.Detail);
+        context.Items[typeof(GatewayKey)] = key;
+        context.Response.Headers.CacheControl = "no-store";
+        return await next(invocation).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext context, DashboardAccess access)
+    {
+        if (!access.MayTryLogin(out var retryAfter))
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Of(429, "Too many failed logins",
+                $"Too many wrong keys were tried; logins are paused for {seconds} s (at most {DashboardAccess.FailedLoginsPerSecond} failed logins per second, bursts of {DashboardAccess.FailedLoginBurst}).");
+        }
+        string? secret = null;
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            secret = form["key"].ToString().Trim();
+        }
+        if (!access.TryServerKey(secret, out var key))
+        {
+            access.CountFailedLogin();
+            return Problems.Of(401, "Login failed", "Log in with a server key of this gateway (form field 'key'); publishable keys cannot read the dashboard.");
+        }
+        context.Response.Cookies.Append(DashboardAccess.CookieName, DashboardAccess.TokenOf(key), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/dashboard",
+            MaxAge = TimeSpan.FromHours(12),
+        });
+        return TypedResults.NoContent();
+    }
+
+    private static NoContent Logout(HttpContext context)
+    {
+        context.Response.Cookies.Delete(DashboardAccess.CookieName, new CookieOptions { Path = "/dashboard" });
+        return TypedResults.NoContent();
+    }
+
+    private static async Task StreamAsync(HttpContext context, DashboardSampler sampler, IHostApplicationLifetime lifetime)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var watcher = sampler.Watch();
+        var body = context.Response.Body;
+        try
+        {
+            var retry = Encoding.ASCII.GetBytes($"retry: {(int)Math.Max(1000, sampler.Interval.TotalMilliseconds)}\n\n");
+            await body.WriteAsync(retry, stop.Token).ConfigureAwait(false);
+            if (sampler.Latest is { } latest) await WriteEventAsync(body, latest, stop.Token).ConfigureAwait(false);
+            while (!stop.IsCancellationRequested)
+            {
+                var next = await sampler.NextAsync().WaitAsync(stop.Token).ConfigureAwait(false);
+                await WriteEventAsync(body, next, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task WriteEventAsync(Stream body, byte[] json, CancellationToken cancellationToken)
+    {
+        await body.WriteAsync(DataPrefix, cancellationToken).ConfigureAwait(false);
+        await body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
+        await body.WriteAsync(EventEnd, cancellationToken).ConfigureAwait(false);
+        await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> UserAsync(string id, HttpContext context, EventIngestor ingestor, CancellationToken cancellationToken)
+    {
+        if (!Problems.TryValidateUserId(id, out var problem)) return problem!;
+        var key = (GatewayKey)context.Items[typeof(GatewayKey)]!;
+        var view = await ingestor.Silo.GetUserAsync(key.Tenant, id, cancellationToken).ConfigureAwait(false);
+        if (view is null)
+            return Problems.Of(404, "Unknown user", $"The silo holds nothing for user '{id}' of tenant '{key.Tenant}': no events were applied, or the user was erased or opted out.");
+        return TypedResults.Ok(WireMapper.User(view, ingestor.Silo.Model, ingestor.Signals.Recent(key.Tenant, id)));
+    }
+
+    private static IResult Json(byte[] json) => TypedResults.Bytes(json, "application/json; charset=utf-8");
+
+    /// <summary>What the page may load and run: only its own script, style sheet and API; no framing.</summary>
+    public const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private static IResult Asset(string name, string contentType) => new AssetResult(DashboardAssets.Get(name), contentType);
+
+    /// <summary>An embedded file with the dashboard's security headers.</summary>
+    private sealed class AssetResult(byte[] content, string contentType) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var headers = httpContext.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-cache";
+            return TypedResults.Bytes(content, contentType).ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using MicroMoment.Gateway.Apis;
+using MicroMoment.Gateway.Dashboard;
+using MicroMoment.Gateway.Metrics;
+
+namespace MicroMoment.Gateway;
+
+/// <summary>Adds the gateway's middleware and routes to an application.</summary>
+public static class GatewayEndpointExtensions
+{
+    /// <summary>Adds error handling, request timing, routing, key authentication and authorization, rate limiting and
+    /// WebSockets, then maps every gateway route: /v1/events, /v1/stream, /v1/users, /v1/offers, /healthz, /readyz,
+    /// /metrics, /tracker.js and /demo.</summary>
+    public static WebApplication MapMicroMomentGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestTimingMiddleware>();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseWebSockets();
+
+        app.MapEventsApi();
+        app.MapStreamApi();
+        app.MapUsersApi();
+        app.MapOffersApi();
+        app.MapHealthApi();
+        app.MapMetricsApi();
+        app.MapTrackerApi();
+        app.MapDashboard();
+        return app;
+    }
+}

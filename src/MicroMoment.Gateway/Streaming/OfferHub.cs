@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using MicroMoment.Gateway.Metrics;
+using MicroMoment.Silo;
+
+namespace MicroMoment.Gateway.Streaming;
+
+/// <summary>
+/// Routes fired offers to the open WebSocket connections of their shopper. The silo calls <see cref="Deliver"/> on a
+/// partition worker: it only looks up the shopper's connections (lock-free) and queues the offer on each, never waits;
+/// a connection whose bounded queue is full is dropped instead.
+/// </summary>
+internal sealed class OfferHub(GatewayMetrics metrics) : IOfferSink
+{
+    private readonly ConcurrentDictionary<string, StreamConnection[]> _routes = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Shoppers with at least one open connection.</summary>
+    public int Shoppers => _routes.Count;
+
+    /// <summary>Connections open for a shopper.</summary>
+    public int ConnectionsOf(string tenant, string userId) => _routes.TryGetValue(UserKey.Of(tenant, userId), out var list) ? list.Length : 0;
+
+    /// <summary>Routes the shopper's offers to <paramref name="connection"/> too.</summary>
+    public void Register(string userKey, StreamConnection connection)
+    {
+        lock (_gate)
+        {
+            var list = _routes.TryGetValue(userKey, out var existing) ? existing : [];
+            if (Array.IndexOf(list, connection) >= 0) return;
+            _routes[userKey] = [.. list, connection];
+        }
+    }
+
+    /// <summary>Stops routing the shopper's offers to <paramref name="connection"/>.</summary>
+    public void Unregister(string userKey, StreamConnection connection)
+    {
+        lock (_gate)
+        {
+            if (!_routes.TryGetValue(userKey, out var list)) return;
+            var rest = Array.FindAll(list, c => !ReferenceEquals(c, connection));
+            if (rest.Length == 0) _routes.TryRemove(userKey, out _);
+            else _routes[userKey] = rest;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Deliver(Offer offer)
+    {
+        var delivered = 0;
+        if (_routes.TryGetValue(UserKey.Of(offer.Tenant, offer.UserId), out var connections))
+        {
+            foreach (var connection in connections)
+                if (connection.TryEnqueue(new Outgoing(offer, null))) delivered++;
+        }
+        metrics.CountOffer(delivered);
+    }
+}

@@ -1,0 +1,64 @@
+using MicroMoment.Events;
+using MicroMoment.Scoring;
+using MicroMoment.Silo;
+
+namespace MicroMoment.Gateway.Tests;
+
+/// <summary>
+/// The real <see cref="EmbeddedSilo"/>, with a record of every event the gateway handed it (so tests can check what
+/// reached the silo) and two switches for states a real silo cannot be put in deterministically from a test: a fully
+/// saturated silo (every event answered Overloaded) and one still restoring (not ready).
+/// </summary>
+internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISiloCensus
+{
+    private readonly Lock _gate = new();
+    private readonly List<ClickEvent> _received = [];
+
+    /// <summary>Starts an in-memory embedded silo with the bundled model.</summary>
+    public static async Task<RecordingSilo> StartAsync(SiloOptions? options = null) =>
+        new(await EmbeddedSilo.StartAsync(BundledModel.Model, options ?? new SiloOptions { Partitions = 8, WorkerCount = 2 }));
+
+    /// <summary>The silo behind.</summary>
+    public EmbeddedSilo Inner => inner;
+
+    /// <summary>Every event handed to the silo, in order.</summary>
+    public IReadOnlyList<ClickEvent> Received
+    {
+        get
+        {
+            lock (_gate) return [.. _received];
+        }
+    }
+
+    /// <summary>When set, events are answered Overloaded without reaching the silo (a saturated silo).</summary>
+    public bool Saturated { get; set; }
+
+    /// <summary>When set, replaces the silo's readiness.</summary>
+    public bool? ReadyOverride { get; set; }
+
+    public MicroMomentModel Model => inner.Model;
+
+    public ValueTask<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<ClickEvent> events, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) _received.AddRange(events);
+        if (Saturated) return ValueTask.FromResult<IReadOnlyList<IngestOutcome>>([.. events.Select(_ => new IngestOutcome(IngestStatus.Overloaded, "queue-full"))]);
+        return inner.IngestAsync(events, cancellationToken);
+    }
+
+    public ValueTask<SessionCensus> CensusAsync(int hottest, CancellationToken cancellationToken = default) => inner.CensusAsync(hottest, cancellationToken);
+
+    public ValueTask<UserView?> GetUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) => inner.GetUserAsync(tenant, userId, cancellationToken);
+
+    public ValueTask<FeedbackOutcome> RecordFeedbackAsync(string offerId, OfferFeedback feedback, DateTime at, CancellationToken cancellationToken = default) =>
+        inner.RecordFeedbackAsync(offerId, feedback, at, cancellationToken);
+
+    public ValueTask SetConsentAsync(string tenant, string userId, Consent consent, CancellationToken cancellationToken = default) => inner.SetConsentAsync(tenant, userId, consent, cancellationToken);
+
+    public ValueTask<bool> EraseUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) => inner.EraseUserAsync(tenant, userId, cancellationToken);
+
+    public void Subscribe(IOfferSink sink) => inner.Subscribe(sink);
+
+    public SiloStatistics GetStatistics() => ReadyOverride is { } ready ? inner.GetStatistics() with { Ready = ready } : inner.GetStatistics();
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}

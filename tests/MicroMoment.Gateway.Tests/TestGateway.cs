@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using MicroMoment.Silo;
+
+namespace MicroMoment.Gateway.Tests;
+
+/// <summary>A gateway on real Kestrel (127.0.0.1, port 0) in front of a silo, with a server and a publishable key.</summary>
+internal sealed class TestGateway : IAsyncDisposable
+{
+    public const string ServerKey = "mm_sk_test_server_key_0001";
+    public const string PublishableKey = "mm_pk_test_publishable_0001";
+    public const string Tenant = "shop1";
+
+    private TestGateway(GatewayHost host, IMicroMomentSilo silo)
+    {
+        Host = host;
+        Silo = silo;
+        Server = Client(ServerKey);
+        Anonymous = new HttpClient { BaseAddress = host.BaseAddress };
+    }
+
+    public GatewayHost Host { get; }
+
+    public IMicroMomentSilo Silo { get; }
+
+    /// <summary>An HTTP client sending the server key.</summary>
+    public HttpClient Server { get; }
+
+    /// <summary>An HTTP client sending no key.</summary>
+    public HttpClient Anonymous { get; }
+
+    public static async Task<TestGateway> StartAsync(IMicroMomentSilo? silo = null, Action<GatewayOptions>? configure = null)
+    {
+        silo ??= await RecordingSilo.StartAsync();
+        var host = await GatewayHost.StartAsync(silo, o =>
+        {
+            o.Urls = "http://127.0.0.1:0";
+            o.Keys =
+            [
+                new GatewayKey { Key = ServerKey, Tenant = Tenant, Kind = GatewayKeyKind.Server },
+                new GatewayKey { Key = PublishableKey, Tenant = Tenant, Kind = GatewayKeyKind.Publishable },
+            ];
+            configure?.Invoke(o);
+        });
+        return new TestGateway(host, silo);
+    }
+
+    /// <summary>An HTTP client sending <paramref name="key"/> as a bearer token.</summary>
+    public HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = Host.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Opens /v1/stream with <c>?key=</c> (as a browser does).</summary>
+    public async Task<ClientWebSocket> ConnectAsync(string key = PublishableKey, string? userId = null)
+    {
+        var socket = new ClientWebSocket();
+        var uri = new UriBuilder(Host.BaseAddress) { Scheme = "ws", Path = "/v1/stream", Query = $"key={Uri.EscapeDataString(key)}" + (userId is null ? "" : $"&userId={Uri.EscapeDataString(userId)}") }.Uri;
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        return socket;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Server.Dispose();
+        Anonymous.Dispose();
+        await Host.DisposeAsync();
+        await Silo.DisposeAsync();
+    }
+}

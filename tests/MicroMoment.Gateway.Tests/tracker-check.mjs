@@ -1,0 +1,58 @@
+// Runs the served /tracker.js in Node against a live gateway: a product view and an add-to-cart fire an offer, the
+// tracker reports "shown", and after the socket drops it reconnects and delivers the next batch.
+// Usage: node --experimental-websocket tracker-check.mjs http://127.0.0.1:5080 mm_pk_...
+const [base, key] = process.argv.slice(2);
+if (!base || !key) {
+  console.error("usage: node --experimental-websocket tracker-check.mjs <gateway url> <publishable key>");
+  process.exit(2);
+}
+if (typeof WebSocket !== "function") {
+  console.error("This Node has no WebSocket; run it with --experimental-websocket (Node 20) or Node 22+.");
+  process.exit(2);
+}
+
+function within(ms, what, promise) {
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
+}
+
+const script = await (await fetch(new URL("/tracker.js", base))).text();
+globalThis.window = globalThis;
+new Function(script)();
+
+let onOffer, onFeedback;
+const acks = [];
+const offer = new Promise((resolve) => (onOffer = resolve));
+const feedback = new Promise((resolve) => (onFeedback = resolve));
+const mm = globalThis.MicroMoment.init({
+  key,
+  endpoint: base,
+  userId: "node-check-" + Math.random().toString(36).slice(2),
+  autoTrack: false,
+  flushInterval: 50,
+  onOffer: (o, tracker) => { tracker.feedback(o.id, "shown"); onOffer(o); },
+  onFeedback: (f) => onFeedback(f),
+  onAck: (ack, batch) => acks.push({ ack, batch }),
+});
+
+const product = { productId: 1003461, categoryId: "2053013555631882655", categoryCode: "electronics.smartphone", brand: "xiaomi", price: 489.07, page: "product" };
+mm.productView(product);
+mm.addToCart(product);
+const o = await within(10000, "an offer", offer);
+console.log(`offer ${o.id}: ${o.type} "${o.payload.message}"`);
+const f = await within(5000, "the feedback answer", feedback);
+if (f.outcome !== "recorded") throw new Error(`feedback was ${f.outcome}`);
+console.log(`feedback shown: ${f.outcome}`);
+
+const before = acks.length;
+mm.socket.close();
+await new Promise((r) => setTimeout(r, 100));
+mm.signal("scroll", 50);
+await within(10000, "an ack after reconnecting", new Promise((resolve) => {
+  const poll = setInterval(() => { if (acks.length > before) { clearInterval(poll); resolve(); } }, 20);
+}));
+const last = acks[acks.length - 1].ack.results[0];
+if (last.status !== "accepted" || last.signal !== "scroll") throw new Error(`unexpected ack ${JSON.stringify(last)}`);
+console.log(`reconnected; signal acked (${acks.length} acks in all)`);
+mm.close();
+console.log("tracker check OK");
+process.exit(0);
