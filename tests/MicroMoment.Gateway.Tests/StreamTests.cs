@@ -204,6 +204,22 @@ public sealed class StreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StoppingTheGatewayClosesStreamsWithGoingAwayStatus()
+    {
+        var gateway = await TestGateway.StartAsync();
+        using var socket = await gateway.ConnectAsync(userId: "a");
+        await Json.SendAsync(socket, Json.Event("a", "a1"));
+        await Json.ReceiveAsync(socket, "ack");
+
+        var stopping = gateway.DisposeAsync().AsTask();
+        var message = await Json.ReceiveAsync(socket);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Null(message);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus);
+    }
+
+    [Fact]
     public async Task ClosingTheConnectionStopsRoutingOffersToIt()
     {
         var socket = await _gateway.ConnectAsync(userId: "a");

@@ -22,17 +22,22 @@ internal sealed class EventIngestor(IMicroMomentSilo silo, SignalStore signals, 
     public async ValueTask<EventBatchResponse> IngestAsync(string tenant, List<ParsedEvent> parsed, CancellationToken cancellationToken)
     {
         var results = new EventResultDto[parsed.Count];
-        List<ClickEvent>? events = null;
-        List<int>? positions = null;
+        var modelEvents = 0;
+        foreach (var p in parsed)
+            if (p.Kind == ParsedKind.Event) modelEvents++;
+        // The silo takes a ClickEvent[] as is, so the batch is built as one.
+        var events = modelEvents > 0 ? new ClickEvent[modelEvents] : null;
+        var positions = modelEvents > 0 ? new int[modelEvents] : null;
         List<int>? signalPositions = null;
+        var next = 0;
         for (var i = 0; i < parsed.Count; i++)
         {
             var p = parsed[i];
             switch (p.Kind)
             {
                 case ParsedKind.Event:
-                    (events ??= new List<ClickEvent>(parsed.Count)).Add(p.Event);
-                    (positions ??= new List<int>(parsed.Count)).Add(i);
+                    events![next] = p.Event;
+                    positions![next++] = i;
                     break;
                 case ParsedKind.Signal:
                     (signalPositions ??= []).Add(i);
@@ -48,8 +53,8 @@ internal sealed class EventIngestor(IMicroMomentSilo silo, SignalStore signals, 
         if (events is not null)
         {
             var outcomes = await silo.IngestAsync(events, cancellationToken).ConfigureAwait(false);
-            if (outcomes.Count != events.Count)
-                throw new InvalidOperationException($"The silo answered {outcomes.Count} outcomes for {events.Count} events; it must answer one per event.");
+            if (outcomes.Count != events.Length)
+                throw new InvalidOperationException($"The silo answered {outcomes.Count} outcomes for {events.Length} events; it must answer one per event.");
             var model = silo.Model;
             for (var j = 0; j < outcomes.Count; j++)
             {

@@ -3,5 +3,6 @@ using MicroMoment.Silo;
 
 namespace MicroMoment.Gateway.Streaming;
 
-/// <summary>One message waiting in a connection's send queue: an offer (serialized by the send loop) or a ready message.</summary>
-internal readonly record struct Outgoing(Offer? Offer, StreamMessage? Message);
+/// <summary>One item waiting in a connection's send queue: an offer (serialized by the send loop), a ready message, or
+/// the close frame that ends the send loop.</summary>
+internal readonly record struct Outgoing(Offer? Offer, StreamMessage? Message, bool Close = false);

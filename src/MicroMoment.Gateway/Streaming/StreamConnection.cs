@@ -67,13 +67,7 @@ internal sealed class StreamConnection
     {
         _metrics.ConnectionOpened();
         using var aborted = requestAborted.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
-        using var stopped = stopping.Register(static state =>
-        {
-            var connection = (StreamConnection)state!;
-            connection._closeStatus = WebSocketCloseStatus.EndpointUnavailable;
-            connection._closeReason = "the gateway is shutting down";
-            connection._abort.Cancel();
-        }, this);
+        using var stopped = stopping.Register(static state => ((StreamConnection)state!).BeginShutdown(), this);
         var sender = SendLoopAsync();
         try
         {
@@ -101,6 +95,21 @@ internal sealed class StreamConnection
             }
             _metrics.ConnectionClosed();
         }
+    }
+
+    /// <summary>
+    /// The gateway is stopping: queue a close frame (1001) behind what is already queued, so the client answers it and
+    /// the receive loop ends cleanly. Cancelling the receive instead would abort the socket without a close handshake.
+    /// A client that does not answer within two seconds is cut off.
+    /// </summary>
+    private void BeginShutdown()
+    {
+        _closeStatus = WebSocketCloseStatus.EndpointUnavailable;
+        _closeReason = "the gateway is shutting down";
+        Volatile.Write(ref _closing, 1);
+        if (!_outbox.Writer.TryWrite(new Outgoing(null, null, Close: true))) _socket.Abort();
+        _outbox.Writer.TryComplete();
+        _abort.CancelAfter(TimeSpan.FromSeconds(2));
     }
 
     private void Drop(string reason)
@@ -254,6 +263,11 @@ internal sealed class StreamConnection
         {
             await foreach (var item in _outbox.Reader.ReadAllAsync(_abort.Token).ConfigureAwait(false))
             {
+                if (item.Close)
+                {
+                    await _socket.CloseOutputAsync(_closeStatus, _closeReason, _abort.Token).ConfigureAwait(false);
+                    return;
+                }
                 var message = item.Message;
                 if (item.Offer is { } offer)
                 {
