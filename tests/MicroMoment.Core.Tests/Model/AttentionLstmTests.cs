@@ -136,14 +136,8 @@ public class AttentionLstmTests
             model.Step(inputs.AsSpan(i * 60, 60), state);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
         float sum = 0;
-        for (int i = 0; i < 1000; i++)
-        {
-            sum += model.Step(inputs.AsSpan(i * 60, 60), state).BuyLogit;
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyStateAllocations.Measure(i => sum += model.Step(inputs.AsSpan(i * 60, 60), state).BuyLogit, 1000);
         Assert.Equal(0, allocated);
         Assert.True(float.IsFinite(sum));
     }
@@ -171,13 +165,7 @@ public class AttentionLstmTests
             model.StepBatch(inputs, states, buy, exit, scores, workspace);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            model.StepBatch(inputs, states, buy, exit, scores, workspace);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyStateAllocations.Measure(_ => model.StepBatch(inputs, states, buy, exit, scores, workspace), 1000);
         Assert.Equal(0, allocated);
         Assert.All(buy, b => Assert.True(float.IsFinite(b)));
     }

@@ -51,9 +51,7 @@ public class ScoringTests(TrainedModelFixture fixture) : IClassFixture<TrainedMo
         var scorer = Model.CreateScorer();
         var events = fixture.Sessions.SelectMany(s => s.Events).Take(500).ToArray();
         foreach (var e in events) scorer.Score(e);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < events.Length; i++) scorer.Score(events[i]);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyStateAllocations.Measure(i => scorer.Score(events[i]), events.Length));
     }
 
     [Fact]
