@@ -25,6 +25,8 @@ public sealed class CliTests
                 var text = output.ToString();
                 var root = session.Gateway.BaseAddress;
                 Assert.Contains($"Demo:     {root}demo", text);
+                Assert.Contains($"Dashboard: {root}dashboard", text);
+                Assert.Contains(Path.Combine("policies", "default.yaml"), text);
                 Assert.Contains($"Tracker:  {root}tracker.js", text);
                 Assert.Contains($"Metrics:  {root}metrics", text);
                 Assert.Contains($"Server key:      {TestGateway.ServerKey}", text);
@@ -52,6 +54,41 @@ public sealed class CliTests
 
         Assert.Equal(ExitCodes.BadModel, code);
         Assert.Contains("error:", output.ToString());
+    }
+
+    [Fact]
+    public async Task ServeWithABadPolicyFileFailsNamingTheField()
+    {
+        var dir = Directory.CreateTempSubdirectory("mm-serve-policy-");
+        try
+        {
+            var policy = Path.Combine(dir.FullName, "policy.yaml");
+            await File.WriteAllTextAsync(policy, "version: broken-1\nrules:\n  - name: r\n    intent: sometimes\n    offer: popup\n");
+            var (console, output) = TextConsole.Create();
+
+            var code = await ServeCommand.RunAsync(console, new ServeSettings
+            {
+                Model = new FileInfo(Path.Combine(BundledModel.RepositoryRoot, "models", "default", "model.mmm")),
+                Policy = new FileInfo(policy),
+                DataDirectory = dir,
+                Urls = "http://127.0.0.1:0",
+            }, CancellationToken.None);
+
+            Assert.Equal(ExitCodes.BadInput, code);
+            Assert.Contains("rules[0].intent", output.ToString());
+            var (console2, output2) = TextConsole.Create();
+            Assert.Equal(ExitCodes.BadInput, await ServeCommand.RunAsync(console2, new ServeSettings
+            {
+                Model = new FileInfo(Path.Combine(BundledModel.RepositoryRoot, "models", "default", "model.mmm")),
+                Policy = new FileInfo(Path.Combine(dir.FullName, "missing.yaml")),
+                DataDirectory = dir,
+            }, CancellationToken.None));
+            Assert.Contains("missing.yaml does not exist", output2.ToString());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -46,15 +46,28 @@ internal static class QuickstartCommand
     /// <summary>The model shipped with the build (copied next to the executable from models/default.mmm).</summary>
     internal static FileInfo BundledModel() => new(Path.Combine(AppContext.BaseDirectory, "models", "default.mmm"));
 
+    /// <summary>
+    /// The default trigger policy: <c>policies/default.yaml</c> of the repository the command runs in (so edits to it
+    /// are hot-reloaded), else the copy shipped next to the executable.
+    /// </summary>
+    internal static FileInfo DefaultPolicy() =>
+        FindInRepository(DefaultPolicyRelativePath) ?? new FileInfo(Path.Combine(AppContext.BaseDirectory, DefaultPolicyRelativePath));
+
+    /// <summary>The default policy's path relative to the repository root.</summary>
+    internal static readonly string DefaultPolicyRelativePath = Path.Combine("policies", "default.yaml");
+
     /// <summary>Looks for the REES46 sample beside the repository the command runs from.</summary>
-    internal static FileInfo? FindSample()
+    internal static FileInfo? FindSample() => FindInRepository(SampleRelativePath);
+
+    /// <summary>An existing file at <paramref name="relative"/> from the root of the repository the command runs from (or is built in).</summary>
+    private static FileInfo? FindInRepository(string relative)
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 if (!File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) continue;
-                var candidate = new FileInfo(Path.Combine(dir.FullName, SampleRelativePath));
+                var candidate = new FileInfo(Path.Combine(dir.FullName, relative));
                 return candidate.Exists ? candidate : null;
             }
         }

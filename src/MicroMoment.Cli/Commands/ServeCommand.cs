@@ -23,6 +23,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var model = new Option<FileInfo?>("--model") { Description = "Model file (default: the bundled model)" };
+        var policy = new Option<FileInfo?>("--policy") { Description = "Trigger policy file, YAML or JSON, reloaded when it changes (default: policies/default.yaml)" };
         var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Folder of the silo's SQLite state", DefaultValueFactory = _ => new DirectoryInfo("data") };
         var urls = new Option<string>("--urls") { Description = "Where the gateway listens", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var serverKey = new Option<string?>("--server-key") { Description = $"Server key (default: ${ServerKeyVariable}, the Gateway:Keys configuration, or a generated key)" };
@@ -30,10 +31,11 @@ internal static class ServeCommand
         var tenant = new Option<string>("--tenant") { Description = "Tenant (shop) of the keys", DefaultValueFactory = _ => Events.ClickEvent.DefaultTenant };
         var historical = new Option<bool>("--accept-historical") { Description = "Accept events of any age (to replay historical logs such as REES46 2019); by default events older than 7 days are rejected" };
         var command = new Command("serve", "Run the embedded silo behind the HTTP/WebSocket gateway, with the tracker and a demo shop");
-        foreach (var o in new Option[] { model, dataDir, urls, serverKey, publishableKey, tenant, historical }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new ServeSettings
         {
             Model = parse.GetValue(model),
+            Policy = parse.GetValue(policy),
             DataDirectory = parse.GetValue(dataDir)!,
             Urls = parse.GetValue(urls)!,
             ServerKey = parse.GetValue(serverKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServerKeyVariable)),
@@ -57,7 +59,7 @@ internal static class ServeCommand
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.BadModel;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or Silo.Triggers.PolicyException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.BadInput;
@@ -83,10 +85,14 @@ internal static class ServeCommand
         var modelFile = settings.Model ?? QuickstartCommand.BundledModel();
         var model = MicroMomentModel.Load(modelFile.FullName);
         console.MarkupLineInterpolated($"Model:    [bold]{model}[/]");
+        var policyFile = settings.Policy ?? QuickstartCommand.DefaultPolicy();
+        if (!policyFile.Exists)
+            throw new ArgumentException($"The policy file {policyFile.FullName} does not exist; expected a YAML or JSON trigger policy (see policies/default.yaml).");
         settings.DataDirectory.Create();
         var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions
         {
             DataDirectory = settings.DataDirectory.FullName,
+            PolicyPath = policyFile.FullName,
             Log = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
@@ -121,9 +127,11 @@ internal static class ServeCommand
         }
 
         var root = gateway.BaseAddress;
+        console.MarkupLineInterpolated($"Policy:   [bold]{policyFile.FullName}[/] (reloaded when it changes)");
         console.MarkupLineInterpolated($"State:    [bold]{silo.StatePath}[/]");
         console.MarkupLineInterpolated($"Gateway:  [bold]{root}[/]  (POST {root}v1/events, WebSocket {new UriBuilder(root) { Scheme = root.Scheme == "https" ? "wss" : "ws" }.Uri}v1/stream)");
         console.MarkupLineInterpolated($"Demo:     [bold]{root}demo[/]");
+        console.MarkupLineInterpolated($"Dashboard: [bold]{root}dashboard[/] (log in with the server key)");
         console.MarkupLineInterpolated($"Tracker:  [bold]{root}tracker.js[/]");
         console.MarkupLineInterpolated($"Metrics:  [bold]{root}metrics[/] (server key)");
         console.MarkupLineInterpolated($"Health:   {root}healthz, {root}readyz");

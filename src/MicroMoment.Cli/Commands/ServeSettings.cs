@@ -6,6 +6,9 @@ internal sealed record ServeSettings
     /// <summary>Model file; null: the bundled model.</summary>
     public FileInfo? Model { get; init; }
 
+    /// <summary>Trigger policy file (YAML or JSON, hot-reloaded); null: the default policy file.</summary>
+    public FileInfo? Policy { get; init; }
+
     /// <summary>Folder of the silo's SQLite state.</summary>
     public required DirectoryInfo DataDirectory { get; init; }
 
