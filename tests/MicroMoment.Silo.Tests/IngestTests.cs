@@ -40,6 +40,37 @@ public class IngestTests
     }
 
     [Fact]
+    public async Task ALogReplayedTwiceIsAppliedOnceEvenBeyondTheDedupMemory()
+    {
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1, DedupCapacity = 4 });
+        var log = Enumerable.Range(0, 10).Select(i => Event("mia", i, id: $"id-{i}")).ToArray();
+        Assert.All(await silo.IngestAsync(log), o => Assert.Equal(IngestStatus.Accepted, o.Status));
+
+        var again = await silo.IngestAsync(log);
+
+        // id-6..id-9 are remembered; id-0..id-5 are forgotten but older than the newest applied event.
+        Assert.All(again, o => Assert.Equal(IngestStatus.Duplicate, o.Status));
+        Assert.Equal(6, again.Count(o => o.Reason == "late-duplicate"));
+        Assert.Equal(4, again.Count(o => o.Reason == "duplicate"));
+        var view = await silo.GetUserAsync(ClickEvent.DefaultTenant, "mia");
+        Assert.Equal(10, view!.EventsApplied);
+        Assert.Equal(10, view.DuplicatesDropped);
+        Assert.Equal(6, silo.GetStatistics().DropsByReason["late-duplicate"]);
+    }
+
+    [Fact]
+    public async Task AnOutOfOrderEventWithANewIdIsAppliedWhileTheGrainStillRemembersEveryId()
+    {
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1, DedupCapacity = 4 });
+        await silo.IngestAsync([Event("noa", 5, id: "b"), Event("noa", 6, id: "c")]);
+
+        // Two ids remembered of four: "a" is provably new although it is older than "c".
+        var late = await silo.IngestAsync([Event("noa", 4, id: "a")]);
+
+        Assert.Equal(IngestStatus.Accepted, late[0].Status);
+    }
+
+    [Fact]
     public async Task AFullPartitionAnswersOverloadedAtOnceInsteadOfQueueing()
     {
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1, WorkerCount = 1, QueueCapacity = 8 });

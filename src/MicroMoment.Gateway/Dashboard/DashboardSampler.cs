@@ -182,7 +182,7 @@ public sealed class DashboardSampler : BackgroundService
         Map(w, "drops", s.DropsByReason);
         Map(w, "eventsByStatus", s.EventsByStatus);
         Map(w, "feedback", s.FeedbackByOutcome);
-        w.WriteNumber("errors", Total(s.DropsByReason) - s.DropsByReason.GetValueOrDefault("duplicate") + s.WriteFailures);
+        w.WriteNumber("errors", Total(s.DropsByReason) - s.DropsByReason.GetValueOrDefault("duplicate") - s.DropsByReason.GetValueOrDefault("late-duplicate") + s.WriteFailures);
         w.WriteNumber("writeFailures", s.WriteFailures);
         w.WriteNumber("pendingWrites", s.PendingWrites);
         w.WriteNumber("writesCommitted", s.WritesCommitted);

@@ -11,4 +11,7 @@ internal enum EventAdmission : byte
 
     /// <summary>The shopper opted out of tracking.</summary>
     OptedOut,
+
+    /// <summary>An id beyond the grain's de-duplication memory on an event older than the newest it applied: taken as a re-delivery.</summary>
+    Late,
 }

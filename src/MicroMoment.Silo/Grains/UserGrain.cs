@@ -106,8 +106,12 @@ internal sealed class UserGrain
     /// <summary>
     /// Decides whether to score an event: opted-out shoppers' events are dropped; an id applied before is a
     /// duplicate (counted). <paramref name="eventIdHash"/> is the stable hash of the id, ignored without one.
+    /// The grain remembers only its last <see cref="GrainContext.DedupCapacity"/> ids, so once that memory is full an
+    /// event with an id it does not remember that is older than the newest event it applied is treated as a
+    /// re-delivery too (<see cref="EventAdmission.Late"/>): it cannot prove the id new, and applying it out of order
+    /// would corrupt the session anyway. Events without an id are never de-duplicated.
     /// </summary>
-    public EventAdmission Admit(bool hasId, ulong eventIdHash)
+    public EventAdmission Admit(GrainContext context, bool hasId, ulong eventIdHash, long timestampTicks)
     {
         if (!_consent.Tracking) return EventAdmission.OptedOut;
         if (hasId && _recentIds is { } ids)
@@ -119,6 +123,12 @@ internal sealed class UserGrain
                     _duplicatesDropped++;
                     return EventAdmission.Duplicate;
                 }
+            }
+
+            if (_recentCount >= context.DedupCapacity && timestampTicks < _lastEventTicks)
+            {
+                _duplicatesDropped++;
+                return EventAdmission.Late;
             }
         }
 

@@ -47,4 +47,7 @@ internal enum DropReason : byte
 
     /// <summary>The silo is shutting down.</summary>
     ShuttingDown,
+
+    /// <summary>An id the grain no longer remembers on an event older than the newest it applied (taken as a re-delivery).</summary>
+    LateDuplicate,
 }

@@ -7,7 +7,7 @@ internal static class DropReasons
     [
         "missing-tenant", "missing-user", "timestamp-not-utc", "non-finite-price", "negative-price", "unknown-type",
         "negative-id", "non-finite-features", "storage-unavailable", "internal-error", "duplicate", "opted-out",
-        "overloaded", "partition-fenced", "shutting-down",
+        "overloaded", "partition-fenced", "shutting-down", "late-duplicate",
     ];
 
     private static readonly IngestOutcome[] Outcomes = [.. Enumerable.Range(0, Codes.Length).Select(i => new IngestOutcome(StatusOf((DropReason)i), Codes[i]))];
@@ -24,7 +24,7 @@ internal static class DropReasons
     /// <summary>The status an event dropped for <paramref name="reason"/> gets.</summary>
     public static IngestStatus StatusOf(DropReason reason) => reason switch
     {
-        DropReason.Duplicate => IngestStatus.Duplicate,
+        DropReason.Duplicate or DropReason.LateDuplicate => IngestStatus.Duplicate,
         DropReason.OptedOut => IngestStatus.OptedOut,
         DropReason.Overloaded or DropReason.PartitionFenced or DropReason.ShuttingDown => IngestStatus.Overloaded,
         _ => IngestStatus.Rejected,

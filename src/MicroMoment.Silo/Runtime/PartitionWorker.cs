@@ -249,11 +249,15 @@ internal sealed class PartitionWorker : IDisposable
             var request = item.Request!;
             ref readonly ClickEvent e = ref request.Events[item.Index];
             var grain = _grains[i]!;
-            switch (grain.Admit(e.EventId is not null, _idHashes[i]))
+            switch (grain.Admit(_context, e.EventId is not null, _idHashes[i], e.Timestamp.Ticks))
             {
                 case EventAdmission.Duplicate:
                     MarkDirty(partition, grain);
                     Drop(request, item.Index, DropReason.Duplicate);
+                    continue;
+                case EventAdmission.Late:
+                    MarkDirty(partition, grain);
+                    Drop(request, item.Index, DropReason.LateDuplicate);
                     continue;
                 case EventAdmission.OptedOut:
                     Interlocked.Increment(ref _silo.Counters.Suppressions[(int)SuppressionReason.OptedOut]);
