@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace MicroMoment.Cli.Commands;
 
@@ -35,5 +36,30 @@ internal static class CommonOptions
         target = null!;
         error = $"--target '{text}' is not a gateway address; expected an absolute http(s) URL such as http://127.0.0.1:5080.";
         return false;
+    }
+
+    /// <summary>A server key of the gateway.</summary>
+    public static Option<string?> Key() => new("--key") { Description = $"A server key of the gateway (default: ${ServeCommand.ServerKeyVariable})" };
+
+    /// <summary>
+    /// Reads --target and --key (falling back to the environment's server key); on a bad address or no key,
+    /// prints what was wrong and what is expected and returns false.
+    /// </summary>
+    public static bool TryGetGateway(IAnsiConsole console, ParseResult parse, Option<string> target, Option<string?> key, out Uri gateway, out string secret)
+    {
+        secret = string.Empty;
+        if (!TryParseTarget(parse.GetValue(target)!, out gateway, out var targetError))
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {targetError}");
+            return false;
+        }
+        var value = parse.GetValue(key) ?? Environment.GetEnvironmentVariable(ServeCommand.ServerKeyVariable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] no key: pass --key (the server key 'serve' printed) or set {ServeCommand.ServerKeyVariable}.");
+            return false;
+        }
+        secret = value;
+        return true;
     }
 }

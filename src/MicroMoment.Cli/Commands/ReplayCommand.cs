@@ -17,7 +17,7 @@ internal static class ReplayCommand
     {
         var data = CommonOptions.Data();
         var target = CommonOptions.Target();
-        var key = new Option<string?>("--key") { Description = $"A server key of the gateway (default: ${ServeCommand.ServerKeyVariable})" };
+        var key = CommonOptions.Key();
         var speed = new Option<string>("--speed") { Description = "Event-time speed-up, e.g. 60x (a minute of log per second), or max", DefaultValueFactory = _ => "max" };
         var batch = new Option<int>("--batch") { Description = "Events per request", DefaultValueFactory = _ => 500 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight (each shopper stays on one lane, so their order holds)", DefaultValueFactory = _ => 4 };
@@ -32,17 +32,7 @@ internal static class ReplayCommand
                 console.MarkupLineInterpolated($"[red]error:[/] {error}");
                 return Task.FromResult(ExitCodes.BadInput);
             }
-            if (!CommonOptions.TryParseTarget(parse.GetValue(target)!, out var gateway, out var targetError))
-            {
-                console.MarkupLineInterpolated($"[red]error:[/] {targetError}");
-                return Task.FromResult(ExitCodes.BadInput);
-            }
-            var secret = parse.GetValue(key) ?? Environment.GetEnvironmentVariable(ServeCommand.ServerKeyVariable);
-            if (string.IsNullOrWhiteSpace(secret))
-            {
-                console.MarkupLineInterpolated($"[red]error:[/] no key: pass --key (the server key 'serve' printed) or set {ServeCommand.ServerKeyVariable}.");
-                return Task.FromResult(ExitCodes.BadInput);
-            }
+            if (!CommonOptions.TryGetGateway(console, parse, target, key, out var gateway, out var secret)) return Task.FromResult(ExitCodes.BadInput);
             var options = new ReplayOptions { Target = gateway, Key = secret, Speed = factor, BatchSize = parse.GetValue(batch), Concurrency = parse.GetValue(concurrency) };
             return RunAsync(console, parse.GetValue(data)!, options, parse.GetValue(shift), ct);
         });

@@ -15,7 +15,7 @@ internal static class SimulateCommand
     public static Command Create()
     {
         var target = CommonOptions.Target();
-        var key = new Option<string?>("--key") { Description = $"A server key of the gateway (default: ${ServeCommand.ServerKeyVariable})" };
+        var key = CommonOptions.Key();
         var users = new Option<int>("--users") { Description = "Synthetic shoppers", DefaultValueFactory = _ => 10_000 };
         var rate = new Option<double>("--rate") { Description = "Events per second, steadily", DefaultValueFactory = _ => 1_000 };
         var duration = new Option<double>("--duration") { Description = "Seconds to send", DefaultValueFactory = _ => 30 };
@@ -26,17 +26,7 @@ internal static class SimulateCommand
         command.SetAction((ParseResult parse, CancellationToken ct) =>
         {
             var console = AnsiConsole.Console;
-            if (!CommonOptions.TryParseTarget(parse.GetValue(target)!, out var gateway, out var targetError))
-            {
-                console.MarkupLineInterpolated($"[red]error:[/] {targetError}");
-                return Task.FromResult(ExitCodes.BadInput);
-            }
-            var secret = parse.GetValue(key) ?? Environment.GetEnvironmentVariable(ServeCommand.ServerKeyVariable);
-            if (string.IsNullOrWhiteSpace(secret))
-            {
-                console.MarkupLineInterpolated($"[red]error:[/] no key: pass --key (the server key 'serve' printed) or set {ServeCommand.ServerKeyVariable}.");
-                return Task.FromResult(ExitCodes.BadInput);
-            }
+            if (!CommonOptions.TryGetGateway(console, parse, target, key, out var gateway, out var secret)) return Task.FromResult(ExitCodes.BadInput);
             return RunAsync(console, new SimulationOptions
             {
                 Target = gateway,
