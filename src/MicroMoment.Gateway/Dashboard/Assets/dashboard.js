@@ -58,13 +58,20 @@
     const x = (i) => left + (w - left - 4) * i / (n - 1);
     const y = (v) => top + (h - top - bottom) * (1 - v / max);
     svg.appendChild(el("line", { x1: left, y1: y(0), x2: w - 4, y2: y(0), stroke: "#c5ceda" }));
-    svg.appendChild(el("text", { x: 2, y: y(max) + 10, "font-size": 11, fill: "#5b6b80" }, fmt(max, 3)));
+    svg.appendChild(el("text", { x: 2, y: y(max) + 10, "font-size": 11, fill: "#5b6b80" }, fmt(max, max >= 100 ? 0 : 3)));
     svg.appendChild(el("text", { x: 2, y: y(0), "font-size": 11, fill: "#5b6b80" }, "0"));
     series.forEach((s, k) => {
       let d = "";
       s.values.forEach((v, i) => { if (v !== null && v !== undefined) d += (d === "" || s.values[i - 1] === null ? "M" : "L") + x(i).toFixed(1) + " " + y(v).toFixed(1) + " "; });
-      if (d) svg.appendChild(el("path", { d, fill: "none", stroke: s.color || COLORS[k % COLORS.length], "stroke-width": 1.8, "data-series": s.name }));
-      svg.appendChild(el("text", { x: left + 8 + k * 90, y: h - 2, "font-size": 11, fill: s.color || COLORS[k % COLORS.length] }, s.name));
+      const color = s.color || COLORS[k % COLORS.length];
+      if (d) svg.appendChild(el("path", { d, fill: "none", stroke: color, "stroke-width": 1.8, "data-series": s.name }));
+      // A value between two gaps (an interval with events after idle ones) has no segment to draw: mark it with a dot.
+      const missing = (v) => v === null || v === undefined;
+      s.values.forEach((v, i) => {
+        if (!missing(v) && (i === 0 || missing(s.values[i - 1])) && (i === s.values.length - 1 || missing(s.values[i + 1])))
+          svg.appendChild(el("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5, fill: color, "data-series": s.name }));
+      });
+      svg.appendChild(el("text", { x: left + 8 + k * 90, y: h - 2, "font-size": 11, fill: color }, s.name));
     });
   }
 
@@ -74,6 +81,7 @@
     svg.replaceChildren();
     const max = Math.max(1, ...values);
     const bw = (w - left - 4) / Math.max(1, values.length);
+    svg.appendChild(el("line", { x1: left, y1: h - bottom, x2: w - 4, y2: h - bottom, stroke: "#c5ceda" }));
     values.forEach((v, i) => {
       const bh = (h - top - bottom) * v / max;
       svg.appendChild(el("rect", { x: left + i * bw + 1, y: h - bottom - bh, width: Math.max(1, bw - 2), height: bh, fill: v > capacity * 0.8 ? "#b3261e" : "#2f6fde", "data-depth": v }));
