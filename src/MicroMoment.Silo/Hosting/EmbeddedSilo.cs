@@ -96,6 +96,8 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
                 var opened = SqliteGrainStore.Open(directory, options.Partitions);
                 try
                 {
+                    foreach (string metric in context.Ledger.Restore(opened.LoadExperimentCounters()).Distinct())
+                        options.Log?.Invoke($"Silo state: experiment counter metric '{metric}' is unknown to this build and was skipped; expected one of: {string.Join(", ", Enum.GetNames<Triggers.ExperimentMetric>())}.");
                     return (opened, opened.LoadKeyHashes());
                 }
                 catch
@@ -232,6 +234,9 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     /// <see cref="PolicyStatus"/> and the running policy stays.
     /// </summary>
     public bool ReloadPolicy() => _policyWatcher?.Check(force: true) ?? false;
+
+    /// <inheritdoc/>
+    public ExperimentsReport GetExperiments() => Triggers.ExperimentReporter.Build(_runtime.Context.Policy, _runtime.Context.Ledger, _runtime.Time.GetUtcNow());
 
     /// <inheritdoc/>
     public SiloStatistics GetStatistics()
