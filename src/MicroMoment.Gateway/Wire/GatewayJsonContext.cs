@@ -14,4 +14,6 @@ namespace MicroMoment.Gateway.Wire;
 [JsonSerializable(typeof(StreamMessage))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(OfferDto))]
+[JsonSerializable(typeof(MicroMoment.Silo.PolicyStatus))]
+[JsonSerializable(typeof(MicroMoment.Silo.ExperimentsReport))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;
