@@ -16,4 +16,5 @@ namespace MicroMoment.Gateway.Wire;
 [JsonSerializable(typeof(OfferDto))]
 [JsonSerializable(typeof(MicroMoment.Silo.PolicyStatus))]
 [JsonSerializable(typeof(MicroMoment.Silo.ExperimentsReport))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;
