@@ -38,6 +38,9 @@ internal sealed class GrainContext
     /// <summary>SHA-256 (hex) of the policy file's bytes at start, or null for the built-in policy.</summary>
     public string? PolicyHash { get; }
 
+    /// <summary>The silo's counters (session closes are reported there); set once by the runtime.</summary>
+    public Runtime.SiloCounters? Counters { get; set; }
+
     /// <summary>Experiment counters.</summary>
     public AttributionLedger Ledger { get; } = new();
 

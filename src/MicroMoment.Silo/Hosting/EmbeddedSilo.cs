@@ -302,6 +302,12 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
             GrainTurnBuckets = TurnHistogram.Cumulative(turns),
             NetworkStepBuckets = TurnHistogram.Cumulative(steps),
             Policy = PolicyStatus,
+            Alerts = _runtime.Alerts.Evaluate(
+                new AlertMonitor.Sample(
+                    _runtime.NowTicks, Volatile.Read(ref c.SessionsClosed), Volatile.Read(ref c.SessionsClosedWithoutPurchase), Volatile.Read(ref c.OfferedSessionsClosed),
+                    Volatile.Read(ref c.OfferedSessionsWithoutPurchase), Volatile.Read(ref c.OffersInClosedSessions), buckets),
+                _runtime.Context.Policy.Monitoring),
+            AlertWindow = AlertMonitor.Window,
         };
     }
 
