@@ -151,7 +151,19 @@ public sealed class GatewayMetrics : IDisposable
         w.Family("micromoment_silo_processing_seconds", "histogram", "Event-to-decision latency in the silo: from the event entering its partition queue to the trigger decision (accepted events and events dropped inside the silo).")
             .Histogram("micromoment_silo_processing_seconds", silo.ProcessingLatencyBuckets, silo.ProcessingLatencySum, silo.ProcessingLatencyCount);
         if (silo.Policy is { } policy) WritePolicy(w, policy);
+        if (silo.Alerts.Count > 0) WriteAlerts(w, silo);
         return w.ToString();
+    }
+
+    private static void WriteAlerts(PrometheusWriter w, SiloStatistics silo)
+    {
+        string window = $"over the last {silo.AlertWindow.TotalMinutes:0} minutes";
+        w.Family("micromoment_alert", "gauge", $"1 while a monitoring alert fires (observed value above the policy's limit {window}): offers-per-session, false-alarm-rate, trigger-latency-p99.");
+        foreach (var a in silo.Alerts) w.Sample("micromoment_alert", a.Firing ? 1 : 0, ("name", a.Name));
+        w.Family("micromoment_alert_observed", "gauge", $"The value each alert judges {window} (seconds for latency); NaN without data.");
+        foreach (var a in silo.Alerts) w.Sample("micromoment_alert_observed", a.Observed ?? double.NaN, ("name", a.Name));
+        w.Family("micromoment_alert_limit", "gauge", "Each alert's limit from the running policy's monitoring block (seconds for latency).");
+        foreach (var a in silo.Alerts) w.Sample("micromoment_alert_limit", a.Limit, ("name", a.Name));
     }
 
     private static void WritePolicy(PrometheusWriter w, PolicyStatus policy)

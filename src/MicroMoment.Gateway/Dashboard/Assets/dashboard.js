@@ -84,7 +84,25 @@
 
   function series(field) { return state.history.map(s => { const v = field(s); return v === undefined ? null : v; }); }
 
+  // The overview's banner: one line per firing alert with its observed value, limit and basis.
+  function renderAlerts(snap) {
+    const box = $("ov-alerts");
+    const firing = snap && snap.alerts ? snap.alerts.filter(a => a.firing) : [];
+    box.hidden = firing.length === 0;
+    box.replaceChildren();
+    for (const a of firing) {
+      const p = document.createElement("p");
+      p.dataset.alert = a.name;
+      p.dataset.observed = a.observed === null ? "" : String(a.observed);
+      const latency = a.name === "trigger-latency-p99";
+      const show = (v) => latency ? fmt(v * 1000, 3) + " ms" : fmt(v, 4);
+      p.textContent = "ALERT " + a.name + ": " + (a.observed === null ? "–" : show(a.observed)) + " above the limit " + show(a.limit) + " (" + a.basis + ")";
+      box.appendChild(p);
+    }
+  }
+
   function renderOverview() {
+    renderAlerts(state.history.length ? state.history[state.history.length - 1] : null);
     const s = state.history[state.history.length - 1];
     if (!s) return;
     setNumber("ov-events-per-sec", s.eventsPerSec, 1);
