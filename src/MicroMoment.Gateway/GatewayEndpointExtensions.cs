@@ -8,7 +8,7 @@ namespace MicroMoment.Gateway;
 public static class GatewayEndpointExtensions
 {
     /// <summary>Adds error handling, request timing, routing, key authentication and authorization, rate limiting and
-    /// WebSockets, then maps every gateway route: /v1/events, /v1/stream, /v1/users, /v1/offers, /healthz, /readyz,
+    /// WebSockets, then maps every gateway route: /v1/events, /v1/stream, /v1/users, /v1/offers, /v1/policy, /v1/experiments, /v1/alerts, /healthz, /readyz,
     /// /metrics, /tracker.js and /demo.</summary>
     public static WebApplication MapMicroMomentGateway(this WebApplication app)
     {
@@ -25,6 +25,9 @@ public static class GatewayEndpointExtensions
         app.MapStreamApi();
         app.MapUsersApi();
         app.MapOffersApi();
+        app.MapPolicyApi();
+        app.MapExperimentsApi();
+        app.MapAlertsApi();
         app.MapHealthApi();
         app.MapMetricsApi();
         app.MapTrackerApi();

@@ -58,6 +58,8 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
 
     public void Subscribe(IOfferSink sink) => inner.Subscribe(sink);
 
+    public ExperimentsReport GetExperiments() => inner.GetExperiments();
+
     public SiloStatistics GetStatistics() => ReadyOverride is { } ready ? inner.GetStatistics() with { Ready = ready } : inner.GetStatistics();
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -2,6 +2,7 @@ using System.Text;
 using MicroMoment.Gateway.Apis;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Wire;
+using MicroMoment.Silo;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MicroMoment.Gateway.Dashboard;
@@ -32,10 +33,7 @@ public static class DashboardEndpoints
         api.MapGet("/users/{id}", UserAsync);
         api.MapGet("/model", (DashboardModelReport report) => Json(report.Json));
         api.MapGet("/census", async (DashboardCensus census) => Json(await census.GetJsonAsync().ConfigureAwait(false)));
-        api.MapGet("/experiments", (IServiceProvider services) =>
-            services.GetService<IDashboardExperiments>() is { } experiments
-                ? Json(experiments.ToJson())
-                : Json("{\"configured\":false,\"experiments\":[]}"u8.ToArray()));
+        api.MapGet("/experiments", (IMicroMomentSilo silo) => Json(ExperimentsJson(silo.GetExperiments())));
         return app;
     }
 
@@ -127,6 +125,14 @@ public static class DashboardEndpoints
         if (view is null)
             return Problems.Of(404, "Unknown user", $"The silo holds nothing for user '{id}' of tenant '{key.Tenant}': no events were applied, or the user was erased or opted out.");
         return TypedResults.Ok(WireMapper.User(view, ingestor.Silo.Model, ingestor.Signals.Recent(key.Tenant, id)));
+    }
+
+    /// <summary>The experiments report as the page reads it: the GET /v1/experiments body plus "configured" (any experiment to show).</summary>
+    internal static byte[] ExperimentsJson(ExperimentsReport report)
+    {
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(report, GatewayJsonContext.Default.ExperimentsReport)!.AsObject();
+        node["configured"] = report.Experiments.Count > 0;
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(node, GatewayJsonContext.Default.JsonObject);
     }
 
     private static IResult Json(byte[] json) => TypedResults.Bytes(json, "application/json; charset=utf-8");

@@ -170,6 +170,21 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("count", s.ProcessingLatencyCount);
         w.WriteEndObject();
 
+        w.WriteStartArray("alerts");
+        foreach (var a in s.Alerts)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", a.Name);
+            w.WriteBoolean("firing", a.Firing);
+            w.WriteBoolean("judged", a.Judged);
+            if (a.Observed is { } observed && double.IsFinite(observed)) w.WriteNumber("observed", observed);
+            else w.WriteNull("observed");
+            w.WriteNumber("limit", a.Limit);
+            w.WriteString("basis", a.Basis);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
         w.WriteNumber("liveActivations", s.LiveActivations);
         w.WriteNumber("activations", s.Activations);
         w.WriteNumber("deactivations", s.Deactivations);

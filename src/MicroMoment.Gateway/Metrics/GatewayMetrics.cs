@@ -23,6 +23,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly BoundedCounterSet _streamDrops = new(8);
     private readonly ConcurrentDictionary<(string Route, string Method, int Status), LatencyHistogram> _requests = new();
     private readonly LatencyHistogram _streamMessages = new();
+    private readonly LatencyHistogram _offerDelivery = new();
     private readonly Meter _meter;
     private readonly Histogram<double> _requestDuration;
     private long _connectionsOpen;
@@ -92,6 +93,12 @@ public sealed class GatewayMetrics : IDisposable
 
     internal void ObserveStreamMessage(double seconds) => _streamMessages.Observe(seconds);
 
+    /// <summary>Records one offer's decision-to-delivery time (the silo's hand-over to the gateway to its bytes written to a WebSocket).</summary>
+    internal void ObserveOfferDelivery(double seconds) => _offerDelivery.Observe(seconds);
+
+    /// <summary>Offers written to a WebSocket (decision-to-delivery observations).</summary>
+    public long OffersDelivered => _offerDelivery.Count;
+
     internal void ObserveRequest(string route, string method, int status, double seconds)
     {
         _requests.GetOrAdd((route, method, status), static _ => new LatencyHistogram()).Observe(seconds);
@@ -120,6 +127,8 @@ public sealed class GatewayMetrics : IDisposable
         w.Family("micromoment_gateway_websocket_messages_total", "counter", "WebSocket messages received.").Sample("micromoment_gateway_websocket_messages_total", Interlocked.Read(ref _messagesReceived));
         w.Family("micromoment_gateway_websocket_drops_total", "counter", "WebSocket connections dropped by the gateway, by reason (slow-client, message-too-big).");
         foreach (var (reason, count) in _streamDrops.Snapshot()) w.Sample("micromoment_gateway_websocket_drops_total", count, ("reason", reason));
+        w.Family("micromoment_gateway_offer_delivery_seconds", "histogram", "Decision-to-delivery latency: from the silo handing the fired offer to the gateway (on the partition worker, right after the trigger decision) to the offer's message written to the shopper's WebSocket (one observation per connection written).");
+        WriteHistogram(w, "micromoment_gateway_offer_delivery_seconds", _offerDelivery);
         w.Family("micromoment_gateway_offers_pushed_total", "counter", "Offers pushed to at least one open connection of the shopper.").Sample("micromoment_gateway_offers_pushed_total", OffersPushed);
         w.Family("micromoment_gateway_offers_without_connection_total", "counter", "Offers fired for shoppers with no open connection (still returned in the HTTP answer).").Sample("micromoment_gateway_offers_without_connection_total", OffersWithoutConnection);
 
@@ -139,9 +148,36 @@ public sealed class GatewayMetrics : IDisposable
         for (var p = 0; p < silo.QueueDepths.Count; p++) w.Sample("micromoment_silo_queue_depth", silo.QueueDepths[p], ("partition", p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         w.Family("micromoment_silo_queue_capacity", "gauge", "Capacity of each partition's queue.").Sample("micromoment_silo_queue_capacity", silo.QueueCapacity);
         w.Family("micromoment_silo_pending_writes", "gauge", "Grain states waiting for the write-behind flush.").Sample("micromoment_silo_pending_writes", silo.PendingWrites);
-        w.Family("micromoment_silo_processing_seconds", "histogram", "Event processing latency in the silo, enqueue to decision.")
+        w.Family("micromoment_silo_processing_seconds", "histogram", "Event-to-decision latency in the silo: from the event entering its partition queue to the trigger decision (accepted events and events dropped inside the silo).")
             .Histogram("micromoment_silo_processing_seconds", silo.ProcessingLatencyBuckets, silo.ProcessingLatencySum, silo.ProcessingLatencyCount);
+        if (silo.Policy is { } policy) WritePolicy(w, policy);
+        if (silo.Alerts.Count > 0) WriteAlerts(w, silo);
         return w.ToString();
+    }
+
+    private static void WriteAlerts(PrometheusWriter w, SiloStatistics silo)
+    {
+        string window = $"over the last {silo.AlertWindow.TotalMinutes:0} minutes";
+        w.Family("micromoment_alert", "gauge", $"1 while a monitoring alert fires (observed value above the policy's limit {window}): offers-per-session, false-alarm-rate, trigger-latency-p99.");
+        foreach (var a in silo.Alerts) w.Sample("micromoment_alert", a.Firing ? 1 : 0, ("name", a.Name));
+        w.Family("micromoment_alert_observed", "gauge", $"The value each alert judges {window} (seconds for latency); NaN without data.");
+        foreach (var a in silo.Alerts) w.Sample("micromoment_alert_observed", a.Observed ?? double.NaN, ("name", a.Name));
+        w.Family("micromoment_alert_limit", "gauge", "Each alert's limit from the running policy's monitoring block (seconds for latency).");
+        foreach (var a in silo.Alerts) w.Sample("micromoment_alert_limit", a.Limit, ("name", a.Name));
+    }
+
+    private static void WritePolicy(PrometheusWriter w, PolicyStatus policy)
+    {
+        w.Family("micromoment_policy_info", "gauge", "The running trigger policy: 1 for its version and source.")
+            .Sample("micromoment_policy_info", 1, ("version", policy.Version), ("source", policy.Source));
+        w.Family("micromoment_policy_loaded_timestamp_seconds", "gauge", "When the running policy was loaded (Unix seconds, silo clock).")
+            .Sample("micromoment_policy_loaded_timestamp_seconds", policy.LoadedAt.ToUnixTimeMilliseconds() / 1000.0);
+        w.Family("micromoment_policy_reloads_total", "counter", "Policy file reloads that swapped in a new policy (the initial load not counted).")
+            .Sample("micromoment_policy_reloads_total", policy.Reloads);
+        w.Family("micromoment_policy_reload_failures_total", "counter", "Changed policy file contents that failed to read or validate (the running policy stayed).")
+            .Sample("micromoment_policy_reload_failures_total", policy.ReloadFailures);
+        w.Family("micromoment_policy_reload_error", "gauge", "1 while the policy file on disk fails and differs from the running policy (GET /v1/policy has the message).")
+            .Sample("micromoment_policy_reload_error", policy.LastError is null ? 0 : 1);
     }
 
     private static void WriteHistogram(PrometheusWriter w, string name, LatencyHistogram histogram, params (string Name, string Value)[] labels)

@@ -47,10 +47,11 @@ internal sealed class OfferHub(GatewayMetrics metrics) : IOfferSink
     public void Deliver(Offer offer)
     {
         var delivered = 0;
+        long decidedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_routes.TryGetValue(UserKey.Of(offer.Tenant, offer.UserId), out var connections))
         {
             foreach (var connection in connections)
-                if (connection.TryEnqueue(new Outgoing(offer, null))) delivered++;
+                if (connection.TryEnqueue(new Outgoing(offer, null, DecidedAt: decidedAt))) delivered++;
         }
         metrics.CountOffer(delivered);
     }

@@ -279,6 +279,7 @@ internal sealed class StreamConnection
                 writer.Reset(buffer);
                 JsonSerializer.Serialize(writer, message!, GatewayJsonContext.Default.StreamMessage);
                 await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, true, _abort.Token).ConfigureAwait(false);
+                if (item.Offer is not null && item.DecidedAt != 0) _metrics.ObserveOfferDelivery(System.Diagnostics.Stopwatch.GetElapsedTime(item.DecidedAt).TotalSeconds);
             }
         }
         catch (OperationCanceledException)

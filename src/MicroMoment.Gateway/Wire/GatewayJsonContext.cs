@@ -14,4 +14,8 @@ namespace MicroMoment.Gateway.Wire;
 [JsonSerializable(typeof(StreamMessage))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(OfferDto))]
+[JsonSerializable(typeof(MicroMoment.Silo.PolicyStatus))]
+[JsonSerializable(typeof(MicroMoment.Gateway.Apis.AlertsResponse))]
+[JsonSerializable(typeof(MicroMoment.Silo.ExperimentsReport))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

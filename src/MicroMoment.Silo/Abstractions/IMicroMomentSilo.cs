@@ -28,6 +28,10 @@ public interface IMicroMomentSilo : IAsyncDisposable
     /// <summary>A consistent snapshot of the silo's counters and gauges for /metrics, /readyz and the dashboard.</summary>
     SiloStatistics GetStatistics();
 
+    /// <summary>Every experiment's counts per arm (holdout included), conversion rates with Wilson intervals and lift
+    /// against the holdout with the mSPRT's always-valid interval and p-value.</summary>
+    ExperimentsReport GetExperiments();
+
     /// <summary>The model the silo scores with.</summary>
     Scoring.MicroMomentModel Model { get; }
 }

@@ -66,6 +66,15 @@ public sealed record SiloStatistics(
     /// <summary>Time of one batched network step (a wave of distinct users): upper bounds in seconds → cumulative counts.</summary>
     public IReadOnlyList<KeyValuePair<double, long>> NetworkStepBuckets { get; init; } = [];
 
+    /// <summary>The running trigger policy (version, source, loaded-at, rules) and the reload history; null from silos that do not report it.</summary>
+    public PolicyStatus? Policy { get; init; }
+
+    /// <summary>Monitoring alerts judged against the running policy's limits over <see cref="AlertWindow"/> (empty from silos that do not judge them).</summary>
+    public IReadOnlyList<AlertStatus> Alerts { get; init; } = [];
+
+    /// <summary>The sliding window the alerts are judged over.</summary>
+    public TimeSpan AlertWindow { get; init; }
+
     /// <summary>Partitions this silo lost to a newer owner (it no longer takes their events).</summary>
     public int FencedPartitions { get; init; }
 }

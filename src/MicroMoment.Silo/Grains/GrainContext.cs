@@ -14,7 +14,8 @@ internal sealed class GrainContext
         Model = model;
         Clusters = new ClusterCentroidGrain(model);
         Binding = new PolicyBinding(Clusters.Names, model.BuyThreshold, model.ExitThreshold);
-        _policy = options.PolicyPath is { } path ? PolicyLoader.LoadFile(path, Binding) : Policy.FromOptions(options.Trigger, Binding);
+        if (options.PolicyPath is { } path) (_policy, PolicyHash) = PolicyWatcher.Load(path, Binding);
+        else _policy = Policy.FromOptions(options.Trigger, Binding);
         TimelineCapacity = options.TimelineCapacity;
         DedupCapacity = options.DedupCapacity;
         StateSize = model.Network.StateSize;
@@ -33,6 +34,12 @@ internal sealed class GrainContext
 
     /// <summary>The current trigger policy (a reload swaps it; each event reads it once).</summary>
     public Policy Policy => Volatile.Read(ref _policy);
+
+    /// <summary>SHA-256 (hex) of the policy file's bytes at start, or null for the built-in policy.</summary>
+    public string? PolicyHash { get; }
+
+    /// <summary>The silo's counters (session closes are reported there); set once by the runtime.</summary>
+    public Runtime.SiloCounters? Counters { get; set; }
 
     /// <summary>Experiment counters.</summary>
     public AttributionLedger Ledger { get; } = new();

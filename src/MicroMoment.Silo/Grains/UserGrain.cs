@@ -45,6 +45,11 @@ internal sealed class UserGrain
     private long _eventsApplied;
     private long _duplicatesDropped;
 
+    // Monitoring of the current session (not persisted: a session restored from storage mid-way is not counted).
+    private bool _sessionTracked;
+    private int _sessionOffers;
+    private bool _sessionPurchased;
+
     /// <summary>Creates the grain with no state (a new shopper, or before <see cref="Load"/>).</summary>
     public UserGrain(GrainKey key, ulong keyHash, int partition)
     {
@@ -154,6 +159,8 @@ internal sealed class UserGrain
             context.Model, ref _features, _network, ref _lastEventTicks, ref _sessionLength, e, input, out int cluster, out int position);
         if (newSession)
         {
+            CloseSession(context.Counters);
+            _sessionTracked = true;
             _sessionStartTicks = e.Timestamp.Ticks;
             _timelineCount = 0;
             _timelineStart = 0;
@@ -197,6 +204,8 @@ internal sealed class UserGrain
         else
             suppressed = RuleEvaluator.Evaluate(policy, (_trigger ??= new TriggerGrain()).State, input, context.Ledger, out rule);
         decision = suppressed is { } reason ? TriggerPolicy.Suppression(reason) : new TriggerDecision(Fire(context, policy, e, score, rule, nowTicks), null);
+        if (decision.Offer is not null) _sessionOffers++;
+        if (e.Type == EventType.Purchase) _sessionPurchased = true;
 
         ref TimelineEntry entry = ref AppendTimeline(context);
         entry.EventId = e.EventId;
@@ -601,8 +610,21 @@ internal sealed class UserGrain
         _timelineStart = 0;
     }
 
+    /// <summary>
+    /// Reports the current session as closed to <paramref name="counters"/> when this activation saw it start (the
+    /// shopper's next event opened a new one, or the grain goes idle); then forgets it.
+    /// </summary>
+    public void CloseSession(SiloCounters? counters)
+    {
+        if (_sessionTracked) counters?.CloseSession(_sessionOffers, _sessionPurchased);
+        _sessionTracked = false;
+        _sessionOffers = 0;
+        _sessionPurchased = false;
+    }
+
     private void EraseData()
     {
+        _sessionTracked = false;
         _features = default;
         _network = null;
         _lastEventTicks = 0;

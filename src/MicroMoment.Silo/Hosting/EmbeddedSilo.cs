@@ -35,6 +35,8 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     private readonly Partition[] _partitions;
     private readonly PartitionWorker[] _workers;
     private readonly int _capacity;
+    private readonly PolicyWatcher? _policyWatcher;
+    private readonly PolicyStatus _fixedPolicyStatus;
     private int _callers;
     private volatile bool _accepting = true;
     private int _disposed;
@@ -48,6 +50,10 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         for (int w = 0; w < workerCount; w++)
             _workers[w] = new PartitionWorker(runtime, w, [.. partitions.Where(p => p.Index % workerCount == w)]);
         if (runtime.Store is not null) runtime.WriteBehind = new WriteBehind(runtime.Store, partitions, runtime);
+        var context = runtime.Context;
+        _fixedPolicyStatus = PolicyWatcher.StatusOf(context.Policy, context.PolicyHash, runtime.Time.GetUtcNow(), 0, 0, null, null, watching: false);
+        if (runtime.Options.PolicyPath is { } path)
+            _policyWatcher = new PolicyWatcher(context, path, context.PolicyHash!, runtime.Options.PolicyPollInterval, runtime.Time, runtime.Log);
     }
 
     /// <summary>The model the silo scores with.</summary>
@@ -90,6 +96,8 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
                 var opened = SqliteGrainStore.Open(directory, options.Partitions);
                 try
                 {
+                    foreach (string metric in context.Ledger.Restore(opened.LoadExperimentCounters()).Distinct())
+                        options.Log?.Invoke($"Silo state: experiment counter metric '{metric}' is unknown to this build and was skipped; expected one of: {string.Join(", ", Enum.GetNames<Triggers.ExperimentMetric>())}.");
                     return (opened, opened.LoadKeyHashes());
                 }
                 catch
@@ -217,6 +225,19 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         if (_runtime.WriteBehind is { } writer) await writer.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The running trigger policy and how its reloads went.</summary>
+    public PolicyStatus PolicyStatus => _policyWatcher?.Status ?? _fixedPolicyStatus;
+
+    /// <summary>
+    /// Checks the policy file now (as a file-system notification would) and swaps the policy when its content changed
+    /// and validates; true when it swapped. False without a policy file. A file that fails is recorded in
+    /// <see cref="PolicyStatus"/> and the running policy stays.
+    /// </summary>
+    public bool ReloadPolicy() => _policyWatcher?.Check(force: true) ?? false;
+
+    /// <inheritdoc/>
+    public ExperimentsReport GetExperiments() => Triggers.ExperimentReporter.Build(_runtime.Context.Policy, _runtime.Context.Ledger, _runtime.Time.GetUtcNow());
+
     /// <inheritdoc/>
     public SiloStatistics GetStatistics()
     {
@@ -280,6 +301,13 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
             NetworkRows = Volatile.Read(ref c.NetworkRows),
             GrainTurnBuckets = TurnHistogram.Cumulative(turns),
             NetworkStepBuckets = TurnHistogram.Cumulative(steps),
+            Policy = PolicyStatus,
+            Alerts = _runtime.Alerts.Evaluate(
+                new AlertMonitor.Sample(
+                    _runtime.NowTicks, Volatile.Read(ref c.SessionsClosed), Volatile.Read(ref c.SessionsClosedWithoutPurchase), Volatile.Read(ref c.OfferedSessionsClosed),
+                    Volatile.Read(ref c.OfferedSessionsWithoutPurchase), Volatile.Read(ref c.OffersInClosedSessions), buckets),
+                _runtime.Context.Policy.Monitoring),
+            AlertWindow = AlertMonitor.Window,
         };
     }
 
@@ -327,6 +355,7 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _accepting = false;
+        _policyWatcher?.Dispose();
         var spin = new SpinWait();
         while (Volatile.Read(ref _callers) > 0) spin.SpinOnce();
         await Task.Run(() =>

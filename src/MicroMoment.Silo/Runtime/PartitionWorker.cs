@@ -440,7 +440,11 @@ internal sealed class PartitionWorker : IDisposable
     internal void Maintain(Partition partition, long now, bool force)
     {
         long idle = _silo.IdleTimeout.Ticks;
-        while (partition.Oldest is { } oldest && now - oldest.LastTouchedTicks > idle) Deactivate(partition, oldest);
+        while (partition.Oldest is { } oldest && now - oldest.LastTouchedTicks > idle)
+        {
+            oldest.CloseSession(_silo.Counters);
+            Deactivate(partition, oldest);
+        }
         bool writerBehind;
         lock (partition.WriteLock) writerBehind = partition.Pending.Count > 0;
         if (force || !writerBehind) FlushDirty(partition);

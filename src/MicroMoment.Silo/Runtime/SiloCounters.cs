@@ -30,6 +30,32 @@ internal sealed class SiloCounters
     /// <summary>Offers converted by a purchase in their session.</summary>
     public long OffersAttributed;
 
+    /// <summary>Sessions seen closed (next event started a new one, or idle deactivation).</summary>
+    public long SessionsClosed;
+
+    /// <summary>Closed sessions without a purchase.</summary>
+    public long SessionsClosedWithoutPurchase;
+
+    /// <summary>Closed sessions that received at least one offer.</summary>
+    public long OfferedSessionsClosed;
+
+    /// <summary>Closed sessions that received an offer and ended without a purchase.</summary>
+    public long OfferedSessionsWithoutPurchase;
+
+    /// <summary>Offers in closed sessions that received at least one.</summary>
+    public long OffersInClosedSessions;
+
+    /// <summary>Records one closed session.</summary>
+    public void CloseSession(int offers, bool purchased)
+    {
+        Interlocked.Increment(ref SessionsClosed);
+        if (!purchased) Interlocked.Increment(ref SessionsClosedWithoutPurchase);
+        if (offers == 0) return;
+        Interlocked.Increment(ref OfferedSessionsClosed);
+        Interlocked.Add(ref OffersInClosedSessions, offers);
+        if (!purchased) Interlocked.Increment(ref OfferedSessionsWithoutPurchase);
+    }
+
     /// <summary>Grains activated.</summary>
     public long Activations;
 

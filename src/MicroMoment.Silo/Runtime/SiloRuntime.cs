@@ -20,8 +20,11 @@ internal sealed class SiloRuntime(SiloOptions options, GrainContext context, Tim
     /// <summary>The state file, or null without persistence.</summary>
     public SqliteGrainStore? Store { get; } = store;
 
-    /// <summary>The counters.</summary>
-    public SiloCounters Counters { get; } = new();
+    /// <summary>The counters (also handed to the grains' context for session closes).</summary>
+    public SiloCounters Counters { get; } = context.Counters = new();
+
+    /// <summary>Judges the policy's monitoring limits.</summary>
+    public AlertMonitor Alerts { get; } = new();
 
     /// <summary>The write-behind writer, or null without persistence.</summary>
     public WriteBehind? WriteBehind { get; set; }

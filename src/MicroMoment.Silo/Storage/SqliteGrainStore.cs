@@ -22,6 +22,7 @@ internal sealed class SqliteGrainStore : IDisposable
     private readonly SqliteCommand _epochOf;
     private readonly SqliteCommand _upsert;
     private readonly SqliteCommand _delete;
+    private readonly SqliteCommand _upsertCounter;
     private bool _disposed;
 
     private SqliteGrainStore(string path, int partitions, SqliteConnection writer, long[] epochs)
@@ -42,6 +43,9 @@ internal sealed class SqliteGrainStore : IDisposable
             """,
             "$tenant", "$user", "$p", "$hash", "$epoch", "$state", "$at");
         _delete = Command(writer, "DELETE FROM grains WHERE tenant = $tenant AND user_id = $user AND epoch <= $epoch", "$tenant", "$user", "$epoch");
+        _upsertCounter = Command(writer,
+            "INSERT INTO experiment_counters (experiment, variant, metric, value) VALUES ($e, $v, $m, $n) ON CONFLICT (experiment, variant, metric) DO UPDATE SET value = excluded.value",
+            "$e", "$v", "$m", "$n");
     }
 
     /// <summary>The state file.</summary>
@@ -76,6 +80,9 @@ internal sealed class SqliteGrainStore : IDisposable
                   epoch INTEGER NOT NULL, state BLOB NOT NULL, updated_at INTEGER NOT NULL,
                   UNIQUE (tenant, user_id));
                 CREATE INDEX IF NOT EXISTS grains_by_hash ON grains (partition, key_hash);
+                CREATE TABLE IF NOT EXISTS experiment_counters (
+                  experiment TEXT NOT NULL, variant TEXT NOT NULL, metric TEXT NOT NULL, value INTEGER NOT NULL,
+                  PRIMARY KEY (experiment, variant, metric)) WITHOUT ROWID;
                 """);
             var epochs = new long[partitions];
             using (var tx = writer.BeginTransaction())
@@ -121,6 +128,16 @@ internal sealed class SqliteGrainStore : IDisposable
         return sets;
     }
 
+    /// <summary>The stored experiment counters (experiment, variant, metric name, value).</summary>
+    public List<(string Experiment, string Variant, string Metric, long Value)> LoadExperimentCounters()
+    {
+        var rows = new List<(string, string, string, long)>();
+        using var command = Command(_writer, "SELECT experiment, variant, metric, value FROM experiment_counters ORDER BY experiment, variant, metric");
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        return rows;
+    }
+
     /// <summary>A reader with its own connection, for one partition worker.</summary>
     public GrainStoreReader CreateReader() => new(Connect(Path));
 
@@ -137,7 +154,9 @@ internal sealed class SqliteGrainStore : IDisposable
     /// epoch is refused whole; otherwise each row is written only if its stored epoch is not above the batch's.
     /// Returns the rows written and the rows refused; <paramref name="fencedPartitions"/> lists whole refusals.
     /// </summary>
-    public (int Written, int Refused) Write(IReadOnlyList<WriteBatch> batches, List<int>? fencedPartitions = null)
+    /// <remarks>When <paramref name="experimentCounters"/> is given, the stored experiment counters are replaced by it in the same transaction.</remarks>
+    public (int Written, int Refused) Write(IReadOnlyList<WriteBatch> batches, List<int>? fencedPartitions = null,
+        IReadOnlyList<(string Experiment, string Variant, string Metric, long Value)>? experimentCounters = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int written = 0, refused = 0;
@@ -184,6 +203,19 @@ internal sealed class SqliteGrainStore : IDisposable
             }
         }
 
+        if (experimentCounters is not null)
+        {
+            _upsertCounter.Transaction = tx;
+            foreach (var (experiment, variant, metric, value) in experimentCounters)
+            {
+                _upsertCounter.Parameters[0].Value = experiment;
+                _upsertCounter.Parameters[1].Value = variant;
+                _upsertCounter.Parameters[2].Value = metric;
+                _upsertCounter.Parameters[3].Value = value;
+                _upsertCounter.ExecuteNonQuery();
+            }
+        }
+
         tx.Commit();
         _epochOf.Transaction = null;
         return (written, refused);
@@ -197,6 +229,7 @@ internal sealed class SqliteGrainStore : IDisposable
         _epochOf.Dispose();
         _upsert.Dispose();
         _delete.Dispose();
+        _upsertCounter.Dispose();
         _writer.Dispose();
     }
 

@@ -20,6 +20,7 @@ internal sealed class WriteBehind : IDisposable
     private readonly int _intervalMilliseconds;
     private int _nudged;
     private volatile bool _stopping;
+    private long _countersWritten;
 
     /// <summary>Starts the writer thread.</summary>
     public WriteBehind(SqliteGrainStore store, Partition[] partitions, SiloRuntime silo)
@@ -118,11 +119,18 @@ internal sealed class WriteBehind : IDisposable
             }
         }
 
-        if (batches.Count == 0) return null;
+        // The experiment counters go with the grain states that moved them, in the same transaction; not once another
+        // silo took a partition over (it now owns the counters too).
+        var ledger = _silo.Context.Ledger;
+        long changes = ledger.Changes;
+        bool countersChanged = changes != _countersWritten && !_partitions.Any(p => p.Fenced);
+        if (batches.Count == 0 && !countersChanged) return null;
+        var counters = countersChanged ? ledger.Snapshot() : null;
         var fenced = new List<int>();
         try
         {
-            var (written, refused) = _store.Write(batches, fenced);
+            var (written, refused) = _store.Write(batches, fenced, counters);
+            if (countersChanged) _countersWritten = changes;
             Interlocked.Add(ref _silo.Counters.WritesCommitted, written);
             if (refused > 0)
             {

@@ -4,15 +4,21 @@ namespace MicroMoment.Silo.Triggers;
 
 /// <summary>
 /// Thread-safe counters per (experiment, variant) — the holdout is the variant "holdout" — fed by the grains on
-/// every worker. Counting an existing pair allocates nothing.
+/// every worker. Counting an existing pair allocates nothing. With persistence, the write-behind stores the counters
+/// with the grain states and a restart restores them (<see cref="Restore"/>).
 /// </summary>
 public sealed class AttributionLedger
 {
-    private static readonly int MetricCount = Enum.GetValues<ExperimentMetric>().Length;
+    private static readonly ExperimentMetric[] Metrics = Enum.GetValues<ExperimentMetric>();
+    private static readonly int MetricCount = Metrics.Length;
     private readonly ConcurrentDictionary<(string Experiment, string Variant), long[]> _counts = new();
+    private long _changes;
 
     /// <summary>The variant name of the holdout.</summary>
     public const string HoldoutName = "holdout";
+
+    /// <summary>Counts of changes so far (storage writes the counters only when this moved).</summary>
+    public long Changes => Interlocked.Read(ref _changes);
 
     /// <summary>Adds <paramref name="by"/> to a metric.</summary>
     public void Count(string experiment, string variant, ExperimentMetric metric, long by = 1)
@@ -20,6 +26,7 @@ public sealed class AttributionLedger
         if (!_counts.TryGetValue((experiment, variant), out var counts))
             counts = _counts.GetOrAdd((experiment, variant), _ => new long[MetricCount]);
         Interlocked.Add(ref counts[(int)metric], by);
+        Interlocked.Increment(ref _changes);
     }
 
     /// <summary>The current value of a metric (0 when never counted).</summary>
@@ -28,4 +35,44 @@ public sealed class AttributionLedger
 
     /// <summary>The (experiment, variant) pairs counted so far.</summary>
     public IReadOnlyList<(string Experiment, string Variant)> Keys => [.. _counts.Keys.OrderBy(k => k.Experiment, StringComparer.Ordinal).ThenBy(k => k.Variant, StringComparer.Ordinal)];
+
+    /// <summary>Every non-zero counter as (experiment, variant, metric name, value), ordered (what storage writes).</summary>
+    public IReadOnlyList<(string Experiment, string Variant, string Metric, long Value)> Snapshot()
+    {
+        var rows = new List<(string, string, string, long)>();
+        foreach (var (experiment, variant) in Keys)
+        {
+            var counts = _counts[(experiment, variant)];
+            for (int m = 0; m < MetricCount; m++)
+            {
+                long value = Volatile.Read(ref counts[m]);
+                if (value != 0) rows.Add((experiment, variant, Metrics[m].ToString(), value));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Sets counters read back from storage (at start, before any event). A metric name this build does not know is
+    /// skipped and returned, so the caller can report it.
+    /// </summary>
+    public IReadOnlyList<string> Restore(IEnumerable<(string Experiment, string Variant, string Metric, long Value)> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var unknown = new List<string>();
+        foreach (var (experiment, variant, metric, value) in rows)
+        {
+            if (!Enum.TryParse<ExperimentMetric>(metric, ignoreCase: false, out var m) || !Enum.IsDefined(m))
+            {
+                unknown.Add(metric);
+                continue;
+            }
+
+            var counts = _counts.GetOrAdd((experiment, variant), _ => new long[MetricCount]);
+            Volatile.Write(ref counts[(int)m], value);
+        }
+
+        return unknown;
+    }
 }

@@ -199,9 +199,21 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
     }
 
     [Fact]
-    public async Task ExperimentsPanelSaysNoneAreConfiguredWithoutAnExperimentSource()
+    public async Task ExperimentsPanelServesTheSilosExperimentReport()
     {
         var (_, experiments) = await Json.GetAsync(fixture.Gateway.Server, "/dashboard/api/experiments");
+        Assert.True(experiments!["configured"]!.GetValue<bool>());
+        var e = Assert.Single(experiments["experiments"]!.AsArray())!;
+        Assert.Equal("offers-vs-holdout", (string?)e["name"]);
+        Assert.Equal(["holdout", "offers"], e["variants"]!.AsArray().Select(v => (string?)v!["name"]));
+        Assert.Equal("default-2", (string?)experiments["policyVersion"]);
+    }
+
+    [Fact]
+    public async Task ExperimentsPanelSaysNoneAreConfiguredForAPolicyWithoutExperiments()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var (_, experiments) = await Json.GetAsync(gateway.Server, "/dashboard/api/experiments");
         Assert.False(experiments!["configured"]!.GetValue<bool>());
         Assert.Empty(experiments["experiments"]!.AsArray());
     }

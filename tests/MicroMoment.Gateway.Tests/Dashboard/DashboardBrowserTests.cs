@@ -58,11 +58,50 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         await ShotAsync(page, "model");
 
         await page.ClickAsync("a[data-page=experiments]");
-        await page.WaitForFunctionAsync("() => document.getElementById('experiments-empty').textContent.includes('No experiments configured')");
+        await page.Locator("section.experiment tr[data-variant=offers]").WaitForAsync();
+        await ExperimentsMatchTheApiAsync(page);
         await ShotAsync(page, "experiments");
 
         Assert.Empty(errors);
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Every number of the experiments page equals GET /v1/experiments (counters do not move without new events).</summary>
+    private async Task ExperimentsMatchTheApiAsync(IPage page)
+    {
+        var (_, api) = await Json.GetAsync(fixture.Gateway.Server, "/v1/experiments");
+        var experiments = api!["experiments"]!.AsArray();
+        Assert.Equal(experiments.Count, await page.Locator("section.experiment").CountAsync());
+        Assert.Contains("mSPRT", await page.TextContentAsync("#experiments-method"));
+        foreach (var e in experiments)
+        {
+            string name = (string)e!["name"]!;
+            foreach (var v in e["variants"]!.AsArray())
+            {
+                string variant = (string)v!["name"]!;
+                var row = page.Locator($"section.experiment[data-experiment='{name}'] tr[data-variant='{variant}']");
+                async Task<string> Field(string field) => await row.Locator($"td[data-field={field}]").GetAttributeAsync("data-value") ?? "";
+                foreach (var field in new[] { "exposures", "proposals", "shows", "clicks", "dismissals", "conversions" })
+                    Assert.Equal((long)v[field]!, long.Parse(await Field(field), CultureInfo.InvariantCulture));
+                long exposures = (long)v["exposures"]!;
+                if (exposures > 0)
+                {
+                    Assert.Equal((double)v["conversionRate"]!, double.Parse(await Field("conversionRate"), CultureInfo.InvariantCulture), 12);
+                    Assert.Equal((double)v["rateLow"]!, double.Parse(await Field("rateInterval"), CultureInfo.InvariantCulture), 12);
+                    Assert.Equal(1, await row.Locator("svg.interval rect[data-low]").First.CountAsync());
+                }
+                if (v["lift"] is { } lift)
+                {
+                    Assert.Equal((double)lift["pValue"]!, double.Parse(await Field("pValue"), CultureInfo.InvariantCulture), 12);
+                    if (lift["difference"] is { } d) Assert.Equal((double)d, double.Parse(await Field("lift"), CultureInfo.InvariantCulture), 12);
+                    if (lift["low"] is { } low) Assert.Equal((double)low, double.Parse(await Field("liftInterval"), CultureInfo.InvariantCulture), 12);
+                }
+                else
+                {
+                    Assert.True((bool)v["isHoldout"]!);
+                }
+            }
+        }
     }
 
     [Fact]

@@ -36,12 +36,17 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>Events the silo accepted from the sample.</summary>
     public int Accepted { get; private set; }
 
+    /// <summary>The shipped default policy the fixture's silo runs.</summary>
+    public static string PolicyPath => Path.Combine(BundledModel.RepositoryRoot, "policies", "default.yaml");
+
     /// <summary>Where screenshots go: artifacts/screenshots under the repository (ignored by git).</summary>
     public static string ScreenshotDirectory => Directory.CreateDirectory(Path.Combine(BundledModel.RepositoryRoot, "artifacts", "screenshots")).FullName;
 
     public async Task InitializeAsync()
     {
-        _gateway = await TestGateway.StartAsync(configure: o =>
+        // The shipped policy, with its example experiment (a 10% holdout), so the experiments page has numbers to show.
+        var silo = await RecordingSilo.StartAsync(new MicroMoment.Silo.SiloOptions { Partitions = 8, WorkerCount = 2, PolicyPath = PolicyPath });
+        _gateway = await TestGateway.StartAsync(silo, configure: o =>
         {
             o.MaxEventAge = null;
             o.Dashboard.RefreshInterval = TimeSpan.FromMilliseconds(250);

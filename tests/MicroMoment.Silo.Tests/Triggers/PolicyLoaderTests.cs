@@ -34,7 +34,9 @@ public class PolicyLoaderTests
         string dir = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(dir, "MicroMoment.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("MicroMoment.sln not found above the test folder.");
         var p = PolicyLoader.LoadFile(Path.Combine(dir, "policies", "default.yaml"), RuleEvaluatorTests.Binding);
-        Assert.Equal("default-1", p.Version);
+        Assert.Equal("default-2", p.Version);
+        var experiment = Assert.Single(p.Experiments);
+        Assert.Equal(("offers-vs-holdout", 0.1, "offers"), (experiment.Name, experiment.Holdout, Assert.Single(experiment.Variants).Name));
         Assert.Equal(["buy-intent-cart", "buy-intent", "exit-risk"], p.Rules.Select(r => r.Name));
         Assert.Equal(0.5f, p.Threshold(0, 0));
         Assert.Equal(TimeSpan.FromMinutes(5), p.Rules[0].Cooldown);

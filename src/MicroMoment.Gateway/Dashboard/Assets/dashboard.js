@@ -92,7 +92,25 @@
 
   function series(field) { return state.history.map(s => { const v = field(s); return v === undefined ? null : v; }); }
 
+  // The overview's banner: one line per firing alert with its observed value, limit and basis.
+  function renderAlerts(snap) {
+    const box = $("ov-alerts");
+    const firing = snap && snap.alerts ? snap.alerts.filter(a => a.firing) : [];
+    box.hidden = firing.length === 0;
+    box.replaceChildren();
+    for (const a of firing) {
+      const p = document.createElement("p");
+      p.dataset.alert = a.name;
+      p.dataset.observed = a.observed === null ? "" : String(a.observed);
+      const latency = a.name === "trigger-latency-p99";
+      const show = (v) => latency ? fmt(v * 1000, 3) + " ms" : fmt(v, 4);
+      p.textContent = "ALERT " + a.name + ": " + (a.observed === null ? "–" : show(a.observed)) + " above the limit " + show(a.limit) + " (" + a.basis + ")";
+      box.appendChild(p);
+    }
+  }
+
   function renderOverview() {
+    renderAlerts(state.history.length ? state.history[state.history.length - 1] : null);
     const s = state.history[state.history.length - 1];
     if (!s) return;
     setNumber("ov-events-per-sec", s.eventsPerSec, 1);
@@ -231,11 +249,35 @@
     });
   }
 
+  // An interval [low, high] with a point, on a shared horizontal scale [min, max]; zero marked when inside it.
+  function intervalBar(low, high, point, min, max, color) {
+    const w = 180, h = 18, pad = 4;
+    const svg = el("svg", { width: w, height: h, viewBox: "0 0 " + w + " " + h, class: "interval" });
+    const x = (v) => pad + (w - 2 * pad) * (Math.min(max, Math.max(min, v)) - min) / (max - min || 1);
+    svg.appendChild(el("line", { x1: pad, y1: h / 2, x2: w - pad, y2: h / 2, stroke: "#e3e8ef" }));
+    if (min < 0 && max > 0) svg.appendChild(el("line", { x1: x(0), y1: 2, x2: x(0), y2: h - 2, stroke: "#8593a6", "stroke-dasharray": "2,2", "data-zero": "1" }));
+    if (low !== null && high !== null) {
+      svg.appendChild(el("rect", { x: x(low), y: h / 2 - 3, width: Math.max(1, x(high) - x(low)), height: 6, fill: color, "fill-opacity": 0.35, "data-low": low, "data-high": high }));
+    }
+    if (point !== null) svg.appendChild(el("circle", { cx: x(point), cy: h / 2, r: 3.5, fill: color, "data-point": point }));
+    return svg;
+  }
+
+  function cell(tr, field, value, digits, text) {
+    const td = document.createElement("td");
+    td.dataset.field = field;
+    if (value === null || value === undefined) { td.textContent = text || "–"; td.dataset.value = ""; }
+    else { td.textContent = text || fmt(value, digits === undefined ? 4 : digits); td.dataset.value = String(value); }
+    if (typeof value === "number") td.className = "num";
+    tr.appendChild(td);
+    return td;
+  }
+
   async function renderExperiments() {
-    if (state.experimentsLoaded) return;
     const panel = $("experiments-panel");
     const x = await getJson("/dashboard/api/experiments");
     state.experimentsLoaded = true;
+    state.experiments = x;
     panel.replaceChildren();
     if (!x.configured || !x.experiments || x.experiments.length === 0) {
       const p = document.createElement("p");
@@ -244,10 +286,51 @@
       panel.appendChild(p);
       return;
     }
+    const method = document.createElement("p");
+    method.id = "experiments-method";
+    method.className = "note";
+    method.textContent = "Policy " + x.policyVersion + ". Method: " + x.method + ".";
+    panel.appendChild(method);
+    const heads = ["variant", "weight", "exposures", "proposals", "shows", "clicks", "dismissals", "conversions", "conversion rate", "95% Wilson interval", "", "lift vs holdout", "always-valid 95% interval", "", "p-value"];
     for (const e of x.experiments) {
-      const pre = document.createElement("pre");
-      pre.textContent = JSON.stringify(e, null, 2);
-      panel.appendChild(pre);
+      const section = document.createElement("section");
+      section.className = "experiment";
+      section.dataset.experiment = e.name;
+      const h = document.createElement("h3");
+      h.textContent = e.name + (e.active ? "" : " (not in the running policy: counters only)") + (e.holdout === null || e.holdout === undefined ? "" : " · holdout " + fmt(100 * e.holdout, 1) + "%");
+      section.appendChild(h);
+      const table = document.createElement("table");
+      table.className = "experiment-table";
+      const thead = table.createTHead().insertRow();
+      for (const name of heads) { const th = document.createElement("th"); th.textContent = name; thead.appendChild(th); }
+      const body = table.createTBody();
+      const rateMax = Math.max(0.05, ...e.variants.map(v => v.rateHigh === null ? 0 : (v.exposures > 0 ? v.rateHigh : 0)));
+      let liftSpan = 0.01;
+      for (const v of e.variants) if (v.lift) for (const b of [v.lift.low, v.lift.high, v.lift.difference]) if (b !== null && b !== undefined) liftSpan = Math.max(liftSpan, Math.abs(b));
+      liftSpan = Math.min(1, liftSpan);
+      e.variants.forEach((v, i) => {
+        const tr = body.insertRow();
+        tr.dataset.variant = v.name;
+        cell(tr, "name", v.name, 0, v.name);
+        cell(tr, "weight", v.weight === undefined ? null : v.weight, 3);
+        for (const f of ["exposures", "proposals", "shows", "clicks", "dismissals", "conversions"]) cell(tr, f, v[f], 0);
+        cell(tr, "conversionRate", v.conversionRate === undefined ? null : v.conversionRate, 4);
+        cell(tr, "rateInterval", v.exposures > 0 ? v.rateLow : null, 4, v.exposures > 0 ? fmt(v.rateLow, 4) + " – " + fmt(v.rateHigh, 4) : "–").dataset.high = String(v.rateHigh);
+        const bar = document.createElement("td");
+        bar.appendChild(intervalBar(v.exposures > 0 ? v.rateLow : null, v.exposures > 0 ? v.rateHigh : null, v.conversionRate === undefined ? null : v.conversionRate, 0, rateMax, COLORS[i % COLORS.length]));
+        tr.appendChild(bar);
+        const lift = v.lift || null;
+        const d = lift && lift.difference !== undefined ? lift.difference : null;
+        const lo = lift && lift.low !== undefined ? lift.low : null, hi = lift && lift.high !== undefined ? lift.high : null;
+        cell(tr, "lift", d, 4, v.isHoldout ? "baseline" : undefined);
+        cell(tr, "liftInterval", lo, 4, lo === null ? "–" : fmt(lo, 4) + " – " + fmt(hi, 4)).dataset.high = hi === null ? "" : String(hi);
+        const liftBar = document.createElement("td");
+        if (!v.isHoldout) liftBar.appendChild(intervalBar(lo, hi, d, -liftSpan, liftSpan, COLORS[i % COLORS.length]));
+        tr.appendChild(liftBar);
+        cell(tr, "pValue", lift ? lift.pValue : null, 4);
+      });
+      section.appendChild(table);
+      panel.appendChild(section);
     }
   }
 
@@ -259,7 +342,7 @@
       else if (page === "silos") renderSilos();
       else if (page === "user") renderUser();
       else if (page === "model") { if (!state.model || state.ticks % 4 === 0) renderModel().catch(showError); }
-      else if (page === "experiments") renderExperiments().catch(showError);
+      else if (page === "experiments") { if (!state.experimentsLoaded || state.ticks % 4 === 0) renderExperiments().catch(showError); }
     } catch (e) { showError(e); }
   }
 

@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using System.Text;
+using MicroMoment.Silo.Grains;
+using MicroMoment.Silo.Triggers;
+
+namespace MicroMoment.Silo;
+
+/// <summary>
+/// Watches the policy file of <see cref="SiloOptions.PolicyPath"/> and swaps the compiled policy for every grain when
+/// its content changes: a <see cref="FileSystemWatcher"/> on the file's folder (changes are checked
+/// <see cref="SettleDelay"/> after the last notification, so an editor's partial writes settle), plus polling every
+/// <see cref="SiloOptions.PolicyPollInterval"/> as a fallback (file systems such as network mounts send no
+/// notifications; polling compares size and modification time, then the SHA-256 of the bytes). A file that fails to
+/// read or validate leaves the running policy in place and is recorded (once per distinct content) with the loader's
+/// path-named message. Checks run one at a time.
+/// </summary>
+internal sealed class PolicyWatcher : IDisposable
+{
+    /// <summary>How long after the last file-system notification the file is read.</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(50);
+
+    private readonly GrainContext _context;
+    private readonly string _path;
+    private readonly TimeProvider _clock;
+    private readonly Action<string>? _log;
+    private readonly Lock _gate = new();
+    private readonly FileSystemWatcher? _watcher;
+    private readonly ITimer _poll;
+    private readonly ITimer _settle;
+    private string _runningHash;
+    private string? _failedSignature;
+    private (long Length, DateTime Modified) _seen;
+    private PolicyStatus _status;
+    private bool _disposed;
+
+    /// <summary>Starts watching; <paramref name="initialHash"/> is the hash of the bytes the running policy came from.</summary>
+    public PolicyWatcher(GrainContext context, string path, string initialHash, TimeSpan pollInterval, TimeProvider clock, Action<string>? log)
+    {
+        _context = context;
+        _path = Path.GetFullPath(path);
+        _clock = clock;
+        _log = log;
+        _runningHash = initialHash;
+        _seen = Stamp(_path);
+        _status = StatusOf(context.Policy, initialHash, clock.GetUtcNow(), 0, 0, null, null, watching: true);
+
+        // Timers run on real time whatever the silo clock is: file-system changes happen in real time.
+        _settle = TimeProvider.System.CreateTimer(_ => Check(force: true), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _poll = TimeProvider.System.CreateTimer(_ => Check(force: false), null, pollInterval, pollInterval);
+        try
+        {
+            string folder = Path.GetDirectoryName(_path) ?? ".";
+            _watcher = new FileSystemWatcher(folder, Path.GetFileName(_path))
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
+            };
+            _watcher.Changed += OnNotified;
+            _watcher.Created += OnNotified;
+            _watcher.Renamed += OnNotified;
+            _watcher.Deleted += OnNotified;
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            _watcher?.Dispose();
+            _watcher = null;
+            _log?.Invoke($"Policy {_path}: file-system notifications are unavailable ({ex.Message}); polling every {pollInterval.TotalSeconds:0.###} s instead.");
+        }
+    }
+
+    /// <summary>The running policy and the reload history.</summary>
+    public PolicyStatus Status => Volatile.Read(ref _status);
+
+    /// <summary>
+    /// Reads the file (unless <paramref name="force"/> is false and its size and modification time are unchanged) and
+    /// swaps the policy when its content differs from the running one and validates. Returns true when it swapped.
+    /// </summary>
+    public bool Check(bool force)
+    {
+        lock (_gate)
+        {
+            if (_disposed) return false;
+            var stamp = Stamp(_path);
+            if (!force && stamp == _seen) return false;
+            _seen = stamp;
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(_path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Fail("unreadable:" + ex.GetType().Name, new PolicyException(_path, "(file)", $"cannot be read ({ex.Message}); expected a readable YAML or JSON policy file."));
+                return false;
+            }
+
+            string hash = Hash(bytes);
+            if (hash == _runningHash)
+            {
+                // Back to the running content (e.g. a broken edit was undone): nothing to report any more.
+                if (_status.LastError is not null) Publish(_status with { LastError = null, LastErrorAt = null });
+                _failedSignature = null;
+                return false;
+            }
+
+            if (hash == _failedSignature) return false;
+            var running = _context.Policy;
+            Policy next;
+            try
+            {
+                next = Parse(bytes, _path, _context.Binding);
+            }
+            catch (PolicyException ex)
+            {
+                Fail(hash, ex);
+                return false;
+            }
+
+            if (next.Version == running.Version)
+            {
+                Fail(hash, new PolicyException(_path, "version", $"is '{next.Version}', the version of the running policy, but the content changed; expected a new version label, so that every offer names the policy that fired it."));
+                return false;
+            }
+
+            _context.SwapPolicy(next);
+            _runningHash = hash;
+            _failedSignature = null;
+            var status = _status;
+            Publish(StatusOf(next, hash, _clock.GetUtcNow(), status.Reloads + 1, status.ReloadFailures, null, null, watching: true));
+            _log?.Invoke($"Policy {_path}: reloaded version {next.Version} (was {running.Version}); {next.Rules.Count} rules, {next.Experiments.Count} experiments.");
+            return true;
+        }
+    }
+
+    /// <summary>Stops watching.</summary>
+    public void Dispose()
+    {
+        lock (_gate) _disposed = true;
+        _watcher?.Dispose();
+        _poll.Dispose();
+        _settle.Dispose();
+    }
+
+    /// <summary>Reads and compiles the policy file, returning it with the SHA-256 of its bytes.</summary>
+    public static (Policy Policy, string Hash) Load(string path, PolicyBinding binding)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PolicyException(path, "(file)", $"cannot be read ({ex.Message}); expected a readable YAML or JSON policy file.");
+        }
+
+        return (Parse(bytes, path, binding), Hash(bytes));
+    }
+
+    /// <summary>The status of a policy that is not watched (the built-in one, or a file at start).</summary>
+    public static PolicyStatus StatusOf(Policy policy, string? hash, DateTimeOffset loadedAt, long reloads, long failures, string? error, DateTimeOffset? errorAt, bool watching) => new(
+        policy.Version, policy.Source, loadedAt, hash,
+        [.. policy.Rules.Select(r => new PolicyRuleSummary(r.Name, r.Intent.ToString().ToLowerInvariant(), r.Offer.ToString().ToLowerInvariant(), r.Priority, r.Campaign))],
+        [.. policy.Experiments.Select(e => e.Name)], reloads, failures, error, errorAt, watching);
+
+    private static Policy Parse(byte[] bytes, string path, PolicyBinding binding) =>
+        PolicyLoader.Parse(new UTF8Encoding(false).GetString(bytes), path, binding, path.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
+
+    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static (long, DateTime) Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
+    }
+
+    private void OnNotified(object sender, FileSystemEventArgs e)
+    {
+        try
+        {
+            _settle.Change(SettleDelay, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Fail(string signature, PolicyException error)
+    {
+        if (signature == _failedSignature) return;
+        _failedSignature = signature;
+        Publish(_status with { ReloadFailures = _status.ReloadFailures + 1, LastError = error.Message, LastErrorAt = _clock.GetUtcNow() });
+        _log?.Invoke($"{error.Message} The running policy {_context.Policy.Version} stays in force.");
+    }
+
+    private void Publish(PolicyStatus status) => Volatile.Write(ref _status, status);
+}

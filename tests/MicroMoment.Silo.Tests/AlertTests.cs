@@ -1,0 +1,122 @@
+using MicroMoment.Events;
+using MicroMoment.Silo.Runtime;
+using MicroMoment.Silo.Triggers;
+using static MicroMoment.Silo.Tests.SiloTestData;
+
+namespace MicroMoment.Silo.Tests;
+
+public class AlertTests
+{
+    private static async Task<(EmbeddedSilo Silo, ManualTimeProvider Clock, TempDirectory Dir)> StartAsync(string monitoring)
+    {
+        var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "policy.yaml");
+        File.WriteAllText(path, PolicyReloadTests.EveryEvent("m1", "monitoring: " + monitoring));
+        var clock = new ManualTimeProvider();
+        var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 2, WorkerCount = 1, PolicyPath = path }, clock);
+        return (silo, clock, dir);
+    }
+
+    private static AlertStatus Alert(EmbeddedSilo silo, string name) => silo.GetStatistics().Alerts.Single(a => a.Name == name);
+
+    [Fact]
+    public async Task OffersPerSessionAlertFiresOnAClosedSessionWithTooManyOffersAndClearsWhenTheWindowMovesOn()
+    {
+        var (silo, clock, dir) = await StartAsync("{ maxOffersPerSession: 1.5, minOffers: 0, maxFalseAlarmRate: 1 }");
+        await using var _ = silo;
+        using var __ = dir;
+        Assert.False(Alert(silo, AlertMonitor.OffersPerSession).Judged); // nothing closed yet
+
+        // Three offers in one session (every event fires), then an event 40 minutes later closes it.
+        await silo.IngestAsync([Event("ann", 0), Event("ann", 1), Event("ann", 2)]);
+        Assert.False(Alert(silo, AlertMonitor.OffersPerSession).Judged);
+        await silo.IngestAsync([Event("ann", 42)]);
+        var firing = Alert(silo, AlertMonitor.OffersPerSession);
+        Assert.True(firing.Firing);
+        Assert.Equal(3.0, firing.Observed);
+        Assert.Equal(1.5, firing.Limit);
+        Assert.Contains("3 offers in 1 closed sessions", firing.Basis);
+
+        // A session with one offer brings the mean to 2 (still above); after the window nothing closed is left.
+        await silo.IngestAsync([Event("bob", 0), Event("bob", 45)]);
+        Assert.Equal(2.0, Alert(silo, AlertMonitor.OffersPerSession).Observed);
+        clock.Advance(AlertMonitor.Window + TimeSpan.FromSeconds(1));
+        var cleared = Alert(silo, AlertMonitor.OffersPerSession);
+        Assert.False(cleared.Firing);
+        Assert.False(cleared.Judged);
+        Assert.Null(cleared.Observed);
+    }
+
+    [Fact]
+    public async Task FalseAlarmAlertCountsOfferedSessionsWithoutPurchaseOverSessionsWithoutPurchase()
+    {
+        var (silo, clock, dir) = await StartAsync("{ maxFalseAlarmRate: 0.4, minOffers: 0 }");
+        await using var _ = silo;
+        using var __ = dir;
+
+        // Two sessions end without a purchase, both offered: 2 of 2 → fires. The bought session is not in the denominator.
+        await silo.IngestAsync([Event("a", 0), Event("b", 0), Event("c", 0), Event("c", 1, EventType.Purchase)]);
+        await silo.RunMaintenanceAsync(); // nobody idle yet
+        Assert.False(Alert(silo, AlertMonitor.FalseAlarmRate).Judged);
+        clock.Advance(TimeSpan.FromMinutes(31)); // past the idle timeout (the model's session timeout): the grains deactivate, closing their sessions
+        await silo.RunMaintenanceAsync();
+        var firing = Alert(silo, AlertMonitor.FalseAlarmRate);
+        Assert.True(firing.Firing);
+        Assert.Equal(1.0, firing.Observed);
+        Assert.Contains("2 of 2 closed sessions without a purchase", firing.Basis);
+        Assert.Equal(3, silo.GetStatistics().Deactivations);
+
+        clock.Advance(AlertMonitor.Window + TimeSpan.FromSeconds(1));
+        Assert.False(Alert(silo, AlertMonitor.FalseAlarmRate).Firing);
+    }
+
+    [Fact]
+    public async Task RatesAreNotJudgedBelowMinOffers()
+    {
+        var (silo, clock, dir) = await StartAsync("{ maxOffersPerSession: 1, maxFalseAlarmRate: 0, minOffers: 5 }");
+        await using var _ = silo;
+        using var __ = dir;
+        await silo.IngestAsync([Event("a", 0), Event("a", 1), Event("a", 50)]);
+        var alert = Alert(silo, AlertMonitor.OffersPerSession);
+        Assert.Equal(2.0, alert.Observed);
+        Assert.False(alert.Judged);
+        Assert.False(alert.Firing);
+        Assert.False(Alert(silo, AlertMonitor.FalseAlarmRate).Firing);
+    }
+
+    [Fact]
+    public async Task TriggerLatencyAlertFiresAboveTheLimitAndClearsWhenTheWindowHasNoEvents()
+    {
+        // 1 µs: every event-to-decision latency is above it (the first bucket alone reaches 50 µs).
+        var (silo, clock, dir) = await StartAsync("{ maxTriggerLatency: 0.001ms }");
+        await using var _ = silo;
+        using var __ = dir;
+        Assert.False(Alert(silo, AlertMonitor.TriggerLatency).Judged);
+        await silo.IngestAsync([Event("a", 0)]);
+        var firing = Alert(silo, AlertMonitor.TriggerLatency);
+        Assert.True(firing.Firing);
+        Assert.True(firing.Observed > 1e-6);
+        Assert.Equal(1e-6, firing.Limit, 12);
+        clock.Advance(AlertMonitor.Window + TimeSpan.FromSeconds(1));
+        var cleared = Alert(silo, AlertMonitor.TriggerLatency);
+        Assert.False(cleared.Firing);
+        Assert.Null(cleared.Observed);
+    }
+
+    [Fact]
+    public void JudgeInterpolatesP99InItsBucketAndComparesWithTheLimit()
+    {
+        var latency = new long[LatencyHistogram.Bounds.Length + 1];
+        latency[9] = 99; // (25 ms, 50 ms]
+        latency[12] = 1; // (250 ms, 500 ms]
+        var sample = new AlertMonitor.Sample(0, 0, 0, 0, 0, 0, latency);
+        var limits = MonitoringLimits.Default with { MaxTriggerLatency = TimeSpan.FromMilliseconds(50) };
+        var alert = AlertMonitor.Judge(sample, null, limits).Single(a => a.Name == AlertMonitor.TriggerLatency);
+        Assert.Equal(0.05, alert.Observed!.Value, 9); // rank 99 of 100 is the last of the 25–50 ms bucket
+        Assert.False(alert.Firing);
+        latency[12] = 2;
+        alert = AlertMonitor.Judge(sample with { Latency = latency }, null, limits).Single(a => a.Name == AlertMonitor.TriggerLatency);
+        Assert.True(alert.Observed > 0.25);
+        Assert.True(alert.Firing);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using static MicroMoment.Silo.Tests.SiloTestData;
+
+namespace MicroMoment.Silo.Tests;
+
+public class PolicyReloadTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    /// <summary>A policy whose one buy rule fires on every event (threshold 1e-6, no cooldown, up to 100 offers per session).</summary>
+    internal static string EveryEvent(string version, string extra = "") => $"""
+        version: {version}
+        maxOffersPerSession: 100
+        {extra}
+        rules:
+          - name: always
+            intent: buy
+            offer: recommendation
+            thresholds: {"{"} default: 0.000001 {"}"}
+        """;
+
+    private static async Task<T> WaitFor<T>(Func<T> read, Func<T, bool> done, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = read();
+            if (done(value)) return value;
+            if (clock.Elapsed > Bound) throw new TimeoutException($"Waited {Bound.TotalSeconds} s for {what}; last value: {value}.");
+            await Task.Delay(10);
+        }
+    }
+
+    private static SiloOptions Options(string path) => new() { Partitions = 2, WorkerCount = 1, PolicyPath = path, PolicyPollInterval = TimeSpan.FromMilliseconds(200) };
+
+    [Fact]
+    public async Task ChangedPolicyFileIsSwappedInAndTheNextOffersCarryItsVersion()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "policy.yaml");
+        File.WriteAllText(path, EveryEvent("v1"));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path) with { Log = log.Enqueue });
+
+        var before = (await silo.IngestAsync([Event("ann", 0)]))[0];
+        Assert.Equal("v1", before.Decision!.Offer!.PolicyVersion);
+        Assert.Equal("v1", silo.GetStatistics().Policy!.Version);
+        Assert.True(silo.PolicyStatus.Watching);
+
+        File.WriteAllText(path, EveryEvent("v2"));
+        var status = await WaitFor(() => silo.PolicyStatus, s => s.Version == "v2", "version v2");
+
+        var after = (await silo.IngestAsync([Event("ann", 1), Event("bob", 1)]));
+        Assert.All(after, o => Assert.Equal("v2", o.Decision!.Offer!.PolicyVersion));
+        Assert.Equal(1, status.Reloads);
+        Assert.Equal(0, status.ReloadFailures);
+        Assert.Null(status.LastError);
+        Assert.Equal(Path.GetFullPath(path), Path.GetFullPath(status.Source));
+        Assert.Equal("always", Assert.Single(status.Rules).Name);
+        Assert.Contains(log, line => line.Contains("reloaded version v2 (was v1)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InvalidPolicyFileKeepsTheRunningPolicyAndReportsThePathNamedError()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "policy.yaml");
+        File.WriteAllText(path, EveryEvent("v1"));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path) with { Log = log.Enqueue });
+
+        File.WriteAllText(path, EveryEvent("v2").Replace("intent: buy", "intent: maybe", StringComparison.Ordinal));
+        var status = await WaitFor(() => silo.PolicyStatus, s => s.ReloadFailures == 1, "a recorded reload failure");
+
+        Assert.Equal("v1", status.Version);
+        Assert.Equal(0, status.Reloads);
+        Assert.Contains(path, status.LastError);
+        Assert.Contains("rules[0].intent", status.LastError);
+        Assert.NotNull(status.LastErrorAt);
+        Assert.Equal("v1", (await silo.IngestAsync([Event("cat", 0)]))[0].Decision!.Offer!.PolicyVersion);
+        Assert.Contains(log, line => line.Contains("rules[0].intent", StringComparison.Ordinal) && line.Contains("v1 stays", StringComparison.Ordinal));
+
+        // The same broken content is not counted again on the next check; a fixed file goes in and clears the error.
+        Assert.False(silo.ReloadPolicy());
+        Assert.Equal(1, silo.PolicyStatus.ReloadFailures);
+        File.WriteAllText(path, EveryEvent("v3"));
+        status = await WaitFor(() => silo.PolicyStatus, s => s.Version == "v3", "version v3");
+        Assert.Null(status.LastError);
+        Assert.Equal(1, status.Reloads);
+        Assert.Equal("v3", (await silo.IngestAsync([Event("cat", 1)]))[0].Decision!.Offer!.PolicyVersion);
+    }
+
+    [Fact]
+    public async Task ChangedContentUnderTheRunningVersionIsRefused()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "policy.json");
+        File.WriteAllText(path, """{ "version": "j1", "rules": [ { "name": "a", "intent": "buy", "offer": "popup", "thresholds": { "default": 0.5 } } ] }""");
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path));
+
+        File.WriteAllText(path, """{ "version": "j1", "rules": [ { "name": "a", "intent": "buy", "offer": "popup", "thresholds": { "default": 0.9 } } ] }""");
+        var status = await WaitFor(() => silo.PolicyStatus, s => s.ReloadFailures == 1, "a recorded reload failure");
+        Assert.Contains("version: is 'j1', the version of the running policy", status.LastError);
+        Assert.Equal("j1", status.Version);
+    }
+
+    [Fact]
+    public async Task DeletedPolicyFileKeepsTheRunningPolicyAndSaysTheFileCannotBeRead()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "policy.yaml");
+        File.WriteAllText(path, EveryEvent("v1"));
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path));
+
+        File.Delete(path);
+        var status = await WaitFor(() => silo.PolicyStatus, s => s.ReloadFailures == 1, "a recorded reload failure");
+        Assert.Contains("(file): cannot be read", status.LastError);
+        Assert.Equal("v1", (await silo.IngestAsync([Event("dan", 0)]))[0].Decision!.Offer!.PolicyVersion);
+    }
+
+    [Fact]
+    public async Task BuiltInPolicyIsReportedAsNotWatched()
+    {
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1 });
+        var status = silo.GetStatistics().Policy!;
+        Assert.Equal("built-in", status.Source);
+        Assert.False(status.Watching);
+        Assert.Null(status.ContentHash);
+        Assert.False(silo.ReloadPolicy());
+        Assert.Equal(3, status.Rules.Count);
+    }
+}
