@@ -26,7 +26,7 @@ public sealed class CliTests
                 var root = session.Gateway.BaseAddress;
                 Assert.Contains($"Demo:     {root}demo", text);
                 Assert.Contains($"Dashboard: {root}dashboard", text);
-                Assert.Contains(Path.Combine("policies", "default.yaml"), text);
+                Assert.Contains(Path.Combine("policies", "default.yaml") + " (version default-2", text);
                 Assert.Contains($"Tracker:  {root}tracker.js", text);
                 Assert.Contains($"Metrics:  {root}metrics", text);
                 Assert.Contains($"Server key:      {TestGateway.ServerKey}", text);

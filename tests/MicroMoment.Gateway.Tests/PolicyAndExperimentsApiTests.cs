@@ -47,6 +47,14 @@ public sealed class PolicyAndExperimentsApiTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Replaces the policy file in one rename, as deployment tools do, so the watcher never sees it half-written.</summary>
+    private async Task ReplaceAsync(string content)
+    {
+        var temporary = _path + ".tmp";
+        await File.WriteAllTextAsync(temporary, content);
+        File.Move(temporary, _path, overwrite: true);
+    }
+
     [Fact]
     public async Task PolicyRouteGivesTheRunningPolicyAndAFailedReloadShowsInItAndInMetrics()
     {
@@ -61,7 +69,7 @@ public sealed class PolicyAndExperimentsApiTests : IAsyncLifetime
         using var publishable = _gateway.Client(TestGateway.PublishableKey);
         Assert.Equal(HttpStatusCode.Forbidden, (await publishable.GetAsync("/v1/policy")).StatusCode);
 
-        await File.WriteAllTextAsync(_path, Policy.Replace("version: x1", "version: x2").Replace("offer: recommendation", "offer: coupon"));
+        await ReplaceAsync(Policy.Replace("version: x1", "version: x2").Replace("offer: recommendation", "offer: coupon"));
         body = await Until(async () => (await Json.GetAsync(_gateway.Server, "/v1/policy")).Body!, b => b["lastError"] is not null, "the reload error");
         Assert.Equal("x1", (string?)body["version"]);
         Assert.Contains("rules[0].offer", (string?)body["lastError"]);
@@ -73,7 +81,7 @@ public sealed class PolicyAndExperimentsApiTests : IAsyncLifetime
         Assert.Contains("micromoment_policy_reloads_total 0\n", metrics);
         Assert.Contains("micromoment_policy_reload_error 1\n", metrics);
 
-        await File.WriteAllTextAsync(_path, Policy.Replace("version: x1", "version: x2"));
+        await ReplaceAsync(Policy.Replace("version: x1", "version: x2"));
         await Until(async () => await _gateway.Server.GetStringAsync("/metrics"), m => m.Contains("micromoment_policy_reloads_total 1\n"), "the reload in /metrics");
         var (_, answer) = await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event("late", "l1")).ToJsonString());
         var decision = answer!["results"]![0]!["decision"]!;

@@ -127,7 +127,7 @@ internal static class ServeCommand
         }
 
         var root = gateway.BaseAddress;
-        console.MarkupLineInterpolated($"Policy:   [bold]{policyFile.FullName}[/] (reloaded when it changes)");
+        console.MarkupLineInterpolated($"Policy:   [bold]{policyFile.FullName}[/] (version {silo.PolicyStatus.Version}, {silo.PolicyStatus.Rules.Count} rules; reloaded when it changes, see /v1/policy)");
         console.MarkupLineInterpolated($"State:    [bold]{silo.StatePath}[/]");
         console.MarkupLineInterpolated($"Gateway:  [bold]{root}[/]  (POST {root}v1/events, WebSocket {new UriBuilder(root) { Scheme = root.Scheme == "https" ? "wss" : "ws" }.Uri}v1/stream)");
         console.MarkupLineInterpolated($"Demo:     [bold]{root}demo[/]");

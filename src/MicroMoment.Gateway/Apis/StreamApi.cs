@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using MicroMoment.Gateway.Auth;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Metrics;
@@ -26,9 +27,25 @@ internal static class StreamApi
         var userId = context.Request.Query["userId"].ToString();
         if (userId.Length > 0 && !Problems.TryValidateUserId(userId, out var problem)) return problem!;
         var settings = options.Value;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = settings.KeepAliveInterval }).ConfigureAwait(false);
-        var connection = new StreamConnection(socket, GatewayCaller.Of(context).Key, ingestor, hub, metrics, settings, time);
-        await connection.RunAsync(userId.Length > 0 ? userId : null, context.RequestAborted, lifetime.ApplicationStopping).ConfigureAwait(false);
+        // The shopper's offers are routed here before the handshake completes: a client that sees the connection open
+        // and then causes an offer (say, by a server-side event) must receive it. Offers wait in the queue meanwhile.
+        var connection = new StreamConnection(null, GatewayCaller.Of(context).Key, ingestor, hub, metrics, settings, time);
+        if (userId.Length > 0) connection.Route(userId);
+        WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = settings.KeepAliveInterval }).ConfigureAwait(false);
+        }
+        catch
+        {
+            connection.Abandon();
+            throw;
+        }
+        using (socket)
+        {
+            connection.Attach(socket);
+            await connection.RunAsync(null, context.RequestAborted, lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
         return TypedResults.Empty;
     }
 }

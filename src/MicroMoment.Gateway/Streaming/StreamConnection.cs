@@ -18,7 +18,7 @@ internal sealed class StreamConnection
 {
     private const int FirstBufferSize = 8 * 1024;
 
-    private readonly WebSocket _socket;
+    private WebSocket _socket;
     private readonly GatewayKey _key;
     private readonly EventIngestor _ingestor;
     private readonly OfferHub _hub;
@@ -36,10 +36,13 @@ internal sealed class StreamConnection
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "bye";
 
-    /// <summary>Creates the session for an accepted socket.</summary>
-    public StreamConnection(WebSocket socket, GatewayKey key, EventIngestor ingestor, OfferHub hub, GatewayMetrics metrics, GatewayOptions options, TimeProvider time)
+    /// <summary>
+    /// Creates the session for an accepted socket, or (with a null socket) for one about to be accepted: offers routed
+    /// to it wait in its queue until <see cref="Attach"/> hands it the socket.
+    /// </summary>
+    public StreamConnection(WebSocket? socket, GatewayKey key, EventIngestor ingestor, OfferHub hub, GatewayMetrics metrics, GatewayOptions options, TimeProvider time)
     {
-        _socket = socket;
+        _socket = socket ?? Pending.Instance;
         _key = key;
         _ingestor = ingestor;
         _hub = hub;
@@ -60,6 +63,28 @@ internal sealed class StreamConnection
         if (_outbox.Writer.TryWrite(message)) return true;
         if (Volatile.Read(ref _closing) == 0) Drop("slow-client");
         return false;
+    }
+
+    /// <summary>
+    /// Routes <paramref name="userId"/>'s offers to this connection now: called before the handshake completes, so an
+    /// offer decided the moment the client sees the connection open is not missed. False beyond the user limit.
+    /// </summary>
+    public bool Route(string userId) => TryRoute(userId);
+
+    /// <summary>Gives a connection created without a socket its accepted socket (before <see cref="RunAsync"/>).</summary>
+    public void Attach(WebSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (_socket is not Pending) throw new InvalidOperationException("The connection already has its socket.");
+        _socket = socket;
+    }
+
+    /// <summary>Withdraws the routes of a connection whose handshake failed (RunAsync does this for one that ran).</summary>
+    public void Abandon()
+    {
+        Volatile.Write(ref _closing, 1);
+        foreach (var user in _users) _hub.Unregister(user, this);
+        _outbox.Writer.TryComplete();
     }
 
     /// <summary>Runs the session until the client closes, the request is aborted, the gateway stops or drops it.</summary>
@@ -289,5 +314,37 @@ internal sealed class StreamConnection
         {
             Drop("send-failed");
         }
+    }
+
+    /// <summary>Stands in for the socket until the handshake completes: aborting it does nothing, it is never open.</summary>
+    private sealed class Pending : WebSocket
+    {
+        public static readonly Pending Instance = new();
+
+        public override WebSocketCloseStatus? CloseStatus => null;
+
+        public override string? CloseStatusDescription => null;
+
+        public override WebSocketState State => WebSocketState.Connecting;
+
+        public override string? SubProtocol => null;
+
+        public override void Abort()
+        {
+        }
+
+        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Dispose()
+        {
+        }
+
+        public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The WebSocket handshake has not completed.");
+
+        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The WebSocket handshake has not completed.");
     }
 }
