@@ -329,7 +329,10 @@
         tr.appendChild(liftBar);
         cell(tr, "pValue", lift ? lift.pValue : null, 4);
       });
-      section.appendChild(table);
+      const scroller = document.createElement("div");
+      scroller.className = "scroll-x";
+      scroller.appendChild(table);
+      section.appendChild(scroller);
       panel.appendChild(section);
     }
   }
