@@ -18,6 +18,7 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(SimulatePolicyCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -24,22 +24,9 @@ internal sealed record ReplayLog(ShopperEvent[] Events, int Skipped, TimeSpan Sh
     /// <param name="now">The current time (UTC) for <paramref name="shiftToNow"/>.</param>
     public static ReplayLog Load(IReadOnlyList<FileInfo> files, bool shiftToNow, DateTime now)
     {
-        var report = new IngestReport();
-        var events = new List<(DateTime At, ShopperEvent Event)>();
-        var skipped = 0;
-        for (var f = 0; f < files.Count; f++)
-        {
-            if (!files[f].Exists) throw new FileNotFoundException($"Data file '{files[f].FullName}' does not exist.", files[f].FullName);
-            long row = 0;
-            foreach (var e in EventLogReader.Read(files[f].FullName, report))
-            {
-                var id = EventId(f, row++);
-                if (ToWire(e, id) is { } wire) events.Add((e.Timestamp, wire));
-                else skipped++;
-            }
-        }
-        report.ThrowIfNoUsableRows();
-        var ordered = events.Select((e, i) => (e.At, e.Event, i)).OrderBy(e => e.At).ThenBy(e => e.i).Select(e => e.Event).ToArray();
+        var (logged, skipped, report) = ReadOrdered(files);
+        var ordered = new ShopperEvent[logged.Length];
+        for (var i = 0; i < logged.Length; i++) ordered[i] = ToWire(logged[i], logged[i].EventId!)!;
         var shift = TimeSpan.Zero;
         if (shiftToNow && ordered.Length > 0)
         {
@@ -50,6 +37,37 @@ internal sealed record ReplayLog(ShopperEvent[] Events, int Skipped, TimeSpan Sh
         }
         return new ReplayLog(ordered, skipped, shift, report);
     }
+
+    /// <summary>
+    /// Reads every file and keeps the events the wire carries, with their replay ids ("r{file}-{row}"), in event-time
+    /// order (ties keep file order): exactly the events, ids and order <see cref="Load"/> sends.
+    /// </summary>
+    /// <returns>The events, how many of other types were left out, and what the readers accepted and rejected.</returns>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="NoUsableRowsException">No file had a usable row.</exception>
+    public static (ClickEvent[] Events, int Skipped, IngestReport Report) ReadOrdered(IReadOnlyList<FileInfo> files)
+    {
+        var report = new IngestReport();
+        var events = new List<ClickEvent>();
+        var skipped = 0;
+        for (var f = 0; f < files.Count; f++)
+        {
+            if (!files[f].Exists) throw new FileNotFoundException($"Data file '{files[f].FullName}' does not exist.", files[f].FullName);
+            long row = 0;
+            foreach (var e in EventLogReader.Read(files[f].FullName, report))
+            {
+                var id = EventId(f, row++);
+                if (IsCarried(e.Type)) events.Add(e with { EventId = id });
+                else skipped++;
+            }
+        }
+        report.ThrowIfNoUsableRows();
+        var ordered = events.Select((e, i) => (e, i)).OrderBy(p => p.e.Timestamp).ThenBy(p => p.i).Select(p => p.e).ToArray();
+        return (ordered, skipped, report);
+    }
+
+    /// <summary>True for the event types the wire carries (view, cart, remove_from_cart, purchase).</summary>
+    public static bool IsCarried(EventType type) => type is EventType.View or EventType.Cart or EventType.RemoveFromCart or EventType.Purchase;
 
     /// <summary>The wire form of a logged event, or null when its type has no wire name.</summary>
     public static ShopperEvent? ToWire(in ClickEvent e, string eventId)

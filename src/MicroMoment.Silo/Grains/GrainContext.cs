@@ -13,7 +13,7 @@ internal sealed class GrainContext
     {
         Model = model;
         Clusters = new ClusterCentroidGrain(model);
-        Binding = new PolicyBinding(Clusters.Names, model.BuyThreshold, model.ExitThreshold);
+        Binding = PolicyBinding.Of(model);
         if (options.PolicyPath is { } path) (_policy, PolicyHash) = PolicyWatcher.Load(path, Binding);
         else _policy = Policy.FromOptions(options.Trigger, Binding);
         TimelineCapacity = options.TimelineCapacity;

@@ -77,6 +77,15 @@ public sealed class Policy
     /// <summary>The model's cluster names the thresholds were resolved against.</summary>
     public IReadOnlyList<string> ClusterNames { get; }
 
+    /// <summary>The signal a rule of <paramref name="intent"/> compares with its threshold: the buy score (buy), the exit
+    /// score (exit), or 1 − the larger of the two (research).</summary>
+    public static float Signal(Intent intent, float buy, float exit) => intent switch
+    {
+        Intent.Buy => buy,
+        Intent.Exit => exit,
+        _ => 1f - Math.Max(buy, exit),
+    };
+
     /// <summary>Threshold of rule <paramref name="rule"/> (index in <see cref="Rules"/>) for <paramref name="cluster"/>.</summary>
     public float Threshold(int rule, int cluster)
     {

@@ -98,12 +98,7 @@ internal static class RuleEvaluator
     }
 
     /// <summary>The signal a rule of <paramref name="intent"/> compares with its threshold.</summary>
-    public static float Signal(Intent intent, in EventScore score) => intent switch
-    {
-        Intent.Buy => score.BuyProbability,
-        Intent.Exit => score.ExitProbability,
-        _ => 1f - Math.Max(score.BuyProbability, score.ExitProbability),
-    };
+    public static float Signal(Intent intent, in EventScore score) => Policy.Signal(intent, score.BuyProbability, score.ExitProbability);
 
     /// <summary>The cooldown after <paramref name="dismissals"/> consecutive dismissals: base × backoff^d, at most the maximum.</summary>
     public static long CooldownTicks(PolicyRule rule, int dismissals)
