@@ -1,0 +1,147 @@
+using System.Text.Json;
+using MicroMoment.Cli;
+using MicroMoment.Cli.Commands;
+using MicroMoment.Cli.Simulation;
+using MicroMoment.Cli.Traffic;
+using MicroMoment.Client;
+using MicroMoment.Silo;
+using MicroMoment.Silo.Triggers;
+
+namespace MicroMoment.Gateway.Tests;
+
+/// <summary>simulate-policy against the live path, and the command's outputs and errors.</summary>
+public sealed class PolicySimulationTests
+{
+    private static string DefaultPolicy => Path.Combine(BundledModel.RepositoryRoot, "policies", "default.yaml");
+
+    [Fact]
+    public async Task SimulatingTheRees46SampleCountsExactlyWhatTheLivePathDecidesWhenTheSameLogIsReplayedThroughTheGateway()
+    {
+        var model = BundledModel.Model;
+        var files = new[] { new FileInfo(BundledModel.Rees46HeadPath) };
+
+        // Live: a real silo with the default policy file behind the gateway, the log replayed over HTTP.
+        var live = new SessionOutcomes(model.SessionTimeout);
+        var gate = new Lock();
+        await using (var gateway = await TestGateway.StartAsync(
+            await RecordingSilo.StartAsync(new SiloOptions { Partitions = 8, WorkerCount = 2, PolicyPath = DefaultPolicy }), o => o.MaxEventAge = null))
+        {
+            var log = ReplayLog.Load(files, shiftToNow: false, DateTime.UtcNow);
+            var report = await ReplayRunner.RunAsync(log, new ReplayOptions { Target = gateway.Host.BaseAddress, Key = TestGateway.ServerKey, BatchSize = 500, Concurrency = 4 },
+                onResult: (e, r) =>
+                {
+                    var score = r.Score ?? throw new InvalidOperationException($"Event {e.EventId} came back {r.Status} {r.Reason} without a score.");
+                    lock (gate)
+                    {
+                        live.Observe(new ObservedDecision(e.UserId, e.Timestamp!.Value.UtcDateTime, e.Type == EventKind.Purchase, score.NewSession,
+                            score.Buy, score.Exit, score.Cluster, r.Decision?.Fired == true, r.Decision?.SuppressedBecause));
+                    }
+                });
+            Assert.Equal(log.Events.Length, report.Accepted);
+        }
+
+        // Offline: the same log through an in-process silo.
+        var (events, _, _) = ReplayLog.ReadOrdered(files);
+        var simulated = await PolicySimulator.RunAsync(model, DefaultPolicy, events, TestGateway.Tenant);
+
+        var cost = CostModel.Default;
+        var a = live.Summarize(cost);
+        var b = simulated.Outcomes.Summarize(cost);
+        Assert.Equal("default-2", simulated.PolicyVersion);
+        Assert.Equal(events.Length, b.Events);
+        Assert.True(b.Sessions > 4_000, $"only {b.Sessions} sessions");
+        Assert.True(b.Offers > 100 && b.HoldoutFires > 0 && b.CoveredSessions > 10, $"offers {b.Offers}, holdout {b.HoldoutFires}, covered {b.CoveredSessions}: the sample should exercise the policy");
+        Assert.Equal(a.Events, b.Events);
+        Assert.Equal(a.Sessions, b.Sessions);
+        Assert.Equal(a.CensoredSessions, b.CensoredSessions);
+        Assert.Equal(a.PurchasingSessions, b.PurchasingSessions);
+        Assert.Equal(a.TriggeredSessions, b.TriggeredSessions);
+        Assert.Equal(a.TriggeredPurchasingSessions, b.TriggeredPurchasingSessions);
+        Assert.Equal(a.CoveredSessions, b.CoveredSessions);
+        Assert.Equal(a.FirePoints, b.FirePoints);
+        Assert.Equal(a.Offers, b.Offers);
+        Assert.Equal(a.HoldoutFires, b.HoldoutFires);
+        Assert.Equal(a.Precision, b.Precision);
+        Assert.Equal(a.Coverage, b.Coverage);
+        Assert.Equal(a.FalseAlarmRate, b.FalseAlarmRate);
+        Assert.Equal(a.LeadTimeEvents, b.LeadTimeEvents);
+        Assert.Equal(a.LeadTimeSeconds, b.LeadTimeSeconds);
+        Assert.Equal(a.SuppressionsByReason.OrderBy(p => p.Key), b.SuppressionsByReason.OrderBy(p => p.Key));
+        Assert.Equal(a.ExpectedValue, b.ExpectedValue);
+    }
+
+    [Fact]
+    public async Task SimulatePolicyWritesTheReportAndARecommendedPolicyThatLoadsAndWasSimulatedAgain()
+    {
+        var dir = Directory.CreateTempSubdirectory("mm-simpol-");
+        try
+        {
+            var (console, output) = TextConsole.Create();
+            var code = await SimulatePolicyCommand.RunAsync(console, Settings(dir, DefaultPolicy), CancellationToken.None);
+
+            var text = output.ToString();
+            Assert.True(code == ExitCodes.Success, text);
+            Assert.Contains("precision (triggered sessions that purchased)", text);
+            var recommended = Path.Combine(dir.FullName, "recommended-policy.yaml");
+            var policy = PolicyLoader.LoadFile(recommended, PolicyBinding.Of(BundledModel.Model));
+            Assert.Equal("default-2-recommended", policy.Version);
+            Assert.All(policy.Rules, r => Assert.NotEmpty(r.ClusterThresholds));
+
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.FullName, "policy-simulation.json")));
+            var current = json.RootElement.GetProperty("current").GetProperty("metrics");
+            var precision = current.GetProperty("precision");
+            Assert.Equal(current.GetProperty("triggeredPurchasingSessions").GetInt32(), precision.GetProperty("successes").GetInt32());
+            Assert.Equal(current.GetProperty("triggeredSessions").GetInt32(), precision.GetProperty("trials").GetInt32());
+            Assert.InRange(precision.GetProperty("value").GetDouble(), 0.01, 1);
+            Assert.Equal("default-2-recommended", json.RootElement.GetProperty("recommended").GetProperty("policyVersion").GetString());
+            // The sweep maximises the sweep model's value, so it can never end below where it started.
+            var sweep = json.RootElement.GetProperty("sweep");
+            Assert.True(sweep.GetProperty("recommendedValue").GetDouble() >= sweep.GetProperty("currentValue").GetDouble());
+
+            var html = await File.ReadAllTextAsync(Path.Combine(dir.FullName, "policy-simulation.html"));
+            Assert.Contains("<svg", html);
+            Assert.Contains("Expected value", html);
+            Assert.Contains("default-2-recommended", html);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SimulatePolicyRefusesABadPolicyABadCostModelAndAMissingLogSayingWhatIsExpected()
+    {
+        var dir = Directory.CreateTempSubdirectory("mm-simpol-bad-");
+        try
+        {
+            var bad = Path.Combine(dir.FullName, "bad.yaml");
+            await File.WriteAllTextAsync(bad, "version: broken-1\nrules:\n  - name: r\n    intent: buy\n    offer: popup\n    thresholds: { default: 1.5 }\n");
+            var (console, output) = TextConsole.Create();
+            Assert.Equal(ExitCodes.BadInput, await SimulatePolicyCommand.RunAsync(console, Settings(dir, bad), CancellationToken.None));
+            Assert.Contains("rules[0].thresholds.default", output.ToString());
+
+            (console, output) = TextConsole.Create();
+            Assert.Equal(ExitCodes.BadInput, await SimulatePolicyCommand.RunAsync(console, Settings(dir, DefaultPolicy) with { Cost = CostModel.Default with { Uplift = 0 } }, CancellationToken.None));
+            Assert.Contains("--uplift 0 is not usable; expected a relative uplift above 0", output.ToString());
+
+            (console, output) = TextConsole.Create();
+            Assert.Equal(ExitCodes.BadInput, await SimulatePolicyCommand.RunAsync(console, Settings(dir, DefaultPolicy) with { Data = [new FileInfo(Path.Combine(dir.FullName, "nope.csv"))] }, CancellationToken.None));
+            Assert.Contains("nope.csv' does not exist", output.ToString());
+            Assert.False(File.Exists(Path.Combine(dir.FullName, "policy-simulation.html")));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static SimulatePolicyCommand.Settings Settings(DirectoryInfo dir, string policy) => new(
+        new FileInfo(Path.Combine(BundledModel.RepositoryRoot, "models", "default", "model.mmm")),
+        new FileInfo(policy),
+        [new FileInfo(BundledModel.Rees46HeadPath)],
+        dir,
+        Events.ClickEvent.DefaultTenant,
+        CostModel.Default,
+        Sweep: true);
+}
