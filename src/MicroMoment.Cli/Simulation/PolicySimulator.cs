@@ -12,9 +12,10 @@ namespace MicroMoment.Cli.Simulation;
 /// <remarks>
 /// Events go in event-time order in chunks; a shopper's events are applied in that order (the silo keeps submission
 /// order per partition), so each grain sees exactly what a live replay of the same log would send it. The gates run on
-/// event time as they do live. The silo's own clock is the wall clock, as in a replay at full speed: a run is far
-/// shorter than the idle timeout, so no grain is deactivated mid-run, and every shopper's trigger state (caps, cooldowns,
-/// experiment arm) lives for the whole run. Nothing is written to disk.
+/// event time as they do live. The silo's own clock is the wall clock, as in a replay at full speed, and no grain is
+/// deactivated (idle timeout of ten years, activation cap above the number of shoppers): every shopper's trigger state
+/// (caps, cooldowns, experiment arm) lives for the whole run, as it would live in a silo with storage. Nothing is
+/// written to disk.
 /// </remarks>
 internal static class PolicySimulator
 {
@@ -40,6 +41,8 @@ internal static class PolicySimulator
             QueueCapacity = ChunkSize * InFlight,
             BatchSize = 512,
             MaxActivations = Math.Max(new SiloOptions().MaxActivations, users.Count + 1),
+            // No storage behind this silo: a deactivated grain would forget its caps and cooldowns, so none is.
+            IdleTimeout = TimeSpan.FromDays(3650),
         };
         var outcomes = new SessionOutcomes(model.SessionTimeout);
         var statuses = new Dictionary<IngestStatus, long>();
