@@ -24,7 +24,7 @@ public sealed class ClientTests : IAsyncLifetime
         EventId = id,
         UserId = user,
         Type = type,
-        Timestamp = DateTimeOffset.UtcNow.AddSeconds(-3),
+        Timestamp = new DateTimeOffset(TestClock.UtcNow),
         ProductId = 1001,
         CategoryId = 2053013555631882655,
         CategoryCode = "electronics.smartphone",

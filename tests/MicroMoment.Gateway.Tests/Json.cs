@@ -16,7 +16,7 @@ internal static class Json
             ["eventId"] = eventId,
             ["userId"] = userId,
             ["type"] = type,
-            ["timestamp"] = (at ?? DateTime.UtcNow.AddSeconds(-5)).ToString("O"),
+            ["timestamp"] = (at ?? TestClock.UtcNow).ToString("O"),
             ["productId"] = productId,
             ["categoryId"] = 2001,
             ["categoryCode"] = "electronics.smartphone",
