@@ -9,6 +9,7 @@ namespace MicroMoment.Silo;
 public sealed record Consent
 {
     private static readonly string[] OffersOnly = [ConsentCategories.Offers];
+    private static readonly IReadOnlyList<string> OffersOnlyView = Array.AsReadOnly(OffersOnly);
     private readonly string[] _categories;
 
     /// <summary>Tracking plus, when <paramref name="offers"/>, the <c>offers</c> category (the two-flag form).</summary>
@@ -16,6 +17,7 @@ public sealed record Consent
     {
         Tracking = tracking;
         _categories = offers ? OffersOnly : [];
+        Categories = offers ? OffersOnlyView : [];
     }
 
     /// <summary>Tracking plus exactly the granted <paramref name="categories"/> (duplicates collapse; order does not matter).</summary>
@@ -34,6 +36,7 @@ public sealed record Consent
         if (set.Count > ConsentCategories.MaxPerUser)
             throw new ArgumentException($"Consent grants {set.Count} distinct categories; at most {ConsentCategories.MaxPerUser} are allowed.", nameof(categories));
         _categories = set.Count == 1 && set.Min == ConsentCategories.Offers ? OffersOnly : [.. set];
+        Categories = _categories == OffersOnly ? OffersOnlyView : Array.AsReadOnly(_categories);
     }
 
     /// <summary>The default for a shopper who has said nothing: tracked, the <c>offers</c> category granted.</summary>
@@ -46,7 +49,7 @@ public sealed record Consent
     public bool Offers => Grants(ConsentCategories.Offers);
 
     /// <summary>The granted categories, distinct, in ordinal order.</summary>
-    public IReadOnlyList<string> Categories => _categories;
+    public IReadOnlyList<string> Categories { get; }
 
     /// <summary>True when <paramref name="category"/> is granted. Allocates nothing (runs per rule per event).</summary>
     public bool Grants(string category)
