@@ -91,7 +91,7 @@ public sealed class ConsentCategoriesAndTimeZoneApiTests : IAsyncLifetime
     [InlineData("""{"tracking": true, "categories": ["offers", 5]}""", "Invalid consent categories", "\"categories[1]\" is a JSON number; expected a string")]
     [InlineData("""{"tracking": true, "categories": "offers"}""", "Invalid consent categories", "\"categories\" is a JSON string; expected an array")]
     [InlineData("""{"tracking": true, "categories": ["none"]}""", "Invalid consent categories", "'none' is reserved")]
-    [InlineData("""{"tracking": true, "categories": ["c1","c2","c3","c4","c5","c6","c7","c8","c9","c10","c11","c12","c13","c14","c15","c16","c17"]}""", "Invalid consent categories", "17 distinct categories; expected at most 16")]
+    [InlineData("""{"tracking": true, "categories": ["c1","c2","c3","c4","c5","c6","c7","c8","c9","c10","c11","c12","c13","c14","c15","c16","c17"]}""", "Invalid consent categories", "more than 16 distinct categories; expected at most 16")]
     [InlineData("""{"tracking": true, "offers": false, "categories": ["offers"]}""", "Conflicting consent", "\"offers\" is false but \"categories\" includes \"offers\"")]
     [InlineData("""{"tracking": true, "categories": null}""", "Incomplete consent", "missing offers")]
     public async Task InvalidCategoriesAreProblemsThatNameTheField(string body, string title, string expected)

@@ -99,10 +99,13 @@ internal static class UsersApi
                 return null;
             }
             if (!names.Contains(name)) names.Add(name);
+            if (names.Count > ConsentCategories.MaxPerUser)
+            {
+                problem = $"\"categories\" names more than {ConsentCategories.MaxPerUser} distinct categories; expected at most {ConsentCategories.MaxPerUser}.";
+                return null;
+            }
             index++;
         }
-        if (names.Count > ConsentCategories.MaxPerUser)
-            problem = $"\"categories\" names {names.Count} distinct categories; expected at most {ConsentCategories.MaxPerUser}.";
         return names;
     }
 

@@ -73,9 +73,6 @@ internal sealed class UserGrain
     /// <summary>The shopper's consent.</summary>
     public Consent Consent => _consent;
 
-    /// <summary>The shopper's time zone id (the latest valid one their events reported), or null.</summary>
-    public string? TimeZoneId => _timeZone.Id;
-
     /// <summary>Events applied over the grain's life.</summary>
     public long EventsApplied => _eventsApplied;
 
