@@ -19,12 +19,12 @@ public sealed class ClientTests : IAsyncLifetime
         await _gateway.DisposeAsync();
     }
 
-    private static ShopperEvent View(string user, string? id = null, EventKind type = EventKind.View) => new()
+    private static ShopperEvent View(string user, string? id = null, EventKind type = EventKind.View, DateTime? at = null) => new()
     {
         EventId = id,
         UserId = user,
         Type = type,
-        Timestamp = DateTimeOffset.UtcNow.AddSeconds(-3),
+        Timestamp = at is { } t ? new DateTimeOffset(t) : DateTimeOffset.UtcNow.AddSeconds(-3),
         ProductId = 1001,
         CategoryId = 2053013555631882655,
         CategoryCode = "electronics.smartphone",
@@ -36,7 +36,7 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task BatchComesBackTypedWithScoresAndTheFiredOffer()
     {
-        var result = await _server.SendBatchAsync([View("c1", "e1"), View("c1", "e2", EventKind.Cart)]);
+        var result = await _server.SendBatchAsync([View("c1", "e1", at: Json.Morning), View("c1", "e2", EventKind.Cart, Json.Morning)]);
 
         Assert.Equal(2, result.Accepted);
         Assert.Equal([EventStatus.Accepted, EventStatus.Accepted], result.Results.Select(r => r.Status));

@@ -8,6 +8,20 @@ namespace MicroMoment.Gateway.Tests;
 /// <summary>Wire helpers: build events, post bodies, read answers.</summary>
 internal static class Json
 {
+    /// <summary>
+    /// The latest 06:00 UTC at least a minute ago. The bundled model reads the hour of day: from 12:00 to 03:00 UTC a
+    /// shopper's first view already fires the exit popup, so a test that expects a view then a cart to bring the buy
+    /// discount stamps its events here instead of "now" (it failed every afternoon); within a day, well inside MaxEventAge.
+    /// </summary>
+    public static DateTime Morning { get; } = LatestMorning();
+
+    private static DateTime LatestMorning()
+    {
+        var now = DateTime.UtcNow.AddMinutes(-1);
+        var six = now.Date.AddHours(6);
+        return six <= now ? six : six.AddDays(-1);
+    }
+
     /// <summary>An event object as a client sends it.</summary>
     public static JsonObject Event(string userId, string eventId, string type = "view", DateTime? at = null, long productId = 1001, float? price = 199f)
     {

@@ -66,7 +66,7 @@ public sealed class StreamTests : IAsyncLifetime
         await Json.SendAsync(other, Json.Event("b", "b1"));
         await Json.ReceiveAsync(other, "ack");
 
-        var (_, answer) = await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event("a", "a1"), Json.Event("a", "a2", "cart")).ToJsonString());
+        var (_, answer) = await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event("a", "a1", at: Json.Morning), Json.Event("a", "a2", "cart", Json.Morning)).ToJsonString());
         var offer = await Json.ReceiveAsync(shopper, "offer");
 
         var fired = answer!["results"]![1]!["decision"]!["offer"]!;
@@ -114,7 +114,7 @@ public sealed class StreamTests : IAsyncLifetime
     [Fact]
     public async Task PublishableConnectionMayNotGiveFeedbackOnAnOfferItDidNotReceive()
     {
-        var (_, answer) = await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event("a", "a1"), Json.Event("a", "a2", "cart")).ToJsonString());
+        var (_, answer) = await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event("a", "a1", at: Json.Morning), Json.Event("a", "a2", "cart", Json.Morning)).ToJsonString());
         var id = (string)answer!["results"]![1]!["decision"]!["offer"]!["id"]!;
         using var stranger = await _gateway.ConnectAsync(userId: "mallory");
 

@@ -104,7 +104,7 @@ public sealed class UsersApiTests : IAsyncLifetime
     [Fact]
     public async Task FeedbackOverHttpFollowsTheOfferStates()
     {
-        var (_, answer) = await SendAsync(Json.Event("u1", "e1"), Json.Event("u1", "e2", "cart"));
+        var (_, answer) = await SendAsync(Json.Event("u1", "e1", at: Json.Morning), Json.Event("u1", "e2", "cart", Json.Morning));
         var id = (string)answer!["results"]![1]!["decision"]!["offer"]!["id"]!;
 
         var (shown, body) = await Json.PostAsync(_gateway.Server, $"/v1/offers/{Uri.EscapeDataString(id)}/feedback", "{\"feedback\": \"shown\"}");
