@@ -30,7 +30,8 @@ public sealed record Consent
         foreach (var category in categories)
         {
             if (ConsentCategories.Problem(category) is { } problem) throw new ArgumentException($"Consent category {problem}", nameof(categories));
-            set.Add(category == ConsentCategories.Offers ? ConsentCategories.Offers : string.Intern(category));
+            // Not string.Intern: names come from API callers, and the process-wide intern pool never shrinks.
+            set.Add(category == ConsentCategories.Offers ? ConsentCategories.Offers : category);
         }
 
         if (set.Count > ConsentCategories.MaxPerUser)
