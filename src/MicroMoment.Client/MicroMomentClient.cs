@@ -71,11 +71,29 @@ public sealed class MicroMomentClient : IDisposable
         return (await SendAsync(request, ClientJsonContext.Default.FeedbackResult, cancellationToken).ConfigureAwait(false))!;
     }
 
-    /// <summary>Sets a shopper's consent (server key). Withdrawing tracking erases what is held about them.</summary>
-    public async Task<ConsentState> SetConsentAsync(string userId, bool tracking, bool offers, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sets a shopper's consent (server key): <paramref name="offers"/> grants exactly the offers category (or none).
+    /// Withdrawing tracking erases what is held about them.
+    /// </summary>
+    public Task<ConsentState> SetConsentAsync(string userId, bool tracking, bool offers, CancellationToken cancellationToken = default) =>
+        SendConsentAsync(userId, new ConsentState(tracking, offers), cancellationToken);
+
+    /// <summary>
+    /// Sets a shopper's consent (server key) to exactly the granted <paramref name="categories"/> (e.g. "offers",
+    /// "marketing"; lower-case names of 1 to 32 letters, digits, '_' or '-', at most 16). A rule of the trigger policy
+    /// fires only for shoppers who granted its category. Throws <see cref="MicroMomentApiException"/> (400) naming a bad name.
+    /// </summary>
+    public Task<ConsentState> SetConsentAsync(string userId, bool tracking, IEnumerable<string> categories, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        string[] granted = [.. categories];
+        return SendConsentAsync(userId, new ConsentState(tracking, granted.Contains("offers"), granted), cancellationToken);
+    }
+
+    private async Task<ConsentState> SendConsentAsync(string userId, ConsentState consent, CancellationToken cancellationToken)
     {
         using var request = Request(HttpMethod.Post, $"v1/users/{Escape(userId)}/consent");
-        request.Content = JsonContent.Create(new ConsentState(tracking, offers), ClientJsonContext.Default.ConsentState);
+        request.Content = JsonContent.Create(consent, ClientJsonContext.Default.ConsentState);
         return (await SendAsync(request, ClientJsonContext.Default.ConsentState, cancellationToken).ConfigureAwait(false))!;
     }
 

@@ -13,5 +13,7 @@ namespace MicroMoment.Client;
 /// <param name="EventsApplied">Events applied over the shopper's life.</param>
 /// <param name="DuplicatesDropped">Duplicates dropped.</param>
 /// <param name="Signals">Recent tracker signals.</param>
+/// <param name="TimeZone">The shopper's time zone that daily caps count days in (the latest valid one their events sent), or null.</param>
 public sealed record UserState(string UserId, ConsentState Consent, DateTime? SessionStart, IReadOnlyList<TimelineEntry> Timeline, Score? Latest, string? ClusterName, Intent Intent,
-    IReadOnlyList<Offer> ActiveOffers, IReadOnlyList<Decision> RecentDecisions, long EventsApplied, long DuplicatesDropped, IReadOnlyList<RecordedSignal> Signals);
+    IReadOnlyList<Offer> ActiveOffers, IReadOnlyList<Decision> RecentDecisions, long EventsApplied, long DuplicatesDropped, IReadOnlyList<RecordedSignal> Signals,
+    string? TimeZone = null);

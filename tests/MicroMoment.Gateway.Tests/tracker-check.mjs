@@ -1,5 +1,6 @@
 // Runs the served /tracker.js in Node against a live gateway: a product view and an add-to-cart fire an offer, the
-// tracker reports "shown", and after the socket drops it reconnects and delivers the next batch.
+// tracker reports "shown", and after the socket drops it reconnects and delivers the next batch; events carry the
+// runtime's time zone in context.timeZone.
 // Usage: node --experimental-websocket tracker-check.mjs http://127.0.0.1:5080 mm_pk_...
 const [base, key] = process.argv.slice(2);
 if (!base || !key) {
@@ -33,6 +34,10 @@ const mm = globalThis.MicroMoment.init({
   onFeedback: (f) => onFeedback(f),
   onAck: (ack, batch) => acks.push({ ack, batch }),
 });
+
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+if (mm._context().timeZone !== zone) throw new Error(`events carry timeZone ${mm._context().timeZone}; expected the runtime's ${zone}`);
+console.log(`events carry context.timeZone ${zone}`);
 
 const product = { productId: 1003461, categoryId: "2053013555631882655", categoryCode: "electronics.smartphone", brand: "xiaomi", price: 489.07, page: "product" };
 mm.productView(product);

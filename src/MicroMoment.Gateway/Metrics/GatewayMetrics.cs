@@ -142,6 +142,7 @@ public sealed class GatewayMetrics : IDisposable
         w.Family("micromoment_silo_suppressions_total", "counter", "Trigger decisions not to fire, by reason.");
         foreach (var (reason, count) in silo.SuppressionsByReason.OrderBy(p => p.Key, StringComparer.Ordinal)) w.Sample("micromoment_silo_suppressions_total", count, ("reason", reason));
         w.Family("micromoment_silo_activations", "gauge", "Grains active in memory.").Sample("micromoment_silo_activations", silo.LiveActivations);
+        w.Family("micromoment_silo_unknown_time_zones_total", "counter", "Events whose context.timeZone named no known time zone (scored; the zone was ignored).").Sample("micromoment_silo_unknown_time_zones_total", silo.UnknownTimeZones);
         w.Family("micromoment_silo_activations_total", "counter", "Grain activations over the silo's life.").Sample("micromoment_silo_activations_total", silo.Activations);
         w.Family("micromoment_silo_deactivations_total", "counter", "Grain deactivations (idle or evicted) over the silo's life.").Sample("micromoment_silo_deactivations_total", silo.Deactivations);
         w.Family("micromoment_silo_queue_depth", "gauge", "Pending messages per partition.");

@@ -11,7 +11,8 @@
  * Records page and product views, add-to-cart, removals and purchases, plus dwell, hesitation and scroll signals;
  * gives every event an id; sends batches over one WebSocket (GET /v1/stream) with reconnect (exponential back-off)
  * and resends every batch the gateway has not acknowledged (event ids make resends safe); hands offers to
- * options.onOffer (default: a small popup that reports shown / clicked / dismissed feedback).
+ * options.onOffer (default: a small popup that reports shown / clicked / dismissed feedback). Every event's context
+ * carries the browser's IANA time zone (options.timeZone overrides it), so daily offer caps count the shopper's days.
  */
 (function (global) {
   "use strict";
@@ -44,6 +45,14 @@
     return width < 768 ? "mobile" : width < 1024 ? "tablet" : "desktop";
   }
 
+  // Resolved once per tracker: the IANA id such as "Europe/Berlin", or null when the browser does not say.
+  function browserTimeZone() {
+    try {
+      var zone = global.Intl && global.Intl.DateTimeFormat().resolvedOptions().timeZone;
+      return typeof zone === "string" && zone.length > 0 && zone.length <= 64 ? zone : null;
+    } catch (e) { return null; }
+  }
+
   function referrerClass() {
     var ref = global.document ? global.document.referrer : "";
     if (!ref) return "direct";
@@ -61,6 +70,7 @@
     this.key = options.key;
     this.endpoint = (options.endpoint || BASE).replace(/\/$/, "");
     this.userId = options.userId || this._persistentUserId();
+    this.timeZone = options.timeZone || browserTimeZone();
     this.page = options.page || (global.document && global.document.body && global.document.body.getAttribute("data-mm-page")) || "other";
     this.batchSize = options.batchSize || 20;
     this.flushInterval = options.flushInterval || 250;
@@ -95,7 +105,9 @@
   };
 
   Tracker.prototype._context = function (page) {
-    return { device: deviceClass(), platform: "web", referrer: referrerClass(), page: page || this.page };
+    var context = { device: deviceClass(), platform: "web", referrer: referrerClass(), page: page || this.page };
+    if (this.timeZone) context.timeZone = this.timeZone;
+    return context;
   };
 
   Tracker.prototype._eventId = function () {

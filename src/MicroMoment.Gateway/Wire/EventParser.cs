@@ -151,7 +151,7 @@ internal sealed class EventParser
     private ParsedEvent ParseObject(ref Utf8JsonReader reader)
     {
         string? eventId = null, userId = null, categoryCode = null, brand = null, signal = null;
-        string? device = null, platform = null, referrer = null, page = null, badType = null;
+        string? device = null, platform = null, referrer = null, page = null, timeZone = null, badType = null;
         long productId = 0, categoryId = 0;
         var price = float.NaN;
         var value = double.NaN;
@@ -204,11 +204,11 @@ internal sealed class EventParser
                 case Field.Context:
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
-                        ReadContext(ref reader, ref device, ref platform, ref referrer, ref page, ref error, ref detail);
+                        ReadContext(ref reader, ref device, ref platform, ref referrer, ref page, ref timeZone, ref error, ref detail);
                         continue;
                     }
                     if (reader.TokenType != JsonTokenType.Null)
-                        Fail(ref error, ref detail, RejectCodes.InvalidField, $"context is a JSON {Describe(reader.TokenType)}; expected an object {{device, platform, referrer, page}} or null.");
+                        Fail(ref error, ref detail, RejectCodes.InvalidField, $"context is a JSON {Describe(reader.TokenType)}; expected an object {{device, platform, referrer, page, timeZone}} or null.");
                     break;
             }
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
@@ -228,7 +228,7 @@ internal sealed class EventParser
         if (_maxAge is { } maxAge && _now - at > maxAge)
             return ParsedEvent.Reject(RejectCodes.TimestampTooOld, $"timestamp {at:O} is {(_now - at).TotalDays:0.##} days old; events older than {maxAge.TotalDays:0.##} days are not accepted.", eventId, userId);
 
-        var context = new EventContext(device, platform, referrer, page);
+        var context = new EventContext(device, platform, referrer, page, timeZone);
         return new ParsedEvent
         {
             Kind = isSignal ? ParsedKind.Signal : ParsedKind.Event,
@@ -241,7 +241,7 @@ internal sealed class EventParser
         };
     }
 
-    private static void ReadContext(ref Utf8JsonReader reader, ref string? device, ref string? platform, ref string? referrer, ref string? page, ref string? error, ref string? detail)
+    private static void ReadContext(ref Utf8JsonReader reader, ref string? device, ref string? platform, ref string? referrer, ref string? page, ref string? timeZone, ref string? error, ref string? detail)
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
@@ -249,13 +249,31 @@ internal sealed class EventParser
             var isPlatform = !isDevice && reader.ValueTextEquals("platform"u8);
             var isReferrer = !isDevice && !isPlatform && reader.ValueTextEquals("referrer"u8);
             var isPage = !isDevice && !isPlatform && !isReferrer && reader.ValueTextEquals("page"u8);
+            var isTimeZone = !isDevice && !isPlatform && !isReferrer && !isPage && reader.ValueTextEquals("timeZone"u8);
             reader.Read();
             if (isDevice) ReadText(ref reader, "context.device", MaxTextLength, ref device, ref error, ref detail);
             else if (isPlatform) ReadText(ref reader, "context.platform", MaxTextLength, ref platform, ref error, ref detail);
             else if (isReferrer) ReadText(ref reader, "context.referrer", MaxTextLength, ref referrer, ref error, ref detail);
             else if (isPage) ReadText(ref reader, "context.page", MaxTextLength, ref page, ref error, ref detail);
+            else if (isTimeZone) ReadTimeZone(ref reader, ref timeZone, ref error, ref detail);
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
         }
+    }
+
+    /// <summary>
+    /// context.timeZone: a string (or null). Its value is not judged here: an id that names no zone is accepted with
+    /// the event and ignored by the silo (counted), because a shopper's event is worth more than their clock. Ids the
+    /// client repeats on every event are interned, so a steady stream of one zone does not allocate a string per event.
+    /// </summary>
+    private static void ReadTimeZone(ref Utf8JsonReader reader, ref string? target, ref string? error, ref string? detail)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && TimeZoneIds.TryGet(reader.ValueSpan, out var known))
+        {
+            target = known;
+            return;
+        }
+        ReadText(ref reader, "context.timeZone", MaxTextLength, ref target, ref error, ref detail);
+        if (target is not null) target = TimeZoneIds.Intern(target);
     }
 
     private static void ReadId(ref Utf8JsonReader reader, string name, ref string? target, ref string? error, ref string? detail)

@@ -18,11 +18,11 @@ internal sealed record OfferDto(string Id, string UserId, string Type, OfferPayl
 /// <summary>What an offer is about.</summary>
 internal sealed record OfferPayloadDto(long ProductId, long CategoryId, string? CategoryCode, string? PriceBand, string Message);
 
-/// <summary>Consent as sent and returned (POST /v1/users/{id}/consent).</summary>
-internal sealed record ConsentDto(bool Tracking, bool Offers);
+/// <summary>Consent in the user view: tracking, the offers category, and every granted category.</summary>
+internal sealed record ConsentDto(bool Tracking, bool Offers, IReadOnlyList<string> Categories);
 
 /// <summary>The answer to a consent change.</summary>
-internal sealed record ConsentResponse(string UserId, bool Tracking, bool Offers);
+internal sealed record ConsentResponse(string UserId, bool Tracking, bool Offers, IReadOnlyList<string> Categories);
 
 /// <summary>The answer to an erase.</summary>
 internal sealed record EraseResponse(string UserId, bool Erased, int SignalsErased);
@@ -49,7 +49,8 @@ internal sealed record UserStateResponse(
     IReadOnlyList<DecisionDto> RecentDecisions,
     long EventsApplied,
     long DuplicatesDropped,
-    IReadOnlyList<SignalDto> Signals);
+    IReadOnlyList<SignalDto> Signals,
+    string? TimeZone);
 
 /// <summary>A WebSocket message from the gateway: an ack, an offer, a feedback answer or an error.</summary>
 internal sealed record StreamMessage(

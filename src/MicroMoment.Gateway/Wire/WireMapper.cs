@@ -87,7 +87,7 @@ internal static class WireMapper
     /// <summary>The live view of a shopper on the wire, with the gateway's recorded signals.</summary>
     public static UserStateResponse User(UserView view, MicroMomentModel model, IReadOnlyList<SignalDto> signals) =>
         new(view.UserId,
-            new ConsentDto(view.Consent.Tracking, view.Consent.Offers),
+            new ConsentDto(view.Consent.Tracking, view.Consent.Offers, view.Consent.Categories),
             view.SessionStart,
             [.. view.Timeline.Select(t => new TimelineEventDto(t.EventId, t.Timestamp, EventTypes.Name(t.Type), t.ProductId, t.CategoryId, t.BuyProbability, t.ExitProbability, t.AttentionWeight))],
             view.Latest is { } latest ? Score(latest, model) : null,
@@ -97,5 +97,6 @@ internal static class WireMapper
             [.. view.RecentDecisions.Select(Decision)],
             view.EventsApplied,
             view.DuplicatesDropped,
-            signals);
+            signals,
+            view.TimeZone);
 }

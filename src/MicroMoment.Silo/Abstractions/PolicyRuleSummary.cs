@@ -6,4 +6,5 @@ namespace MicroMoment.Silo;
 /// <param name="Offer">popup, discount, recommendation or assist.</param>
 /// <param name="Priority">Higher fires first.</param>
 /// <param name="Campaign">The campaign its caps count in.</param>
-public sealed record PolicyRuleSummary(string Name, string Intent, string Offer, int Priority, string Campaign);
+/// <param name="Consent">The consent category the shopper must have granted, or "none".</param>
+public sealed record PolicyRuleSummary(string Name, string Intent, string Offer, int Priority, string Campaign, string Consent = ConsentCategories.Offers);

@@ -36,6 +36,9 @@ public sealed record SiloStatistics(
     /// <summary>Proposals that expired without being shown.</summary>
     public long OffersExpired { get; init; }
 
+    /// <summary>Events whose <c>context.timeZone</c> named no known zone (the event was scored; the zone was ignored).</summary>
+    public long UnknownTimeZones { get; init; }
+
     /// <summary>Shown or clicked offers converted by a purchase later in their session.</summary>
     public long OffersAttributed { get; init; }
 

@@ -39,4 +39,8 @@ public sealed record UserView(
     IReadOnlyList<Offer> ActiveOffers,
     IReadOnlyList<TriggerDecision> RecentDecisions,
     long EventsApplied,
-    long DuplicatesDropped);
+    long DuplicatesDropped)
+{
+    /// <summary>The shopper's time zone (IANA id) that daily caps count days in, or null: the policy's.</summary>
+    public string? TimeZone { get; init; }
+}

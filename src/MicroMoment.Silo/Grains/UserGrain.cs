@@ -24,10 +24,13 @@ namespace MicroMoment.Silo.Grains;
 /// </remarks>
 internal sealed class UserGrain
 {
-    private const byte FormatVersion = 3;
+    // 4: consent as a set of named categories and the shopper's time zone; 3 (two consent flags, no zone) is still read.
+    private const byte FormatVersion = 4;
+    private const byte PreviousFormatVersion = 3;
     private const int RecentDecisionCount = 8;
 
     private Consent _consent = Consent.Default;
+    private ShopperTimeZone _timeZone;
     private SessionFeatureState _features;
     private float[]? _network;
     private long _lastEventTicks;
@@ -79,7 +82,7 @@ internal sealed class UserGrain
     /// <summary>Duplicates dropped over the grain's life.</summary>
     public long DuplicatesDropped => _duplicatesDropped;
 
-    /// <summary>True when the grain holds nothing worth keeping (default consent, no events, no offers).</summary>
+    /// <summary>True when the grain holds nothing worth keeping (default consent, no events, no offers; a time zone comes only with events).</summary>
     public bool IsEmpty => _network is null && _trigger is null && _recentCount == 0 && _eventsApplied == 0 && _duplicatesDropped == 0 && _consent == Consent.Default;
 
     /// <summary>The grain's network state (allocated by <see cref="Prepare"/>).</summary>
@@ -196,8 +199,10 @@ internal sealed class UserGrain
             if (e.Type == EventType.Purchase) conversions = Attribute(context, policy, e.Timestamp.Ticks);
         }
 
+        if (!_timeZone.Observe(e.Context.TimeZone) && context.Counters is { } counters) Interlocked.Increment(ref counters.UnknownTimeZones);
         var input = new TriggerInput(
-            score, _features.HasCart, e.Timestamp.Ticks, _sessionStartTicks, e.Context.Page, _consent.Offers, e.Type == EventType.Purchase, Key.Tenant, Key.UserId);
+            score, _features.HasCart, e.Timestamp.Ticks, _sessionStartTicks, e.Context.Page, _consent, e.Type == EventType.Purchase, Key.Tenant, Key.UserId,
+            _timeZone.Zone);
         int rule = -1;
         if (_trigger is null && !RuleEvaluator.AnyAbove(policy, score))
             suppressed = RuleEvaluator.Quiet(policy, input);
@@ -315,7 +320,10 @@ internal sealed class UserGrain
             active,
             decisions,
             _eventsApplied,
-            _duplicatesDropped);
+            _duplicatesDropped)
+        {
+            TimeZone = _timeZone.Id,
+        };
     }
 
     /// <summary>Writes the grain's state (see <see cref="Load"/> for the layout).</summary>
@@ -323,7 +331,9 @@ internal sealed class UserGrain
     {
         w.Byte(FormatVersion);
         w.Bool(_consent.Tracking);
-        w.Bool(_consent.Offers);
+        w.Int(_consent.Categories.Count);
+        foreach (var category in _consent.Categories) w.String(category);
+        w.String(_timeZone.Id);
         w.Long(_eventsApplied);
         w.Long(_duplicatesDropped);
 
@@ -413,11 +423,25 @@ internal sealed class UserGrain
     {
         var r = new StateReader(bytes);
         byte version = r.Byte();
-        if (version != FormatVersion)
-            throw new InvalidDataException($"Stored state of {Key} has format version {version}; this build reads version {FormatVersion}.");
+        if (version != FormatVersion && version != PreviousFormatVersion)
+            throw new InvalidDataException($"Stored state of {Key} has format version {version}; this build reads versions {PreviousFormatVersion} and {FormatVersion}.");
         bool tracking = r.Bool();
-        bool offers = r.Bool();
-        _consent = (tracking, offers) == (true, true) ? Consent.Default : new Consent(tracking, offers);
+        if (version == PreviousFormatVersion)
+        {
+            // Format 3 kept two flags; its "offers" flag is the offers category.
+            bool offers = r.Bool();
+            _consent = (tracking, offers) == (true, true) ? Consent.Default : new Consent(tracking, offers);
+        }
+        else
+        {
+            var categories = new string[r.Count(4)];
+            for (int i = 0; i < categories.Length; i++)
+                categories[i] = r.String() ?? throw new InvalidDataException($"Stored state of {Key} has a null consent category.");
+            var consent = new Consent(tracking, categories);
+            _consent = consent == Consent.Default ? Consent.Default : consent;
+            _timeZone.Restore(r.String());
+        }
+
         _eventsApplied = r.Long();
         _duplicatesDropped = r.Long();
 
@@ -625,6 +649,7 @@ internal sealed class UserGrain
     private void EraseData()
     {
         _sessionTracked = false;
+        _timeZone.Clear();
         _features = default;
         _network = null;
         _lastEventTicks = 0;

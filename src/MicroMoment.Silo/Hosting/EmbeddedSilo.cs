@@ -290,6 +290,7 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
             _accepting && Volatile.Read(ref _disposed) == 0)
         {
             OffersExpired = Volatile.Read(ref c.OffersExpired),
+            UnknownTimeZones = Volatile.Read(ref c.UnknownTimeZones),
             OffersAttributed = Volatile.Read(ref c.OffersAttributed),
             FeedbackByOutcome = Enum.GetValues<FeedbackOutcome>().ToDictionary(o => o.ToString(), o => Volatile.Read(ref c.Feedback[(int)o])),
             Evictions = Volatile.Read(ref c.Evictions),

@@ -160,7 +160,7 @@ internal sealed class PolicyWatcher : IDisposable
     /// <summary>The status of a policy that is not watched (the built-in one, or a file at start).</summary>
     public static PolicyStatus StatusOf(Policy policy, string? hash, DateTimeOffset loadedAt, long reloads, long failures, string? error, DateTimeOffset? errorAt, bool watching) => new(
         policy.Version, policy.Source, loadedAt, hash,
-        [.. policy.Rules.Select(r => new PolicyRuleSummary(r.Name, r.Intent.ToString().ToLowerInvariant(), r.Offer.ToString().ToLowerInvariant(), r.Priority, r.Campaign))],
+        [.. policy.Rules.Select(r => new PolicyRuleSummary(r.Name, r.Intent.ToString().ToLowerInvariant(), r.Offer.ToString().ToLowerInvariant(), r.Priority, r.Campaign, r.Consent ?? ConsentCategories.None))],
         [.. policy.Experiments.Select(e => e.Name)], reloads, failures, error, errorAt, watching);
 
     private static Policy Parse(byte[] bytes, string path, PolicyBinding binding) =>

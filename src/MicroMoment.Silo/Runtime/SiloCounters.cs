@@ -83,6 +83,9 @@ internal sealed class SiloCounters
     /// <summary>Stored sessions dropped because they were saved under another model.</summary>
     public long SessionsDroppedOnModelChange;
 
+    /// <summary>Events whose time zone id was not a known zone (ignored; daily caps keep the shopper's previous or the policy's zone).</summary>
+    public long UnknownTimeZones;
+
     /// <summary>Counts one event outcome.</summary>
     public void Count(DropReason reason)
     {

@@ -183,7 +183,17 @@ public static class PolicyLoader
             afterPurchase = r.Bool(sup["afterPurchase"], at + ".suppress.afterPurchase", false);
         }
 
-        bool consent = r.Enum(o["consent"], at + ".consent", ["offers", "none"]) != 1;
+        string? consent = ConsentCategories.Offers;
+        if (o["consent"] is { } consentNode)
+        {
+            // Case-insensitive like every other keyword of the file; "none": the rule needs no consent.
+            string? value = r.Name(consentNode, at + ".consent")!.ToLowerInvariant();
+            if (value == ConsentCategories.None) consent = null;
+            else if (!ConsentCategories.IsValid(value))
+                throw r.Error(at + ".consent", $"is {Reader.Show(consentNode)}; expected none or a consent category: {ConsentCategories.Expected}.");
+            else consent = value == ConsentCategories.Offers ? ConsentCategories.Offers : string.Intern(value);
+        }
+
         return new PolicyRule
         {
             Name = name, Intent = intent, Offer = offer, Cart = cart, Priority = priority,
@@ -192,7 +202,7 @@ public static class PolicyLoader
             Cooldown = cooldown, Backoff = backoff, MaxCooldown = maxCooldown ?? cooldown,
             MaxPerSession = perSession, MaxPerDay = perDay, MaxPerCampaign = perCampaign,
             Campaign = r.Name(o["campaign"], at + ".campaign") ?? name,
-            SuppressContexts = contexts, SuppressAfterPurchase = afterPurchase, RequiresOffersConsent = consent,
+            SuppressContexts = contexts, SuppressAfterPurchase = afterPurchase, Consent = consent,
         };
     }
 
@@ -347,7 +357,7 @@ public static class PolicyLoader
             ? v.TryGetValue(out string? s) ? s : v.ToJsonString()
             : null;
 
-        private static string Show(JsonNode? node) => node switch
+        internal static string Show(JsonNode? node) => node switch
         {
             null => "missing",
             JsonObject => "a mapping",

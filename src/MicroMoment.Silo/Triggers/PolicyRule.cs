@@ -50,7 +50,7 @@ public sealed class PolicyRule
     /// <summary>Most offers of this rule per session (0: no cap).</summary>
     public int MaxPerSession { get; init; }
 
-    /// <summary>Most offers of this rule per calendar day in the policy's time zone (0: no cap).</summary>
+    /// <summary>Most offers of this rule per calendar day in the shopper's time zone, else the policy's (0: no cap).</summary>
     public int MaxPerDay { get; init; }
 
     /// <summary>The campaign the rule's offers count towards (rules may share one).</summary>
@@ -65,6 +65,6 @@ public sealed class PolicyRule
     /// <summary>Stay silent for the rest of a session that had a purchase.</summary>
     public bool SuppressAfterPurchase { get; init; }
 
-    /// <summary>True when the rule needs the shopper's offers consent ("offers"); false for "none" (pure assistance).</summary>
-    public bool RequiresOffersConsent { get; init; } = true;
+    /// <summary>The consent category the shopper must have granted ("offers" by default); null for "none" (pure assistance).</summary>
+    public string? Consent { get; init; } = ConsentCategories.Offers;
 }

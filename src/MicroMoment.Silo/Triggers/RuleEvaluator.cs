@@ -6,9 +6,9 @@ namespace MicroMoment.Silo.Triggers;
 
 /// <summary>
 /// Runs a policy's rules over one scored event and a shopper's <see cref="TriggerState"/>. Every rule's history is
-/// updated; then rules are tried by priority through the gates — consent, threshold (cluster's), cart, variant,
-/// confirmation (k of n / sustained), context, after-purchase, caps (policy per session, rule per session, per day,
-/// per campaign), cooldown with back-off, debounce, holdout — and the first that passes all fires. When none does,
+/// updated; then rules are tried by priority through the gates — consent (the rule's category), threshold (cluster's), cart, variant,
+/// confirmation (k of n / sustained), context, after-purchase, caps (policy per session, rule per session, per day in
+/// the shopper's time zone or else the policy's, per campaign), cooldown with back-off, debounce, holdout — and the first that passes all fires. When none does,
 /// the reason is that of the highest-priority rule that got past its threshold (else below-threshold). A holdout
 /// shopper's fire point is recorded like an offer (caps and cooldown apply alike) but nothing is offered.
 /// Allocates nothing once a shopper's gates exist.
@@ -86,12 +86,9 @@ internal static class RuleEvaluator
     /// <summary>The reason for a shopper without trigger state when no rule reaches its threshold.</summary>
     public static SuppressionReason Quiet(Policy policy, in TriggerInput input)
     {
-        if (!input.OffersConsent)
+        foreach (var r in policy.Rules)
         {
-            foreach (var r in policy.Rules)
-            {
-                if (r.RequiresOffersConsent) return SuppressionReason.NoConsent;
-            }
+            if (r.Consent is { } category && !input.Consent.Grants(category)) return SuppressionReason.NoConsent;
         }
 
         return SuppressionReason.BelowThreshold;
@@ -115,7 +112,7 @@ internal static class RuleEvaluator
     {
         holdout = false;
         long now = input.EventTicks;
-        if (r.RequiresOffersConsent && !input.OffersConsent) return SuppressionReason.NoConsent;
+        if (r.Consent is { } category && !input.Consent.Grants(category)) return SuppressionReason.NoConsent;
         if (gate is null || (gate.History & 1) == 0) return SuppressionReason.BelowThreshold;
         if (r.Cart == CartCondition.Required && !input.HasCart) return SuppressionReason.BelowThreshold;
         if (r.Cart == CartCondition.Absent && input.HasCart) return SuppressionReason.BelowThreshold;
@@ -142,7 +139,7 @@ internal static class RuleEvaluator
         if (r.SuppressAfterPurchase && state.PurchaseSessionStartTicks == input.SessionStartTicks) return SuppressionReason.AfterPurchase;
         if (state.OffersInSession >= policy.MaxOffersPerSession) return SuppressionReason.SessionCap;
         if (r.MaxPerSession > 0 && gate.SessionCount >= r.MaxPerSession) return SuppressionReason.SessionCap;
-        if (r.MaxPerDay > 0 && gate.Day == DayOf(now, policy.TimeZone) && gate.DayCount >= r.MaxPerDay) return SuppressionReason.DailyCap;
+        if (r.MaxPerDay > 0 && gate.Day == DayOf(now, input.TimeZone ?? policy.TimeZone) && gate.DayCount >= r.MaxPerDay) return SuppressionReason.DailyCap;
         if (r.MaxPerCampaign > 0 && state.CampaignOffers(r.Campaign) >= r.MaxPerCampaign) return SuppressionReason.CampaignCap;
         if (state.HasOffered && now - state.LastOfferTicks < CooldownTicks(r, state.DismissalStreak)) return SuppressionReason.Cooldown;
         if (r.Debounce > TimeSpan.Zero)
@@ -164,7 +161,7 @@ internal static class RuleEvaluator
         gate.EligibleSinceTicks = 0;
         if (r.MaxPerDay > 0)
         {
-            int day = DayOf(now, policy.TimeZone);
+            int day = DayOf(now, input.TimeZone ?? policy.TimeZone);
             if (gate.Day != day)
             {
                 gate.Day = day;

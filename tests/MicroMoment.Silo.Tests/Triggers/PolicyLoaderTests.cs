@@ -12,12 +12,30 @@ public class PolicyLoaderTests
     [InlineData("  - { name: b, intent: buy, offer: popup, thresholds: { default: 0.5 }, debounce: soon }", "rules[0].debounce")]
     [InlineData("  - { name: b, intent: buy, offer: popup, thresholds: { default: 0.5 }, colour: red }", "rules[0].colour")]
     [InlineData("  - { name: b, intent: buy, offer: popup }", "rules[0].thresholds")]
+    [InlineData("  - { name: b, intent: buy, offer: popup, thresholds: { default: 0.5 }, consent: \"e-mail marketing\" }", "rules[0].consent")]
+    [InlineData("  - { name: b, intent: buy, offer: popup, thresholds: { default: 0.5 }, consent: a-very-long-category-name-beyond-32 }", "rules[0].consent")]
+    [InlineData("  - { name: b, intent: buy, offer: popup, thresholds: { default: 0.5 }, consent: [offers] }", "rules[0].consent")]
     public void BadFieldsAreReportedWithTheirPath(string rules, string field)
     {
         var ex = Assert.Throws<PolicyException>(() => RuleEvaluatorTests.Yaml(rules));
         Assert.Equal(field, ex.Field);
         Assert.Contains("test.yaml", ex.Message);
         Assert.Contains("expected", ex.Message);
+    }
+
+    [Fact]
+    public void ConsentNamesACategoryOrNoneAndDefaultsToOffers()
+    {
+        var p = RuleEvaluatorTests.Yaml(
+            "  - { name: a, intent: buy, offer: popup, thresholds: { default: 0.5 } }\n" +
+            "  - { name: b, intent: buy, offer: popup, thresholds: { default: 0.5 }, consent: Marketing }\n" +
+            "  - { name: c, intent: buy, offer: assist, thresholds: { default: 0.5 }, consent: none }\n" +
+            "  - { name: d, intent: buy, offer: popup, thresholds: { default: 0.5 }, consent: offers }");
+        Assert.Equal(["offers", "marketing", null, "offers"], p.Rules.Select(r => r.Consent));
+        var ex = Assert.Throws<PolicyException>(() => RuleEvaluatorTests.Yaml("  - { name: b, intent: buy, offer: popup, thresholds: { default: 0.5 }, consent: \"news letter\" }"));
+        Assert.Contains("rules[0].consent", ex.Message);
+        Assert.Contains("'news letter'", ex.Message);
+        Assert.Contains("expected none or a consent category", ex.Message);
     }
 
     [Fact]

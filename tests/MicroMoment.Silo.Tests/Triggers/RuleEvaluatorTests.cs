@@ -11,8 +11,11 @@ public class RuleEvaluatorTests
 
     internal static Policy Yaml(string rules, string extra = "") => PolicyLoader.Parse($"version: v1\nmaxOffersPerSession: 100\n{extra}rules:\n{rules}", "test.yaml", Binding);
 
-    private static SuppressionReason? Step(Policy p, TriggerState s, float buy, double seconds, string? page = null, bool consent = true, string user = "u1", bool purchase = false, int cluster = 0, bool cart = false) =>
-        RuleEvaluator.Evaluate(p, s, new TriggerInput(new EventScore(buy, 0f, cluster, 0f, Intent.Buy, 0, false), cart, T0 + TimeSpan.FromSeconds(seconds).Ticks, T0, page, consent, purchase, "t", user), null, out _);
+    private static readonly Consent NoOffers = new(true, false);
+
+    private static SuppressionReason? Step(Policy p, TriggerState s, float buy, double seconds, string? page = null, Consent? consent = null, string user = "u1", bool purchase = false, int cluster = 0, bool cart = false,
+        TimeZoneInfo? zone = null) =>
+        RuleEvaluator.Evaluate(p, s, new TriggerInput(new EventScore(buy, 0f, cluster, 0f, Intent.Buy, 0, false), cart, T0 + TimeSpan.FromSeconds(seconds).Ticks, T0, page, consent ?? Consent.Default, purchase, "t", user, zone), null, out _);
 
     private const string Buy = "  - { name: b, intent: buy, offer: discount, thresholds: { default: 0.5 }";
 
@@ -109,9 +112,51 @@ public class RuleEvaluatorTests
     public void MissingConsentSuppressesOfferRulesButNotPureAssistance()
     {
         var p = Yaml(Buy + " }");
-        Assert.Equal(SuppressionReason.NoConsent, Step(p, new TriggerState(), 0.9f, 0, consent: false));
+        Assert.Equal(SuppressionReason.NoConsent, Step(p, new TriggerState(), 0.9f, 0, consent: NoOffers));
         var assist = Yaml("  - { name: a, intent: buy, offer: assist, consent: none, thresholds: { default: 0.5 } }");
-        Assert.Null(Step(assist, new TriggerState(), 0.9f, 0, consent: false));
+        Assert.Null(Step(assist, new TriggerState(), 0.9f, 0, consent: NoOffers));
+    }
+
+    [Fact]
+    public void ARuleNeedsItsOwnConsentCategoryGrantedAndOffersAloneIsNotEnough()
+    {
+        var p = Yaml("  - { name: m, intent: buy, offer: discount, consent: marketing, thresholds: { default: 0.5 } }");
+        Assert.Equal(SuppressionReason.NoConsent, Step(p, new TriggerState(), 0.9f, 0, consent: Consent.Default));
+        Assert.Equal(SuppressionReason.NoConsent, RuleEvaluator.Quiet(p, new TriggerInput(default, false, T0, T0, null, Consent.Default, false, "t", "u")));
+        Assert.Null(Step(p, new TriggerState(), 0.9f, 0, consent: new Consent(true, ["offers", "marketing"])));
+        Assert.Null(Step(p, new TriggerState(), 0.9f, 0, consent: new Consent(true, ["marketing"])));
+    }
+
+    [Fact]
+    public void DailyCapCountsDaysInTheShoppersTimeZoneWhenItIsKnown()
+    {
+        // T0 is 12:00 UTC, 21:00 in Tokyo: Tokyo's next day starts 3 hours later, UTC's 12 hours later.
+        var p = Yaml(Buy + ", caps: { perDay: 1 } }");
+        var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+        var shopper = new TriggerState();
+        Assert.Null(Step(p, shopper, 0.9f, 0, zone: tokyo));
+        Assert.Equal(SuppressionReason.DailyCap, Step(p, shopper, 0.9f, 3 * 3600 - 1, zone: tokyo));
+        Assert.Null(Step(p, shopper, 0.9f, 3 * 3600, zone: tokyo));
+
+        var policyZone = new TriggerState();
+        Assert.Null(Step(p, policyZone, 0.9f, 0));
+        Assert.Equal(SuppressionReason.DailyCap, Step(p, policyZone, 0.9f, 3 * 3600));
+        Assert.Equal(SuppressionReason.DailyCap, Step(p, policyZone, 0.9f, 12 * 3600 - 1));
+        Assert.Null(Step(p, policyZone, 0.9f, 12 * 3600));
+    }
+
+    [Fact]
+    public void EvaluatingWithANamedCategoryAndAShopperTimeZoneAllocatesNothing()
+    {
+        var p = Yaml("  - { name: m, intent: buy, offer: discount, consent: marketing, thresholds: { default: 0.5 }, caps: { perDay: 1000 } }");
+        var s = new TriggerState();
+        var consent = new Consent(true, ["analytics", "marketing", "offers", "personalization"]);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var input = new TriggerInput(new EventScore(0.9f, 0f, 0, 0f, Intent.Buy, 0, false), false, T0, T0, null, consent, false, "t", "u", zone);
+        for (int i = 0; i < 200; i++) RuleEvaluator.Evaluate(p, s, input, null, out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) RuleEvaluator.Evaluate(p, s, input, null, out _);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]
@@ -119,9 +164,9 @@ public class RuleEvaluatorTests
     {
         var p = Yaml("  - { name: low, intent: buy, offer: popup, priority: 1, thresholds: { default: 0.5 } }\n  - { name: high, intent: buy, offer: discount, priority: 9, thresholds: { default: 0.5, clusters: { browser: 0.95 } } }");
         var s = new TriggerState();
-        RuleEvaluator.Evaluate(p, s, new TriggerInput(new EventScore(0.9f, 0f, 0, 0f, Intent.Buy, 0, false), false, T0, T0, null, true, false, "t", "u"), null, out int rule);
+        RuleEvaluator.Evaluate(p, s, new TriggerInput(new EventScore(0.9f, 0f, 0, 0f, Intent.Buy, 0, false), false, T0, T0, null, Consent.Default, false, "t", "u"), null, out int rule);
         Assert.Equal("high", p.Rules[rule].Name);
-        RuleEvaluator.Evaluate(p, new TriggerState(), new TriggerInput(new EventScore(0.9f, 0f, 1, 0f, Intent.Buy, 0, false), false, T0, T0, null, true, false, "t", "u"), null, out rule);
+        RuleEvaluator.Evaluate(p, new TriggerState(), new TriggerInput(new EventScore(0.9f, 0f, 1, 0f, Intent.Buy, 0, false), false, T0, T0, null, Consent.Default, false, "t", "u"), null, out rule);
         Assert.Equal("low", p.Rules[rule].Name);
     }
 
@@ -134,7 +179,7 @@ public class RuleEvaluatorTests
         for (int u = 0; u < 200; u++)
         {
             string user = "user" + u;
-            var reason = RuleEvaluator.Evaluate(p, new TriggerState(), new TriggerInput(new EventScore(0.9f, 0f, 0, 0f, Intent.Buy, 0, false), false, T0, T0, null, true, false, "t", user), ledger, out _);
+            var reason = RuleEvaluator.Evaluate(p, new TriggerState(), new TriggerInput(new EventScore(0.9f, 0f, 0, 0f, Intent.Buy, 0, false), false, T0, T0, null, Consent.Default, false, "t", user), ledger, out _);
             bool inHoldout = ExperimentAssigner.Assign(p.Experiments[0], "t", user) == ExperimentAssigner.Holdout;
             Assert.Equal(inHoldout ? SuppressionReason.Holdout : null, reason);
             if (inHoldout) holdouts++;
@@ -151,7 +196,7 @@ public class RuleEvaluatorTests
         var p = Yaml(Buy + " }", "attributionWindow: 10m\nexperiments:\n  - { name: e1, holdout: 0, variants: [ { name: on } ] }\n");
         var ledger = new AttributionLedger();
         var s = new TriggerState();
-        TriggerInput At(double minutes, bool purchase, float buy = 0.9f) => new(new EventScore(buy, 0f, 0, 0f, Intent.Buy, 0, false), false, T0 + TimeSpan.FromMinutes(minutes).Ticks, T0, null, true, purchase, "t", "u");
+        TriggerInput At(double minutes, bool purchase, float buy = 0.9f) => new(new EventScore(buy, 0f, 0, 0f, Intent.Buy, 0, false), false, T0 + TimeSpan.FromMinutes(minutes).Ticks, T0, null, Consent.Default, purchase, "t", "u");
         Assert.Null(RuleEvaluator.Evaluate(p, s, At(0, false), ledger, out _));
         RuleEvaluator.Evaluate(p, s, At(10, true, 0.1f), ledger, out _);
         RuleEvaluator.Evaluate(p, s, At(11, true, 0.1f), ledger, out _);
@@ -169,7 +214,7 @@ public class RuleEvaluatorTests
     {
         var p = Yaml(Buy + ", confirmation: { k: 2, n: 3 }, caps: { perDay: 1000 }, suppress: { contexts: [checkout] } }", "experiments:\n  - { name: e1, holdout: 0.05, variants: [ { name: on } ] }\n");
         var s = new TriggerState();
-        var input = new TriggerInput(new EventScore(0.9f, 0f, 0, 0f, Intent.Buy, 0, false), false, T0, T0, "product", true, false, "t", "u");
+        var input = new TriggerInput(new EventScore(0.9f, 0f, 0, 0f, Intent.Buy, 0, false), false, T0, T0, "product", Consent.Default, false, "t", "u");
         for (int i = 0; i < 200; i++) RuleEvaluator.Evaluate(p, s, input, null, out _);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++) RuleEvaluator.Evaluate(p, s, input, null, out _);
