@@ -237,13 +237,11 @@ public class FeatureEncoderTests
         FeatureEncoder.Encode(ref state, events[0], raw);
         state.Reset();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int round = 0; round < 10; round++)
+        long allocated = SteadyStateAllocations.Measure(_ =>
         {
             state.Reset();
             foreach (var e in events) FeatureEncoder.Encode(ref state, e, raw);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }, 10);
         Assert.Equal(0, allocated);
     }
 }

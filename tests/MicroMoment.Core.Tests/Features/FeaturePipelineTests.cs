@@ -105,9 +105,8 @@ public class FeaturePipelineTests
         var state = default(SessionFeatureState);
         pipeline.Step(ref state, events[0], input, out _);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
         int clusters = 0;
-        for (int round = 0; round < 5; round++)
+        Assert.Equal(0, SteadyStateAllocations.Measure(_ =>
         {
             state.Reset();
             foreach (var e in events)
@@ -115,8 +114,7 @@ public class FeaturePipelineTests
                 pipeline.Step(ref state, e, input, out int cluster);
                 clusters += cluster;
             }
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, 5));
         Assert.True(clusters > 0);
     }
 

@@ -48,6 +48,8 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         await page.WaitForFunctionAsync("() => document.getElementById('model-version').textContent !== '–'");
         var model = BundledModel.Model;
         Assert.Equal(model.Info.Version, await page.TextContentAsync("#model-version"));
+        // The version is written before the page awaits the census; the scatter is drawn after it.
+        await page.WaitForFunctionAsync("n => document.querySelectorAll('#model-scatter circle').length === n", model.Features.ClusterNames.Count);
         Assert.Equal(model.Features.ClusterNames.Count, await page.Locator("#model-scatter circle").CountAsync());
         Assert.Equal(model.BuyThreshold, await Number(page, "model-buy-threshold"), 5);
         await page.WaitForFunctionAsync("() => document.querySelector('#model-scatter circle').dataset.sessions !== ''");
@@ -125,6 +127,8 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         await WaitForValueAsync(page, "user-timeline-count", view!["timeline"]!.AsArray().Count);
         Assert.Equal(view["latest"]!["buy"]!.GetValue<double>(), await Number(page, "user-buy"), 5);
         Assert.Equal(view["intent"]!.GetValue<string>(), await page.TextContentAsync("#user-intent"));
+        Assert.Equal(string.Join(", ", view["consent"]!["categories"]!.AsArray().Select(c => c!.GetValue<string>())), await page.TextContentAsync("#user-consent"));
+        Assert.Equal(view["timeZone"]?.GetValue<string>() ?? "policy's", await page.TextContentAsync("#user-time-zone"));
         Assert.Equal(view["timeline"]!.AsArray().Count, await page.Locator("#user-heatmap rect").CountAsync());
         await ShotAsync(page, "user");
         await page.Context.CloseAsync();

@@ -179,6 +179,8 @@
       setNumber("user-exit", u.latest ? u.latest.exit : null, 4);
       $("user-cluster").textContent = u.clusterName || "–";
       $("user-intent").textContent = u.intent;
+      $("user-consent").textContent = !u.consent.tracking ? "not tracked" : (u.consent.categories.length ? u.consent.categories.join(", ") : "none granted");
+      $("user-time-zone").textContent = u.timeZone || "policy's";
       lineChart($("user-chart"), [
         { name: "buy", color: "#2e9d57", values: u.timeline.map(t => t.buy) },
         { name: "exit", color: "#b3261e", values: u.timeline.map(t => t.exit) }], { max: 1 });
