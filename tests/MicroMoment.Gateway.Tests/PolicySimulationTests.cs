@@ -136,6 +136,36 @@ public sealed class PolicySimulationTests
         }
     }
 
+    [Fact]
+    public async Task ALogWithoutPurchasesIsSimulatedButNoThresholdIsRecommended()
+    {
+        var dir = Directory.CreateTempSubdirectory("mm-simpol-nobuy-");
+        try
+        {
+            var log = Path.Combine(dir.FullName, "views.csv");
+            await File.WriteAllLinesAsync(log,
+            [
+                "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session",
+                "2019-10-01 00:00:00 UTC,view,1,2,electronics.smartphone,acme,10.0,7,s",
+                "2019-10-01 00:01:00 UTC,view,1,2,electronics.smartphone,acme,10.0,7,s",
+                "2019-10-01 00:02:00 UTC,cart,1,2,electronics.smartphone,acme,10.0,7,s",
+            ]);
+            var (console, output) = TextConsole.Create();
+            var code = await SimulatePolicyCommand.RunAsync(console, Settings(dir, DefaultPolicy) with { Data = [new FileInfo(log)] }, CancellationToken.None);
+
+            Assert.Equal(ExitCodes.Success, code);
+            Assert.Contains("No session of the log has a purchase", output.ToString());
+            Assert.False(File.Exists(Path.Combine(dir.FullName, "recommended-policy.yaml")));
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.FullName, "policy-simulation.json")));
+            Assert.Equal(3, json.RootElement.GetProperty("current").GetProperty("metrics").GetProperty("events").GetInt64());
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("sweep").ValueKind);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private static SimulatePolicyCommand.Settings Settings(DirectoryInfo dir, string policy) => new(
         new FileInfo(Path.Combine(BundledModel.RepositoryRoot, "models", "default", "model.mmm")),
         new FileInfo(policy),

@@ -109,7 +109,11 @@ internal static class SimulatePolicyCommand
         string? recommendedFile = null, recommendedText = null;
         SimulationRun? recommended = null;
         PolicyMetrics? recommendedMetrics = null;
-        if (settings.Sweep)
+        if (settings.Sweep && currentMetrics.PurchasingSessions == 0)
+        {
+            console.MarkupLine("[yellow]No session of the log has a purchase, so the sweep has nothing to weigh offers against (it would turn every rule off); no threshold is recommended. A YOOCHOOSE clicks file carries no purchases: its buys are a separate file.[/]");
+        }
+        else if (settings.Sweep)
         {
             var intents = policy.Rules.Select(r => r.Intent).Distinct().ToList();
             var start = intents.Select(intent => Enumerable.Range(0, binding.ClusterNames.Count)
