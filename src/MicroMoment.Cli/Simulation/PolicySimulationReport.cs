@@ -79,7 +79,7 @@ internal static class PolicySimulationReport
             report.Section("Threshold sweep");
             report.Paragraph($"Cost model: {sweep.Cost.Describe()}");
             report.Paragraph($"The sweep replays the recorded scores (they do not depend on the policy): a session counts as triggered when an event before its first purchase reaches the threshold of its intent and cluster. It does not model confirmation, debounce, cooldown, caps, context or cart gates, or the holdout, which is why the recommended policy was simulated again through the grains (the table above). Sweep model, input thresholds: {sweep.CurrentTriggered:N0} sessions triggered, {sweep.CurrentCovered:N0} of them before a purchase, value {sweep.CurrentValue:N1}; recommended: {sweep.RecommendedTriggered:N0}, {sweep.RecommendedCovered:N0}, value {sweep.RecommendedValue:N1} ({sweep.Rounds} rounds of coordinate ascent over {ThresholdSweep.Candidates.Length} candidates per intent and cluster).");
-            report.Table(["intent", "cluster", "events before a purchase", "input threshold", "recommended", "value at input", "value at recommended"],
+            report.Table(["intent", "cluster", "events before a purchase", "input threshold", "recommended", "value at input (others recommended)", "value at recommended"],
                 sweep.Coordinates.Select(c => (IReadOnlyList<string>)[
                     Name(c.Intent), c.ClusterName, c.Curve.Events.ToString("N0", Inv), c.Current.ToString("0.###", Inv),
                     c.NoData ? "kept (no data)" : c.Recommended.ToString("0.00", Inv) + (c.Recommended >= 1f ? " (off)" : ""),
@@ -100,7 +100,7 @@ internal static class PolicySimulationReport
                 {
                     Finite("precision", x, precision),
                     Finite("coverage", x, coverage),
-                    Finite("sessions triggered (share)", x, perThousand) with { Dashed = true },
+                    Finite("share triggered", x, perThousand) with { Dashed = true },
                 };
                 report.Figure(SvgChart.Line([.. series.Where(l => l.X.Count > 0)],
                         new ChartOptions { Title = $"Trade-off — {Name(c.Intent)}, {c.ClusterName}", XLabel = "threshold", YLabel = "share", XMin = 0, XMax = 1, YMin = 0, YMax = 1, Markers = markers }),

@@ -47,11 +47,13 @@ public static class SvgChart
             }
         }
 
-        foreach (var m in options.Markers)
+        for (int i = 0; i < options.Markers.Count; i++)
         {
+            var m = options.Markers[i];
             double x = plot.Px(m.X);
             w.Line(x, plot.Top, x, plot.Top + plot.Height, ChartPalette.Ink, 1, "2 3", "marker");
-            w.Text(x + 4, plot.Top + 12, m.Label, size: 11, bold: true);
+            // Labels step down one line per marker, so markers close together stay readable.
+            w.Text(x + 4, plot.Top + 12 + (14 * i), m.Label, size: 11, bold: true);
         }
 
         for (int i = 0; i < series.Count; i++)
