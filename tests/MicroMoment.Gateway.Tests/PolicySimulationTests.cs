@@ -68,6 +68,14 @@ public sealed class PolicySimulationTests
         Assert.Equal(a.LeadTimeSeconds, b.LeadTimeSeconds);
         Assert.Equal(a.SuppressionsByReason.OrderBy(p => p.Key), b.SuppressionsByReason.OrderBy(p => p.Key));
         Assert.Equal(a.ExpectedValue, b.ExpectedValue);
+
+        // The sweep reads the recorded scores: both paths recommend the same thresholds.
+        var policy = PolicyLoader.LoadFile(DefaultPolicy, PolicyBinding.Of(model));
+        var (intents, start) = ThresholdSweep.StartOf(policy);
+        var liveSweep = ThresholdSweep.Run(live.Trace, live.Purchased(), intents, start, model.Features.ClusterNames, cost);
+        var simSweep = ThresholdSweep.Run(simulated.Outcomes.Trace, simulated.Outcomes.Purchased(), intents, start, model.Features.ClusterNames, cost);
+        Assert.Equal(liveSweep.Coordinates.Select(c => c.Recommended), simSweep.Coordinates.Select(c => c.Recommended));
+        Assert.Equal(liveSweep.RecommendedValue, simSweep.RecommendedValue, 9);
     }
 
     [Fact]

@@ -115,9 +115,7 @@ internal static class SimulatePolicyCommand
         }
         else if (settings.Sweep)
         {
-            var intents = policy.Rules.Select(r => r.Intent).Distinct().ToList();
-            var start = intents.Select(intent => Enumerable.Range(0, binding.ClusterNames.Count)
-                .Select(c => Enumerable.Range(0, policy.Rules.Count).Where(r => policy.Rules[r].Intent == intent).Min(r => policy.Threshold(r, c))).ToArray()).ToArray();
+            var (intents, start) = ThresholdSweep.StartOf(policy);
             sweep = console.Status().Start("Sweeping thresholds", _ =>
                 ThresholdSweep.Run(current.Outcomes.Trace, current.Outcomes.Purchased(), intents, start, binding.ClusterNames, settings.Cost));
             bool json = settings.Policy.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase);

@@ -186,6 +186,16 @@ internal static class ThresholdSweep
         return new SweepCurve(inCluster, purchased.Length, purchasing, triggered, covered, value, bestIndex, [.. reach], baseTriggered, baseCovered, cost);
     }
 
+    /// <summary>The intents a policy's rules serve and, per intent and cluster, the lowest threshold among its rules (where the sweep starts).</summary>
+    public static (IReadOnlyList<Intent> Intents, float[][] Start) StartOf(Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var intents = policy.Rules.Select(r => r.Intent).Distinct().ToList();
+        var start = intents.Select(intent => Enumerable.Range(0, policy.ClusterNames.Count)
+            .Select(c => Enumerable.Range(0, policy.Rules.Count).Where(r => policy.Rules[r].Intent == intent).Min(r => policy.Threshold(r, c))).ToArray()).ToArray();
+        return (intents, start);
+    }
+
     /// <summary>The index of the highest candidate at or below <paramref name="signal"/>, or −1.</summary>
     internal static int Highest(float signal)
     {
