@@ -81,8 +81,7 @@ public sealed class PolicySimulationTests
     [Fact]
     public async Task SimulatePolicyWritesTheReportAndARecommendedPolicyThatLoadsAndWasSimulatedAgain()
     {
-        var dir = Directory.CreateTempSubdirectory("mm-simpol-");
-        try
+        await InTemporaryFolderAsync("mm-simpol-", async dir =>
         {
             var (console, output) = TextConsole.Create();
             var code = await SimulatePolicyCommand.RunAsync(console, Settings(dir, DefaultPolicy), CancellationToken.None);
@@ -110,18 +109,13 @@ public sealed class PolicySimulationTests
             Assert.Contains("<svg", html);
             Assert.Contains("Expected value", html);
             Assert.Contains("default-2-recommended", html);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task SimulatePolicyRefusesABadPolicyABadCostModelAndAMissingLogSayingWhatIsExpected()
     {
-        var dir = Directory.CreateTempSubdirectory("mm-simpol-bad-");
-        try
+        await InTemporaryFolderAsync("mm-simpol-bad-", async dir =>
         {
             var bad = Path.Combine(dir.FullName, "bad.yaml");
             await File.WriteAllTextAsync(bad, "version: broken-1\nrules:\n  - name: r\n    intent: buy\n    offer: popup\n    thresholds: { default: 1.5 }\n");
@@ -137,18 +131,13 @@ public sealed class PolicySimulationTests
             Assert.Equal(ExitCodes.BadInput, await SimulatePolicyCommand.RunAsync(console, Settings(dir, DefaultPolicy) with { Data = [new FileInfo(Path.Combine(dir.FullName, "nope.csv"))] }, CancellationToken.None));
             Assert.Contains("nope.csv' does not exist", output.ToString());
             Assert.False(File.Exists(Path.Combine(dir.FullName, "policy-simulation.html")));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task ALogWithoutPurchasesIsSimulatedButNoThresholdIsRecommended()
     {
-        var dir = Directory.CreateTempSubdirectory("mm-simpol-nobuy-");
-        try
+        await InTemporaryFolderAsync("mm-simpol-nobuy-", async dir =>
         {
             var log = Path.Combine(dir.FullName, "views.csv");
             await File.WriteAllLinesAsync(log,
@@ -167,6 +156,15 @@ public sealed class PolicySimulationTests
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.FullName, "policy-simulation.json")));
             Assert.Equal(3, json.RootElement.GetProperty("current").GetProperty("metrics").GetProperty("events").GetInt64());
             Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("sweep").ValueKind);
+        });
+    }
+
+    private static async Task InTemporaryFolderAsync(string prefix, Func<DirectoryInfo, Task> body)
+    {
+        var dir = Directory.CreateTempSubdirectory(prefix);
+        try
+        {
+            await body(dir);
         }
         finally
         {
