@@ -9,7 +9,7 @@ public sealed class ClientTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _gateway = await TestGateway.StartAsync();
+        _gateway = await TestGateway.StartAsync(await RecordingSilo.StartAsync(RecordingSilo.BuyPathOptions));
         _server = new MicroMomentClient(_gateway.Host.BaseAddress, TestGateway.ServerKey);
     }
 

@@ -18,6 +18,14 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
     public static async Task<RecordingSilo> StartAsync(SiloOptions? options = null) =>
         new(await EmbeddedSilo.StartAsync(BundledModel.Model, options ?? new SiloOptions { Partitions = 8, WorkerCount = 2 }));
 
+    /// <summary>
+    /// Options for tests about offer delivery and feedback: the built-in policy with the exit popup off, so a view then a
+    /// cart brings the buy rule's discount. The bundled model's exit head puts most shoppers above its threshold after a
+    /// first view (most sessions of the data end after one or two events), which would spend the session's one offer
+    /// on the popup.
+    /// </summary>
+    public static SiloOptions BuyPathOptions => new() { Partitions = 8, WorkerCount = 2, Trigger = new TriggerPolicyOptions { ExitThreshold = 1f } };
+
     /// <summary>The silo behind.</summary>
     public EmbeddedSilo Inner => inner;
 

@@ -9,7 +9,7 @@ public sealed class StreamTests : IAsyncLifetime
 {
     private TestGateway _gateway = null!;
 
-    public async Task InitializeAsync() => _gateway = await TestGateway.StartAsync();
+    public async Task InitializeAsync() => _gateway = await TestGateway.StartAsync(await RecordingSilo.StartAsync(RecordingSilo.BuyPathOptions));
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 

@@ -10,6 +10,31 @@ public sealed partial class FeaturePipeline
     private const int ProgressEverySessions = 10_000;
 
     /// <summary>
+    /// Holds the hour-of-day (and weekday) columns at 0 when training saw too few hours (weekdays) for them to mean
+    /// anything at the others: a constant column scales to 0 whatever the input.
+    /// </summary>
+    internal static MinMaxScaler WithoutUncoveredTime(MinMaxScaler scaler, int hours, int weekdays, int minHours, IProgress<string>? progress)
+    {
+        bool dropHours = hours < minHours;
+        bool dropWeekdays = minHours > 0 && weekdays < 7;
+        if (!dropHours && !dropWeekdays) return scaler;
+        float[] min = scaler.Min, max = scaler.Max;
+        if (dropHours)
+        {
+            min[FeatureEncoder.HourSin] = max[FeatureEncoder.HourSin] = 0f;
+            min[FeatureEncoder.HourCos] = max[FeatureEncoder.HourCos] = 0f;
+            progress?.Report(Invariant($"features: training covers {hours} of 24 hours of day (fewer than {minHours}); hour-of-day features held at 0"));
+        }
+        if (dropWeekdays)
+        {
+            min[FeatureEncoder.WeekdaySin] = max[FeatureEncoder.WeekdaySin] = 0f;
+            min[FeatureEncoder.WeekdayCos] = max[FeatureEncoder.WeekdayCos] = 0f;
+            progress?.Report(Invariant($"features: training covers {weekdays} of 7 weekdays; weekday features held at 0"));
+        }
+        return new MinMaxScaler(min, max);
+    }
+
+    /// <summary>
     /// Fits the pipeline on training sessions (and only on them): one pass encodes every prefix (fitting the raw
     /// scaler) and computes the aggregates of every complete session; then the aggregate scaler, K-Means (k by
     /// <see cref="KSelection"/> over <see cref="FeaturePipelineOptions.KMin"/>..<see cref="FeaturePipelineOptions.KMax"/>,
@@ -36,6 +61,7 @@ public sealed partial class FeaturePipeline
         Span<float> raw = stackalloc float[FeatureEncoder.RawDimension];
         Span<float> aggregate = stackalloc float[d];
         long eventCount = 0;
+        int hoursSeen = 0, weekdaysSeen = 0;
 
         foreach (IReadOnlyList<ClickEvent> session in trainingSessions)
         {
@@ -49,6 +75,8 @@ public sealed partial class FeaturePipeline
                 ClickEvent e = session[t];
                 FeatureEncoder.Encode(ref state, e, raw);
                 rawBuilder.Observe(raw);
+                hoursSeen |= 1 << e.Timestamp.Hour;
+                weekdaysSeen |= 1 << (int)e.Timestamp.DayOfWeek;
                 bought |= e.Type == EventType.Purchase;
             }
             SessionAggregates.Compute(state, aggregate);
@@ -67,7 +95,8 @@ public sealed partial class FeaturePipeline
             throw new ArgumentException($"There are {n} training sessions; fitting {requiredK} clusters needs at least {Math.Max(2, requiredK)}.", nameof(trainingSessions));
         progress?.Report(Invariant($"features: encoded {n} sessions, {eventCount} events; fitting scalers"));
 
-        MinMaxScaler rawScaler = rawBuilder.Build();
+        MinMaxScaler rawScaler = WithoutUncoveredTime(rawBuilder.Build(), System.Numerics.BitOperations.PopCount((uint)hoursSeen),
+            System.Numerics.BitOperations.PopCount((uint)weekdaysSeen), options.MinHoursOfDay, progress);
         MinMaxScaler aggregateScaler = aggregateBuilder.Build();
         float[] scaled = aggregates.ToArray();
         aggregateScaler.TransformRows(scaled);

@@ -30,6 +30,14 @@ public sealed record FeaturePipelineOptions
     /// <summary>Threads for K-Means and the silhouette; results do not depend on it.</summary>
     public int DegreeOfParallelism { get; init; } = 2;
 
+    /// <summary>
+    /// Distinct hours of day (UTC, 0–23) the training events must cover for the hour-of-day features to be used; with
+    /// fewer, those features are held at 0, because live traffic at the hours training never saw would be clamped to
+    /// the edge of the seen range and scored on an extrapolation. Default 20; 0 always uses them. The weekday
+    /// features likewise need all seven weekdays.
+    /// </summary>
+    public int MinHoursOfDay { get; init; } = 20;
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it and the expected range.</exception>
     public void Validate()
@@ -43,6 +51,7 @@ public sealed record FeaturePipelineOptions
             if (KMin < 2) throw new ArgumentException($"FeaturePipelineOptions.KMin is {KMin}; expected at least 2 (the silhouette compares clusters).");
             if (KMax < KMin) throw new ArgumentException($"FeaturePipelineOptions.KMax is {KMax}; expected at least KMin ({KMin}).");
         }
+        if (MinHoursOfDay is < 0 or > 24) throw new ArgumentException($"FeaturePipelineOptions.MinHoursOfDay is {MinHoursOfDay}; expected 0 (always use the time features) to 24.");
         if (MaxIterations < 1) throw new ArgumentException($"FeaturePipelineOptions.MaxIterations is {MaxIterations}; expected at least 1.");
         if (SilhouetteSampleSize < 2) throw new ArgumentException($"FeaturePipelineOptions.SilhouetteSampleSize is {SilhouetteSampleSize}; expected at least 2.");
         int needed = K ?? KMax;

@@ -227,4 +227,32 @@ public class FeaturePipelineTests
     {
         public void Report(string value) => lines.Add(value);
     }
+    [Fact]
+    public void HourOfDayFeaturesAreHeldAtZeroWhenTrainingSawOnlyAFewHours()
+    {
+        // Three hours of one Monday night, as in the REES46 sample.
+        var sessions = Enumerable.Range(0, 40).Select(i =>
+        {
+            var start = TestEvents.Monday.AddMinutes(i * 4);
+            return new[] { TestEvents.At(start, EventType.View, 1 + (i % 5), 1), TestEvents.At(start.AddSeconds(30), i % 3 == 0 ? EventType.Cart : EventType.View, 2, 1) };
+        }).ToList();
+        var night = FeaturePipeline.Fit(sessions, new FeaturePipelineOptions { K = 2, Seed = 1 }, null).Pipeline;
+        var always = FeaturePipeline.Fit(sessions, new FeaturePipelineOptions { K = 2, Seed = 1, MinHoursOfDay = 0 }, null).Pipeline;
+
+        float[] Encode(FeaturePipeline pipeline, int hour)
+        {
+            var input = new float[pipeline.InputDimension];
+            var state = default(SessionFeatureState);
+            pipeline.Step(ref state, TestEvents.At(TestEvents.Monday.AddDays(7).AddHours(hour), EventType.View, 1, 1), input, out _);
+            return input;
+        }
+
+        // Held at 0: an afternoon event encodes like a night one (no extrapolation from three hours).
+        Assert.Equal(0f, Encode(night, 1)[FeatureEncoder.HourSin]);
+        Assert.Equal(0f, Encode(night, 15)[FeatureEncoder.HourCos]);
+        Assert.Equal(Encode(night, 1), Encode(night, 15));
+        // Used when asked to: the same two events differ.
+        Assert.NotEqual(Encode(always, 1)[FeatureEncoder.HourSin], Encode(always, 15)[FeatureEncoder.HourSin]);
+        Assert.Throws<ArgumentException>(() => new FeaturePipelineOptions { MinHoursOfDay = 25 }.Validate());
+    }
 }
