@@ -1,3 +1,4 @@
+using MicroMoment.Data;
 using MicroMoment.Events;
 using MicroMoment.Sessions;
 using MicroMoment.Training;
@@ -13,6 +14,18 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
         var logEnd = censored ? events[^1].Timestamp.AddMinutes(5) : events[^1].Timestamp.AddHours(2);
         var tail = new ClickEvent("default", "other", logEnd, EventType.View, 1, 1, null, null, 1f);
         return Sessionizer.Sessionize([.. events, tail], SessionizerOptions.Default).Single(s => s.UserId == "u1");
+    }
+
+    [Fact]
+    public void ARunOnThreeHoursOfOneDaySaysItsTimeFeaturesWereHeldAtZeroAndAWeekLongRunDoesNot()
+    {
+        var night = Sessionizer.Sessionize(SyntheticTraffic.Generate(new SyntheticTrafficOptions { Users = 300, Seed = 4, Duration = TimeSpan.FromHours(3) }), SessionizerOptions.Default);
+        var run = new ExperimentRunner(TrainedModelFixture.Options()).RunSplit(SessionSplit.StratifiedRandom(night, 1), 1, "night", "synthetic", "test");
+
+        Assert.Contains(run.Notes, n => n.StartsWith("Features: training covers", StringComparison.Ordinal) && n.EndsWith("hour-of-day features held at 0", StringComparison.Ordinal));
+        Assert.Contains(run.Notes, n => n.EndsWith("weekday features held at 0", StringComparison.Ordinal));
+        // The shared fixture's synthetic week covers every hour and weekday.
+        Assert.DoesNotContain(fixture.Run.Notes, n => n.Contains("held at 0", StringComparison.Ordinal));
     }
 
     [Fact]
