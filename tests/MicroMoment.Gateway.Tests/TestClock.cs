@@ -3,11 +3,11 @@ using System.Diagnostics;
 namespace MicroMoment.Gateway.Tests;
 
 /// <summary>
-/// Event times for tests that expect the bundled model to fire a particular offer. The model reads the hour of day
-/// (its time features), so an event stamped "now" scores differently at 03:00 and at 16:00 and such a test would pass
-/// or fail by the wall clock. Events are stamped from a fixed hour instead: the latest 08:00 UTC at least an hour ago
-/// (recent enough for the gateway's age limit, never in the future), plus the time since the test run started so
-/// successive events keep their order.
+/// Event times for tests that expect a model to fire a particular offer. A model trained on a whole day reads the hour
+/// of day (its time features; the bundled model, trained on three hours, holds them at 0), so an event stamped "now"
+/// could score differently at 03:00 and at 16:00 and such a test would pass or fail by the wall clock. Events are
+/// stamped from a fixed hour instead: the latest 08:00 UTC at least an hour ago (recent enough for the gateway's age
+/// limit, never in the future), plus the time since the test run started so successive events keep their order.
 /// </summary>
 internal static class TestClock
 {
