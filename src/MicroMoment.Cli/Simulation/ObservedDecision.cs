@@ -24,9 +24,6 @@ internal readonly record struct ObservedDecision(
     bool Fired,
     string? SuppressedBecause)
 {
-    /// <summary>The reason code of a holdout shopper's would-be offer.</summary>
-    public const string Holdout = "holdout";
-
     /// <summary>The policy decided to act here: an offer, or a holdout shopper's would-be offer (a fire point).</summary>
-    public bool FirePoint => Fired || SuppressedBecause == Holdout;
+    public bool FirePoint => Fired || SuppressedBecause == Silo.TriggerDecision.HoldoutReason;
 }

@@ -13,7 +13,7 @@ namespace MicroMoment.Cli.Simulation;
 /// Events go in event-time order in chunks; a shopper's events are applied in that order (the silo keeps submission
 /// order per partition), so each grain sees exactly what a live replay of the same log would send it. The gates run on
 /// event time as they do live. The silo's own clock is the wall clock, as in a replay at full speed, and no grain is
-/// deactivated (idle timeout of ten years, activation cap above the number of shoppers): every shopper's trigger state
+/// deactivated (idle timeout of ten years, activation cap at least the number of events): every shopper's trigger state
 /// (caps, cooldowns, experiment arm) lives for the whole run, as it would live in a silo with storage. Nothing is
 /// written to disk.
 /// </remarks>
@@ -33,14 +33,13 @@ internal static class PolicySimulator
     public static async Task<SimulationRun> RunAsync(MicroMomentModel model, string policyPath, IReadOnlyList<ClickEvent> events, string tenant,
         IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
-        var users = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in events) users.Add(e.UserId);
         var options = new SiloOptions
         {
             PolicyPath = policyPath,
             QueueCapacity = ChunkSize * InFlight,
             BatchSize = 512,
-            MaxActivations = Math.Max(new SiloOptions().MaxActivations, users.Count + 1),
+            // A log has no more shoppers than events: no grain is ever evicted.
+            MaxActivations = Math.Max(new SiloOptions().MaxActivations, events.Count),
             // No storage behind this silo: a deactivated grain would forget its caps and cooldowns, so none is.
             IdleTimeout = TimeSpan.FromDays(3650),
         };

@@ -42,7 +42,7 @@ internal sealed class SessionOutcomes
             if (!d.NewSession)
                 throw new InvalidOperationException($"The first event seen of shopper '{d.UserId}' at {d.At:O} continues a session; expected every shopper's events from the start of the log, in order.");
             index = _sessions.Count;
-            _sessions.Add(new SessionRecord { StartTicks = ticks, FirstPurchase = -1, FirstTrigger = -1 });
+            _sessions.Add(new SessionRecord { FirstPurchase = -1, FirstTrigger = -1 });
             _open[d.UserId] = index;
         }
 
@@ -62,12 +62,11 @@ internal sealed class SessionOutcomes
         }
         if (d.Fired)
         {
-            s.Offers++;
             _offers++;
         }
         else if (d.SuppressedBecause is { } reason)
         {
-            if (reason == ObservedDecision.Holdout) _holdoutFires++;
+            if (reason == Silo.TriggerDecision.HoldoutReason) _holdoutFires++;
             _suppressed[reason] = _suppressed.GetValueOrDefault(reason) + 1;
         }
 
@@ -138,7 +137,6 @@ internal sealed class SessionOutcomes
 
     private struct SessionRecord
     {
-        public long StartTicks;
         public long LastTicks;
         public int Events;
         public int FirstPurchase;
@@ -147,7 +145,6 @@ internal sealed class SessionOutcomes
         public long FirstTriggerTicks;
         public bool TriggerBeforePurchase;
         public int FirePoints;
-        public int Offers;
     }
 
     private sealed class Tally

@@ -35,7 +35,6 @@ internal static class ThresholdSweep
     public static SweepResult Run(SweepTrace trace, bool[] purchased, IReadOnlyList<Intent> intents, float[][] start, IReadOnlyList<string> clusterNames, CostModel cost)
     {
         int clusters = clusterNames.Count;
-        var current = start.Select(a => (float[])a.Clone()).ToArray();
         var theta = start.Select(a => (float[])a.Clone()).ToArray();
         int purchasing = purchased.Count(p => p);
         var work = new Workspace(purchased.Length);
@@ -71,7 +70,7 @@ internal static class ThresholdSweep
             for (int c = 0; c < clusters; c++)
             {
                 var curve = Coordinate(trace, purchased, intents, theta, i, c, work, cost, purchasing);
-                coordinates.Add(new SweepCoordinate(intents[i], c, clusterNames[c], current[i][c], theta[i][c], curve));
+                coordinates.Add(new SweepCoordinate(intents[i], c, clusterNames[c], start[i][c], theta[i][c], curve));
             }
         }
 

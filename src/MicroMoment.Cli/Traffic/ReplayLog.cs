@@ -67,20 +67,22 @@ internal sealed record ReplayLog(ShopperEvent[] Events, int Skipped, TimeSpan Sh
     }
 
     /// <summary>True for the event types the wire carries (view, cart, remove_from_cart, purchase).</summary>
-    public static bool IsCarried(EventType type) => type is EventType.View or EventType.Cart or EventType.RemoveFromCart or EventType.Purchase;
+    public static bool IsCarried(EventType type) => WireKind(type) is not null;
+
+    /// <summary>The wire kind of a logged event type, or null when the wire does not carry it.</summary>
+    private static EventKind? WireKind(EventType type) => type switch
+    {
+        EventType.View => EventKind.View,
+        EventType.Cart => EventKind.Cart,
+        EventType.RemoveFromCart => EventKind.RemoveFromCart,
+        EventType.Purchase => EventKind.Purchase,
+        _ => null,
+    };
 
     /// <summary>The wire form of a logged event, or null when its type has no wire name.</summary>
     public static ShopperEvent? ToWire(in ClickEvent e, string eventId)
     {
-        EventKind kind;
-        switch (e.Type)
-        {
-            case EventType.View: kind = EventKind.View; break;
-            case EventType.Cart: kind = EventKind.Cart; break;
-            case EventType.RemoveFromCart: kind = EventKind.RemoveFromCart; break;
-            case EventType.Purchase: kind = EventKind.Purchase; break;
-            default: return null;
-        }
+        if (WireKind(e.Type) is not { } kind) return null;
         var context = e.Context.IsEmpty ? null : new ShopperContext(e.Context.Device, e.Context.Platform, e.Context.Referrer, e.Context.Page);
         return new ShopperEvent
         {

@@ -8,7 +8,7 @@ namespace MicroMoment.Silo.Grains;
 internal static class TriggerPolicy
 {
     private static readonly string[] ReasonCodes =
-        ["below-threshold", "cooldown", "session-cap", "no-consent", "opted-out", "unconfirmed", "debounce", "daily-cap", "campaign-cap", "context", "after-purchase", "holdout"];
+        ["below-threshold", "cooldown", "session-cap", "no-consent", "opted-out", "unconfirmed", "debounce", "daily-cap", "campaign-cap", "context", "after-purchase", TriggerDecision.HoldoutReason];
 
     private static readonly TriggerDecision[] Suppressions = [.. ReasonCodes.Select(r => new TriggerDecision(null, r))];
 
