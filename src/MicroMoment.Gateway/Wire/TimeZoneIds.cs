@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using MicroMoment.Silo;
 
 namespace MicroMoment.Gateway.Wire;
 
@@ -12,11 +13,8 @@ namespace MicroMoment.Gateway.Wire;
 /// </summary>
 internal static class TimeZoneIds
 {
-    /// <summary>Longest id kept, characters (IANA ids are far shorter).</summary>
-    public const int MaxLength = 64;
-
+    private const int MaxLength = TimeZoneIdentifiers.MaxLength;
     private const int MaxEntries = 2048;
-    private static readonly SearchValues<char> IdChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-");
     private static readonly ConcurrentDictionary<string, string> Table = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ByChars = Table.GetAlternateLookup<ReadOnlySpan<char>>();
     private static int _count;
@@ -37,8 +35,7 @@ internal static class TimeZoneIds
     public static string Intern(string id)
     {
         if (Table.TryGetValue(id, out var known)) return known;
-        if (id.Length == 0 || id.Length > MaxLength || id[0] == '/' || id.AsSpan().ContainsAnyExcept(IdChars)) return id;
-        if (Volatile.Read(ref _count) >= MaxEntries || !TimeZoneInfo.TryFindSystemTimeZoneById(id, out _)) return id;
+        if (Volatile.Read(ref _count) >= MaxEntries || !TimeZoneIdentifiers.TryResolve(id, out _)) return id;
         if (Table.TryAdd(id, id)) Interlocked.Increment(ref _count);
         return Table.TryGetValue(id, out known) ? known : id;
     }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace MicroMoment.Silo.Grains;
 
 /// <summary>
@@ -13,11 +11,6 @@ namespace MicroMoment.Silo.Grains;
 /// </remarks>
 internal struct ShopperTimeZone
 {
-    /// <summary>Longest id looked up, characters (IANA ids are far shorter).</summary>
-    public const int MaxIdLength = 64;
-
-    private static readonly SearchValues<char> IdChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-");
-
     private string? _unknownId;
 
     /// <summary>The id of the shopper's zone as the client sent it, or null when none is known.</summary>
@@ -31,7 +24,7 @@ internal struct ShopperTimeZone
     {
         if (id is null || string.Equals(id, Id, StringComparison.Ordinal)) return true;
         if (string.Equals(id, _unknownId, StringComparison.Ordinal)) return false;
-        if (TryResolve(id, out var zone))
+        if (TimeZoneIdentifiers.TryResolve(id, out var zone))
         {
             Id = id;
             Zone = zone;
@@ -49,7 +42,7 @@ internal struct ShopperTimeZone
         Id = null;
         Zone = null;
         _unknownId = null;
-        if (id is not null && TryResolve(id, out var zone))
+        if (id is not null && TimeZoneIdentifiers.TryResolve(id, out var zone))
         {
             Id = id;
             Zone = zone;
@@ -58,15 +51,4 @@ internal struct ShopperTimeZone
 
     /// <summary>Forgets the zone (erasure).</summary>
     public void Clear() => Restore(null);
-
-    /// <summary>Resolves an IANA (or system) time zone id; ids with characters no zone id has are refused without a lookup.</summary>
-    public static bool TryResolve(string id, out TimeZoneInfo zone)
-    {
-        zone = TimeZoneInfo.Utc;
-        // Zone ids are paths under the tz database on Linux: refuse anything that is not plainly one ('.' never appears).
-        if (id.Length == 0 || id.Length > MaxIdLength || id[0] == '/' || id.AsSpan().ContainsAnyExcept(IdChars)) return false;
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found)) return false;
-        zone = found;
-        return true;
-    }
 }
