@@ -68,4 +68,7 @@ public sealed class ClusteringReport
 
     /// <summary>Share of all training sessions that contain a purchase.</summary>
     public double OverallPurchaseRate { get; }
+
+    /// <summary>What the fit decided about the features, in words (e.g. time features held at 0 for lack of coverage).</summary>
+    public IReadOnlyList<string> FeatureNotes { get; init; } = [];
 }

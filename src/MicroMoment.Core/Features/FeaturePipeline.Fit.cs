@@ -11,9 +11,9 @@ public sealed partial class FeaturePipeline
 
     /// <summary>
     /// Holds the hour-of-day (and weekday) columns at 0 when training saw too few hours (weekdays) for them to mean
-    /// anything at the others: a constant column scales to 0 whatever the input.
+    /// anything at the others: a constant column scales to 0 whatever the input. Says so in <paramref name="notes"/>.
     /// </summary>
-    internal static MinMaxScaler WithoutUncoveredTime(MinMaxScaler scaler, int hours, int weekdays, int minHours, IProgress<string>? progress)
+    internal static MinMaxScaler WithoutUncoveredTime(MinMaxScaler scaler, int hours, int weekdays, int minHours, List<string> notes)
     {
         bool dropHours = hours < minHours;
         bool dropWeekdays = minHours > 0 && weekdays < 7;
@@ -23,13 +23,13 @@ public sealed partial class FeaturePipeline
         {
             min[FeatureEncoder.HourSin] = max[FeatureEncoder.HourSin] = 0f;
             min[FeatureEncoder.HourCos] = max[FeatureEncoder.HourCos] = 0f;
-            progress?.Report(Invariant($"features: training covers {hours} of 24 hours of day (fewer than {minHours}); hour-of-day features held at 0"));
+            notes.Add(Invariant($"training covers {hours} of 24 hours of day (fewer than {minHours}); hour-of-day features held at 0"));
         }
         if (dropWeekdays)
         {
             min[FeatureEncoder.WeekdaySin] = max[FeatureEncoder.WeekdaySin] = 0f;
             min[FeatureEncoder.WeekdayCos] = max[FeatureEncoder.WeekdayCos] = 0f;
-            progress?.Report(Invariant($"features: training covers {weekdays} of 7 weekdays; weekday features held at 0"));
+            notes.Add(Invariant($"training covers {weekdays} of 7 weekdays; weekday features held at 0"));
         }
         return new MinMaxScaler(min, max);
     }
@@ -95,8 +95,10 @@ public sealed partial class FeaturePipeline
             throw new ArgumentException($"There are {n} training sessions; fitting {requiredK} clusters needs at least {Math.Max(2, requiredK)}.", nameof(trainingSessions));
         progress?.Report(Invariant($"features: encoded {n} sessions, {eventCount} events; fitting scalers"));
 
+        var featureNotes = new List<string>();
         MinMaxScaler rawScaler = WithoutUncoveredTime(rawBuilder.Build(), System.Numerics.BitOperations.PopCount((uint)hoursSeen),
-            System.Numerics.BitOperations.PopCount((uint)weekdaysSeen), options.MinHoursOfDay, progress);
+            System.Numerics.BitOperations.PopCount((uint)weekdaysSeen), options.MinHoursOfDay, featureNotes);
+        foreach (string note in featureNotes) progress?.Report("features: " + note);
         MinMaxScaler aggregateScaler = aggregateBuilder.Build();
         float[] scaled = aggregates.ToArray();
         aggregateScaler.TransformRows(scaled);
@@ -181,7 +183,7 @@ public sealed partial class FeaturePipeline
 
         var pipeline = new FeaturePipeline(FeatureSchema.Create(k), rawScaler, aggregateScaler, model, names);
         var report = new ClusteringReport(n, eventCount, fitCount, sweep, k, elbowK, rule, SessionAggregates.Names, clusters, projection,
-            pca.ExplainedRatio1, pca.ExplainedRatio2, totalBuyers / (double)n);
+            pca.ExplainedRatio1, pca.ExplainedRatio2, totalBuyers / (double)n) { FeatureNotes = featureNotes };
         return (pipeline, report);
     }
 

@@ -71,8 +71,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
     {
         Report(label, "features and clusters", 0);
         var featureOptions = options.Features with { Seed = seed, DegreeOfParallelism = options.DegreeOfParallelism };
-        var fitLines = new FitLines();
-        var (pipeline, clustering) = FeaturePipeline.Fit(split.Train.Select(s => (IReadOnlyList<Events.ClickEvent>)s.Events), featureOptions, fitLines);
+        var (pipeline, clustering) = FeaturePipeline.Fit(split.Train.Select(s => (IReadOnlyList<Events.ClickEvent>)s.Events), featureOptions, null);
 
         Report(label, "encoding prefixes", 0.05);
         var train = ExampleBuilder.Build(pipeline, split.Train, options.Censoring, options.DegreeOfParallelism);
@@ -87,7 +86,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         var training = new AttentionLstmTrainer().Train(network, [.. train.Select(e => e.Sequence)], [.. validation.Select(e => e.Sequence)], trainerOptions, trainingProgress);
 
         Report(label, "calibrating and evaluating", 0.9);
-        var notes = new List<string>(fitLines.HeldFeatures);
+        var notes = new List<string>(clustering.FeatureNotes.Select(n => "Features: " + n));
         var lstmValidation = NetworkLogits(network, validation);
         var lstmTest = NetworkLogits(network, test);
         var logistic = FitLogistic(train, pipeline.InputDimension);
@@ -284,16 +283,5 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
             }
         }
         return examples;
-    }
-
-    /// <summary>Keeps the feature fit's lines that say a feature group was held at 0 (they belong in the run's notes).</summary>
-    private sealed class FitLines : IProgress<string>
-    {
-        public List<string> HeldFeatures { get; } = [];
-
-        public void Report(string value)
-        {
-            if (value.Contains("held at 0", StringComparison.Ordinal)) HeldFeatures.Add("Features: " + value["features: ".Length..]);
-        }
     }
 }
