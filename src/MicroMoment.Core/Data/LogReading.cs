@@ -77,7 +77,8 @@ internal static class LogReading
 
     /// <summary>
     /// Rejects a record that is too long, badly quoted or not <paramref name="columns"/> fields wide (a short record
-    /// that the input ends in without a line break counts as <see cref="RejectReason.TruncatedFinalLine"/>).
+    /// that the input ends in without a line break counts as <see cref="RejectReason.TruncatedFinalLine"/>, as does
+    /// any unterminated last record of gzip data that broke off).
     /// </summary>
     public static bool CheckShape(DelimitedRecordReader r, RecordStatus status, int columns, out RejectReason reason)
     {
@@ -90,6 +91,13 @@ internal static class LogReading
             case RecordStatus.MalformedQuotes:
                 reason = RejectReason.MalformedQuotes;
                 return false;
+        }
+
+        if (!r.IsTerminated && r.Gzip?.Damage is GzipDamage.Truncated or GzipDamage.Corrupt)
+        {
+            // The gzip data broke off: the unterminated last line was cut, however many columns it kept.
+            reason = RejectReason.TruncatedFinalLine;
+            return false;
         }
 
         if (r.FieldCount != columns)
