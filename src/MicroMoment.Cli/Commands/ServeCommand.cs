@@ -42,6 +42,7 @@ internal static class ServeCommand
             PublishableKey = parse.GetValue(publishableKey) ?? NonEmpty(Environment.GetEnvironmentVariable(PublishableKeyVariable)),
             Tenant = parse.GetValue(tenant)!,
             AcceptHistorical = parse.GetValue(historical),
+            LogColor = ConsoleStyle.UseColor(),
         }, ct));
         return command;
     }
@@ -118,7 +119,7 @@ internal static class ServeCommand
                     usedGenerated = generated.Count > 0;
                 }
                 if (settings.AcceptHistorical) o.MaxEventAge = null;
-            }, builder => builder.Logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning), cancellationToken).ConfigureAwait(false);
+            }, builder => ConfigureLogging(builder.Logging, settings.LogColor), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -146,6 +147,14 @@ internal static class ServeCommand
         if (settings.AcceptHistorical) console.MarkupLine("[yellow]Accepting events of any age (--accept-historical).[/]");
         return new ServeSession(gateway, silo);
     }
+
+    /// <summary>The gateway's console log: warnings and errors, one line each, coloured only when <paramref name="color"/> says so.</summary>
+    internal static ILoggingBuilder ConfigureLogging(ILoggingBuilder logging, bool color) =>
+        logging.AddSimpleConsole(c =>
+        {
+            c.SingleLine = true;
+            c.ColorBehavior = ConsoleStyle.LogColors(color);
+        }).SetMinimumLevel(LogLevel.Warning);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
