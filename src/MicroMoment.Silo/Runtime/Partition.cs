@@ -41,6 +41,12 @@ internal sealed class Partition(int index, long epoch, HashSet<ulong> storedHash
     /// <summary>Active grains that hold offers, by key hash, for routing feedback (worker only).</summary>
     public Dictionary<ulong, UserGrain> OfferOwners { get; } = [];
 
+    /// <summary>
+    /// Grains holding a proposal that waits for "shown", by the silo-clock time it was proposed (worker only; may hold grains
+    /// since deactivated, and a grain once per proposal): maintenance expires them by the clock, untouched.
+    /// </summary>
+    public PriorityQueue<UserGrain, long> Proposals { get; } = new();
+
     /// <summary>Grains whose state changed since their last snapshot (worker only; may hold stale entries).</summary>
     public List<UserGrain> DirtyGrains { get; } = [];
 
