@@ -304,7 +304,7 @@ internal sealed class PartitionWorker : IDisposable
             {
                 Interlocked.Increment(ref counters.OffersFired);
                 partition.OfferOwners[grain.KeyHash] = grain;
-                partition.Proposals.Enqueue(grain, now);
+                partition.Proposals.Enqueue(grain.Key, now);
                 _silo.Deliver(offer);
             }
 
@@ -357,7 +357,7 @@ internal sealed class PartitionWorker : IDisposable
 
         partition.Add(grain, now);
         if (grain.Trigger is { Offers.Count: > 0 }) partition.OfferOwners[hash] = grain;
-        if (grain.OldestProposalTicks() is { } proposedAt) partition.Proposals.Enqueue(grain, proposedAt);
+        if (grain.OldestProposalTicks() is { } proposedAt) partition.Proposals.Enqueue(key, proposedAt);
         Interlocked.Increment(ref _silo.Counters.Activations);
         EnforceCap(partition);
         return grain;
@@ -457,16 +457,16 @@ internal sealed class PartitionWorker : IDisposable
     /// Expires, by the silo clock, every proposal of an active grain older than the running policy's time to live, whether
     /// or not anything touches the grain, so an unconfirmed offer is counted expired (statistics and experiments) when its
     /// life ends rather than at the shopper's next event or view. A grain deactivated meanwhile expires its proposals when
-    /// it is next activated.
+    /// it is next activated (activation queues its pending proposals again). Expiring is idempotent, so a key queued more
+    /// than once costs a lookup, never a second count.
     /// </summary>
     private void ExpireDueProposals(Partition partition, long now)
     {
         long timeToLive = _context.Policy.ProposalTimeToLive.Ticks;
-        while (partition.Proposals.TryPeek(out var grain, out long proposedAt) && now - proposedAt > timeToLive)
+        while (partition.Proposals.TryPeek(out var key, out long proposedAt) && now - proposedAt > timeToLive)
         {
             partition.Proposals.Dequeue();
-            if (partition.Grains.TryGetValue(grain.Key, out var active) && ReferenceEquals(active, grain) && grain.ExpireProposals(_context, now) > 0)
-                MarkDirty(partition, grain);
+            if (partition.Grains.TryGetValue(key, out var grain) && grain.ExpireProposals(_context, now) > 0) MarkDirty(partition, grain);
         }
     }
 
