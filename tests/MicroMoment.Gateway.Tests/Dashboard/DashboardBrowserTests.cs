@@ -274,15 +274,17 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         var page = await fixture.LoggedInPageAsync();
         await page.WaitForFunctionAsync("() => window.mmDashboard.history.length > 2 && document.querySelectorAll('#ov-chart-events path').length === 2", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
 
-        // A history with samples missing in the middle (the stream was down for 10 intervals) and latency only in every
-        // third interval (the others saw no events): built from the newest real snapshot, so the next one joins it.
+        // A history with 10 snapshots missing in the middle (the page lost the stream for a while: their sequence numbers
+        // are absent) and latency only in every third interval (the others saw no events), built from the newest real
+        // snapshot so that the next one joins it; one snapshot comes late (3 intervals after the one before) but none is
+        // missing there, so the line goes on.
         await page.EvaluateAsync("""
             () => {
               const state = window.mmDashboard, last = state.history[state.history.length - 1], step = last.intervalMs, kept = [];
               for (let i = 0; i < 40; i++) {
                 if (i >= 15 && i < 25) continue;
                 const s = JSON.parse(JSON.stringify(last));
-                s.t = last.t - (39 - i) * step;
+                s.t = last.t - (39 - i) * step - (i < 5 ? 2 * step : 0);
                 s.seq = last.seq - (39 - i);
                 s.eventsPerSec = 10 + i;
                 s.latency.p50 = i % 3 === 0 ? 1 + i / 10 : null;
@@ -325,6 +327,16 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
             Assert.Equal(8, d.Count(c => c == 'L'));
         }
         Assert.Equal(0, await page.Locator("#ov-chart-latency circle").CountAsync());
+        // Every label is drawn inside its chart, none cut off at an edge.
+        var clipped = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('#page-overview svg.chart')].flatMap(svg => {
+              const box = svg.getBoundingClientRect();
+              return [...svg.querySelectorAll('text')].map(t => [t, t.getBoundingClientRect()])
+                .filter(([, b]) => b.left < box.left - 0.5 || b.right > box.right + 0.5 || b.top < box.top - 0.5 || b.bottom > box.bottom + 0.5)
+                .map(([t]) => svg.id + ': ' + t.textContent);
+            })
+            """);
+        Assert.Empty(clipped);
         await ShotAsync(page, "overview-charts");
 
         // Human names everywhere: no camelCase identifier is visible on any page.

@@ -79,8 +79,8 @@
 
   // A line chart over time: options.times (ms since 1970, one per sample), options.series ([{ name, values, color }],
   // values aligned with times, null where a sample has no value), options.yTitle (with its unit), options.xTitle,
-  // options.max (fixed y top), options.gapMs (consecutive samples further apart than this are not joined: data is
-  // missing there), options.utc (clock labels in UTC). Each series is one path joining its samples; a sample with no
+  // options.max (fixed y top), options.breakBefore (true at a sample whose predecessors are missing: the line is not
+  // joined across), options.utc (clock labels in UTC). Each series is one path joining its samples; a sample with no
   // neighbour in its stretch of data is also marked with a dot.
   function lineChart(svg, options) {
     const h = options.height || 200, left = 60, right = 12, top = 22, bottom = 36;
@@ -107,14 +107,16 @@
     const clock = options.utc ? CLOCK_UTC : CLOCK;
     for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
       svg.appendChild(el("line", { x1: x(t), y1: top + ph, x2: x(t), y2: top + ph + 4, stroke: "#8593a6" }));
-      svg.appendChild(el("text", Object.assign({ x: x(t), y: top + ph + 16, "text-anchor": "middle", class: "tick x" }, muted), clock.format(new Date(t))));
+      // A label near either end is anchored inside the chart (a clock label is about 50 px wide at this size).
+      const anchor = x(t) > w - right - 26 ? "end" : x(t) < left + 26 ? "start" : "middle";
+      svg.appendChild(el("text", Object.assign({ x: x(t), y: top + ph + 16, "text-anchor": anchor, class: "tick x" }, muted), clock.format(new Date(t))));
     }
     svg.appendChild(el("text", Object.assign({ x: left + pw / 2, y: h - 3, "text-anchor": "middle", class: "axis-title x" }, muted), options.xTitle));
 
-    // Stretches of data: a new one starts where consecutive samples lie further apart than gapMs (samples are missing).
+    // Stretches of data: a new one starts after missing samples.
     const stretch = new Array(n);
     for (let i = 0, k = 0; i < n; i++) {
-      if (i > 0 && options.gapMs && times[i] - times[i - 1] > options.gapMs) k++;
+      if (i > 0 && options.breakBefore && options.breakBefore[i]) k++;
       stretch[i] = k;
     }
     series.forEach((s, k) => {
@@ -162,10 +164,12 @@
 
   function series(field) { return state.history.map(s => { const v = field(s); return v === undefined ? null : v; }); }
 
-  // The snapshots' times, and the spacing beyond which samples are missing (the stream was down or the sampler stalled).
+  // The snapshots' times, and where snapshots are missing: every snapshot carries the sampler's sequence number, so a
+  // jump (the page lost the stream for a while) or a restart (the sequence starts over) is a gap. A late snapshot is
+  // not one: its rates and percentiles cover the whole time since the previous one.
   function timeAxis() {
-    const last = state.history[state.history.length - 1];
-    return { times: state.history.map(s => s.t), gapMs: 2.5 * (last ? last.intervalMs : 1000), xTitle: "time (local clock)" };
+    const h = state.history;
+    return { times: h.map(s => s.t), breakBefore: h.map((s, i) => i > 0 && s.seq !== h[i - 1].seq + 1), xTitle: "time (local clock)" };
   }
 
   // The overview's banner: one line per firing alert with its observed value, limit and basis.
