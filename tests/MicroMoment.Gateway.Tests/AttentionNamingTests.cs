@@ -45,6 +45,9 @@ public sealed class AttentionNamingTests
         Assert.Equal(logits[^1], state.Latest!.AttentionLogit, 5);
         Assert.Equal(1, state.Timeline.Sum(t => t.AttentionWeight), 4);
         Assert.Equal(timeline.Select(t => t["attentionWeight"]!.GetValue<float>()), state.Timeline.Select(t => t.AttentionWeight));
+        // ...and reads whether the session is live.
+        Assert.True(state.SessionOpen);
+        Assert.Equal(view["lastEventAppliedAt"]!.GetValue<DateTimeOffset>(), state.LastEventAppliedAt);
     }
 
     private static double LogitOf(JsonNode score)
