@@ -31,7 +31,7 @@ public static class DashboardEndpoints
         api.MapGet("/history", (DashboardSampler sampler) => Json(sampler.HistoryJson()));
         api.MapGet("/stream", StreamAsync);
         api.MapGet("/users/{id}", UserAsync);
-        api.MapGet("/model", (DashboardModelReport report) => Json(report.Json));
+        api.MapGet("/model", (DashboardModelReport report) => Json(report.Json()));
         api.MapGet("/census", async (DashboardCensus census) => Json(await census.GetJsonAsync().ConfigureAwait(false)));
         api.MapGet("/experiments", (IMicroMomentSilo silo) => Json(ExperimentsJson(silo.GetExperiments())));
         return app;

@@ -318,37 +318,48 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         ArgumentOutOfRangeException.ThrowIfNegative(hottest);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hottest, 1000);
         int clusters = _runtime.Context.Clusters.Count;
+        var context = _runtime.Context;
+        long now = _runtime.NowTicks;
         var parts = await Task.WhenAll(Enumerable.Range(0, _partitions.Length).Select(p => Send(p, (worker, partition) =>
         {
+            long idle = 0;
             var byCluster = new long[clusters];
             var byIntent = new long[Enum.GetValues<Scoring.Intent>().Length];
             var top = new PriorityQueue<HotGrain, long>();
             foreach (var grain in partition.Grains.Values)
             {
-                if (grain.OpenSessionScore is { } score)
+                if (grain.LiveSessionScore(context, now) is { } score)
                 {
                     if ((uint)score.Cluster < (uint)clusters) byCluster[score.Cluster]++;
                     byIntent[(int)score.Intent]++;
+                }
+                else if (grain.HasSession)
+                {
+                    idle++;
                 }
                 if (hottest == 0) continue;
                 if (top.Count < hottest) top.Enqueue(new HotGrain(grain.Key.Tenant, grain.Key.UserId, partition.Index, grain.EventsApplied), grain.EventsApplied);
                 else if (top.TryPeek(out _, out long least) && grain.EventsApplied > least)
                     top.EnqueueDequeue(new HotGrain(grain.Key.Tenant, grain.Key.UserId, partition.Index, grain.EventsApplied), grain.EventsApplied);
             }
-            return (Count: (long)partition.Grains.Count, byCluster, byIntent, Top: top.UnorderedItems.Select(i => i.Element).ToArray());
+            return (Count: (long)partition.Grains.Count, Idle: idle, byCluster, byIntent, Top: top.UnorderedItems.Select(i => i.Element).ToArray());
         }))).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         var totalByCluster = new long[clusters];
         var totalByIntent = new long[Enum.GetValues<Scoring.Intent>().Length];
-        long active = 0;
+        long active = 0, idleSessions = 0;
         foreach (var part in parts)
         {
             active += part.Count;
+            idleSessions += part.Idle;
             for (int c = 0; c < clusters; c++) totalByCluster[c] += part.byCluster[c];
             for (int i = 0; i < totalByIntent.Length; i++) totalByIntent[i] += part.byIntent[i];
         }
         var hot = parts.SelectMany(p => p.Top).OrderByDescending(g => g.EventsApplied).ThenBy(g => g.UserId, StringComparer.Ordinal).Take(hottest).ToArray();
-        return new SessionCensus(active, totalByCluster, Enum.GetValues<Scoring.Intent>().ToDictionary(i => i.ToString(), i => totalByIntent[(int)i]), hot);
+        return new SessionCensus(active, totalByCluster, Enum.GetValues<Scoring.Intent>().ToDictionary(i => i.ToString(), i => totalByIntent[(int)i]), hot)
+        {
+            IdleSessions = idleSessions,
+        };
     }
 
     /// <summary>Stops taking messages, lets the queued ones run, writes all changed state and stops the threads.</summary>
