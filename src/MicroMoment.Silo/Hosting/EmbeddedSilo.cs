@@ -20,13 +20,16 @@ namespace MicroMoment.Silo;
 /// a call's events for that partition are answered <see cref="IngestStatus.Overloaded"/> at once (never queued), so
 /// memory stays bounded. A user's events are never reordered: once one is refused, the call's later events of that
 /// partition are refused too.</para>
-/// <para>De-duplication: events with an <see cref="ClickEvent.EventId"/> are applied once; each grain remembers the
-/// 64-bit hashes of its last <see cref="SiloOptions.DedupCapacity"/> ids (persisted with its state). Events without an
-/// id (offline logs) are always applied: a retried event without an id is applied twice.</para>
-/// <para>Durability: state is written behind every <see cref="SiloOptions.FlushInterval"/>, on deactivation, on
-/// <see cref="FlushAsync"/> and on dispose; a crash loses at most the last interval. Each start takes over every
+/// <para>De-duplication: each grain remembers the 64-bit hashes of its last <see cref="SiloOptions.DedupCapacity"/> event
+/// ids (persisted with its state); a retried id is answered duplicate while it is among them, and after that when it
+/// carries its original timestamp (it is then older than the shopper's latest event: <c>late-duplicate</c>). Events
+/// without an id (offline logs) are always applied: a retried event without an id is applied twice.</para>
+/// <para>Durability: an event is answered once it is applied in memory; state is written behind every
+/// <see cref="SiloOptions.FlushInterval"/>, on deactivation, on <see cref="FlushAsync"/> and on dispose, so a process
+/// crash loses at most the events answered in the last interval plus the write in flight. Each start takes over every
 /// partition by raising its epoch in the file; writes carrying a lower epoch are refused, so an older silo on the
-/// same directory cannot overwrite a newer one (it stops taking events of partitions it lost).</para>
+/// same directory cannot overwrite a newer one (it stops taking events of partitions it lost and is no longer ready).
+/// Hosts keep a second process off the directory with <see cref="DataDirectoryLock"/>.</para>
 /// <para>Without a data directory, a deactivated (idle or evicted) grain's state is gone.</para>
 /// </remarks>
 public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus

@@ -21,6 +21,9 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
 
     private const int Shoppers = 16;
 
+    /// <summary>How long events are sent before the kill: twice the bound, so half of them must survive.</summary>
+    private static readonly TimeSpan Sending = TimeSpan.FromSeconds(4);
+
     [Fact]
     public async Task EveryEventAcknowledgedMoreThanTheFlushIntervalBeforeAKillSurvivesIt()
     {
@@ -33,27 +36,16 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
             await using (var serve = await ServeProcess.StartAsync(data.FullName))
             {
                 using var http = serve.Client();
-                var sending = Stopwatch.StartNew();
                 int sequence = 0;
-                // A steady pace: one request every 10 ms carrying the next event of every shopper, for 3 seconds.
-                while (sending.Elapsed < TimeSpan.FromSeconds(3))
+                // The first request warms the process up (JIT, activations), so the paced part below keeps its pace.
+                await SendAsync(http, sequence++, acked, sent);
+                var sending = Stopwatch.StartNew();
+                // A steady pace: one request every 10 ms carrying the next event of every shopper.
+                while (sending.Elapsed < Sending)
                 {
-                    var due = TimeSpan.FromMilliseconds(10 * sequence);
+                    var due = TimeSpan.FromMilliseconds(10 * (sequence - 1));
                     if (due > sending.Elapsed) await Task.Delay(due - sending.Elapsed);
-                    var body = new JsonArray();
-                    for (int u = 0; u < Shoppers; u++) body.Add(Event(u, sequence));
-                    var (response, answer) = await Json.PostAsync(http, "/v1/events", body.ToJsonString());
-                    long at = Stopwatch.GetTimestamp();
-                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                    var results = answer!["results"]!.AsArray();
-                    for (int u = 0; u < Shoppers; u++)
-                    {
-                        Assert.Equal("accepted", (string?)results[u]!["status"]);
-                        acked.Add((u, sequence, at));
-                        sent[u] = sequence + 1;
-                    }
-
-                    sequence++;
+                    await SendAsync(http, sequence++, acked, sent);
                 }
 
                 // Kill while events keep arriving: a request is in flight when the process dies.
@@ -85,14 +77,32 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
             var lostTooOld = lost.Where(a => killedAt - a.AckedAt > bound).ToList();
             double oldestLostMs = lost.Count == 0 ? 0 : lost.Max(a => (killedAt - a.AckedAt) * 1000.0 / Stopwatch.Frequency);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{acked.Count:N0} events acknowledged by {Shoppers} shoppers over 3 s; {lost.Count:N0} lost on kill -9 ({100.0 * lost.Count / acked.Count:F1}%), the oldest acknowledged {oldestLostMs:F0} ms before the kill; bound {(FlushInterval + Margin).TotalMilliseconds:F0} ms."));
+                $"{acked.Count:N0} events acknowledged by {Shoppers} shoppers over {Sending.TotalSeconds:F0} s; {lost.Count:N0} lost on kill -9 ({100.0 * lost.Count / acked.Count:F1}%), the oldest acknowledged {oldestLostMs:F0} ms before the kill; bound {(FlushInterval + Margin).TotalMilliseconds:F0} ms."));
             Assert.True(lostTooOld.Count == 0, string.Create(CultureInfo.InvariantCulture,
                 $"{lostTooOld.Count} events acknowledged more than {(FlushInterval + Margin).TotalMilliseconds:F0} ms before the kill were lost (the oldest {oldestLostMs:F0} ms before it); the first: {ShopperId(lostTooOld.FirstOrDefault().Shopper)} #{lostTooOld.FirstOrDefault().Sequence}."));
-            Assert.True(restored.Sum() > 0, "nothing survived the kill: the state was never written");
+            Assert.True(acked.Count(a => killedAt - a.AckedAt > bound) >= Shoppers * 20,
+                "too few events were acknowledged earlier than the bound before the kill for the test to say anything");
         }
         finally
         {
             data.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Posts the next event of every shopper and records when each was acknowledged.</summary>
+    private static async Task SendAsync(HttpClient http, int sequence, List<(int Shopper, int Sequence, long AckedAt)> acked, int[] sent)
+    {
+        var body = new JsonArray();
+        for (int u = 0; u < Shoppers; u++) body.Add(Event(u, sequence));
+        var (response, answer) = await Json.PostAsync(http, "/v1/events", body.ToJsonString());
+        long at = Stopwatch.GetTimestamp();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = answer!["results"]!.AsArray();
+        for (int u = 0; u < Shoppers; u++)
+        {
+            Assert.Equal("accepted", (string?)results[u]!["status"]);
+            acked.Add((u, sequence, at));
+            sent[u] = sequence + 1;
         }
     }
 
