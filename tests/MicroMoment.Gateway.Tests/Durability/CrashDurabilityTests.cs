@@ -52,7 +52,20 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
                 var inFlight = Json.PostAsync(http, "/v1/events", new JsonArray([.. Enumerable.Range(0, Shoppers).Select(u => (JsonNode)Event(u, sequence))]).ToJsonString());
                 killedAt = Stopwatch.GetTimestamp();
                 await serve.KillAsync();
-                await Assert.ThrowsAnyAsync<Exception>(() => inFlight);
+                try
+                {
+                    // Answered just before the process died: acknowledged, but well inside the window that may be lost.
+                    var (response, _) = await inFlight;
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        long at = Stopwatch.GetTimestamp();
+                        for (int u = 0; u < Shoppers; u++) acked.Add((u, sequence, at));
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException or System.Text.Json.JsonException)
+                {
+                    // The usual case: the connection died with the process.
+                }
             }
 
             var restored = new long[Shoppers];
