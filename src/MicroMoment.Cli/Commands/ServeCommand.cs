@@ -24,7 +24,7 @@ internal static class ServeCommand
     {
         var model = new Option<FileInfo?>("--model") { Description = "Model file (default: the bundled model)" };
         var policy = new Option<FileInfo?>("--policy") { Description = "Trigger policy file, YAML or JSON, reloaded when it changes (default: policies/default.yaml)" };
-        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Folder of the silo's SQLite state", DefaultValueFactory = _ => new DirectoryInfo("data") };
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Folder of the silo's SQLite state (one serve per folder: it is locked while serve runs)", DefaultValueFactory = _ => new DirectoryInfo("data") };
         var urls = new Option<string>("--urls") { Description = "Where the gateway listens", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var serverKey = new Option<string?>("--server-key") { Description = $"Server key (default: ${ServerKeyVariable}, the Gateway:Keys configuration, or a generated key)" };
         var publishableKey = new Option<string?>("--publishable-key") { Description = $"Publishable key for browsers (default: ${PublishableKeyVariable}, configuration, or generated)" };

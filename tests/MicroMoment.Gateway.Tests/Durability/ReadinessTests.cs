@@ -82,6 +82,18 @@ public sealed class ReadinessTests
         Assert.Contains("shutting down", await AssertNotReadyAsync(gateway));
     }
 
+    [Fact]
+    public async Task ReadinessFallsOnceTheGatewayBeginsToStop()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+
+        var answer = Apis.HealthApi.Readyz(gateway.Silo, new StoppingLifetime()).Result;
+
+        var problem = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>(answer);
+        Assert.Equal(503, problem.StatusCode);
+        Assert.Contains("The gateway is shutting down", problem.ProblemDetails.Detail);
+    }
+
     private static async Task PostAsync(TestGateway gateway, string eventId)
     {
         var (response, answer) = await Json.PostAsync(gateway.Server, "/v1/events", Json.Event("ready-shopper", eventId).ToJsonString());
@@ -110,6 +122,20 @@ public sealed class ReadinessTests
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>A host whose shutdown has begun (what ASP.NET Core signals between SIGTERM and the end of the drain).</summary>
+    private sealed class StoppingLifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => new(canceled: true);
+
+        public CancellationToken ApplicationStopping => new(canceled: true);
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
