@@ -107,7 +107,7 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
                 catch (Microsoft.Data.Sqlite.SqliteException ex)
                 {
                     opened.Dispose();
-                    throw new StateFileException(opened.Path, $"Reading the state file {opened.Path} failed: '{StateFileCheck.Describe(ex)}' (SQLite error {ex.SqliteErrorCode}). The file was left as it was; restore it from a backup or move it aside to start with empty state.", ex);
+                    throw new StateFileException(opened.Path, $"Reading the state file {opened.Path} failed: '{StateFileCheck.Describe(ex)}' (SQLite error {ex.SqliteErrorCode}). Restore the data directory from a backup, or move the file aside with its -wal and -shm files to start with empty state.", ex);
                 }
                 catch
                 {
