@@ -44,7 +44,11 @@ public sealed class MicroMomentClient : IDisposable
         return SendBatchAsync([shopperEvent], cancellationToken);
     }
 
-    /// <summary>Sends a batch; events without an id get a random one (so a retry of the returned ids is safe).</summary>
+    /// <summary>
+    /// Sends a batch. To retry (a timeout, a lost connection, overloaded events), send the same event objects again:
+    /// each keeps the id and timestamp it got when it was created, so what was applied before is answered duplicate.
+    /// Events whose id was set to null get a random one here.
+    /// </summary>
     /// <returns>One result per event, in order. Some may be rejected or overloaded: check <see cref="EventResult.Status"/>.</returns>
     public async Task<IngestResult> SendBatchAsync(IReadOnlyList<ShopperEvent> events, CancellationToken cancellationToken = default)
     {

@@ -132,7 +132,7 @@ public sealed class GatewayMetrics : IDisposable
         w.Family("micromoment_gateway_offers_pushed_total", "counter", "Offers pushed to at least one open connection of the shopper.").Sample("micromoment_gateway_offers_pushed_total", OffersPushed);
         w.Family("micromoment_gateway_offers_without_connection_total", "counter", "Offers fired for shoppers with no open connection (still returned in the HTTP answer).").Sample("micromoment_gateway_offers_without_connection_total", OffersWithoutConnection);
 
-        w.Family("micromoment_silo_ready", "gauge", "1 once the silo has restored state and accepts events.").Sample("micromoment_silo_ready", silo.Ready ? 1 : 0);
+        w.Family("micromoment_silo_ready", "gauge", "1 while the silo accepts every event (0: see /readyz for why not).").Sample("micromoment_silo_ready", silo.Ready ? 1 : 0);
         w.Family("micromoment_silo_events_total", "counter", "Events processed by the silo, by status.");
         foreach (var (status, count) in silo.EventsByStatus.OrderBy(p => p.Key, StringComparer.Ordinal)) w.Sample("micromoment_silo_events_total", count, ("status", status));
         w.Family("micromoment_silo_events_accepted_total", "counter", "Events applied by the silo.").Sample("micromoment_silo_events_accepted_total", silo.EventsAccepted);

@@ -140,13 +140,10 @@ internal sealed class UserGrain
         if (!_consent.Tracking) return EventAdmission.OptedOut;
         if (hasId && _recentIds is { } ids)
         {
-            for (int i = 0; i < _recentCount; i++)
+            if (ids.AsSpan(0, _recentCount).Contains(eventIdHash))
             {
-                if (ids[i] == eventIdHash)
-                {
-                    _duplicatesDropped++;
-                    return EventAdmission.Duplicate;
-                }
+                _duplicatesDropped++;
+                return EventAdmission.Duplicate;
             }
 
             if (_recentCount >= context.DedupCapacity && timestampTicks < _lastEventTicks)
