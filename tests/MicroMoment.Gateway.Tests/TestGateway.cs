@@ -16,7 +16,7 @@ internal sealed class TestGateway : IAsyncDisposable
         Host = host;
         Silo = silo;
         Server = Client(ServerKey);
-        Anonymous = new HttpClient { BaseAddress = host.BaseAddress };
+        Anonymous = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = host.BaseAddress };
     }
 
     public GatewayHost Host { get; }
@@ -26,7 +26,7 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <summary>An HTTP client sending the server key.</summary>
     public HttpClient Server { get; }
 
-    /// <summary>An HTTP client sending no key.</summary>
+    /// <summary>An HTTP client sending no key (and keeping no cookies).</summary>
     public HttpClient Anonymous { get; }
 
     public static async Task<TestGateway> StartAsync(IMicroMomentSilo? silo = null, Action<GatewayOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
@@ -45,10 +45,10 @@ internal sealed class TestGateway : IAsyncDisposable
         return new TestGateway(host, silo);
     }
 
-    /// <summary>An HTTP client sending <paramref name="key"/> as a bearer token.</summary>
+    /// <summary>An HTTP client sending <paramref name="key"/> as a bearer token. It keeps no cookies (tests that need a cookie jar make their own).</summary>
     public HttpClient Client(string key)
     {
-        var client = new HttpClient { BaseAddress = Host.BaseAddress };
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = Host.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

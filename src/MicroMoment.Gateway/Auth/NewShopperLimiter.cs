@@ -122,7 +122,17 @@ internal sealed class NewShopperLimiter
             _addresses.Clear();
             _keys.Clear();
         }
-        if (now - _generationStarted >= RecentGeneration) Rotate(now);
+        var age = now - _generationStarted;
+        if (age >= RecentGeneration * 2)
+        {
+            _recent.Clear();
+            _older.Clear();
+            _generationStarted = now;
+        }
+        else if (age >= RecentGeneration)
+        {
+            Rotate(now);
+        }
     }
 
     private void Rotate(DateTimeOffset now)
