@@ -78,27 +78,40 @@ public sealed class RouteFuzzTests
                         if (method != "POST" && body.Length > 0 && random.Next(4) != 0) continue;
                         if (body.Length > 100_000 && random.Next(3) != 0) continue;
                         var caller = callers[random.Next(callers.Length)];
-                        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-                        if (body.Length > 0 || method == "POST")
+                        HttpResponseMessage? response = null;
+                        HttpRequestException? error = null;
+                        // A pooled connection the server closed after an earlier oversized body fails the next request
+                        // before any answer ("response ended prematurely"): that request is sent once more.
+                        for (var attempt = 0; attempt < 2 && response is null; attempt++)
                         {
-                            request.Content = new ByteArrayContent(body);
-                            if (contentType.Length > 0) request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+                            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                            if (body.Length > 0 || method == "POST")
+                            {
+                                request.Content = new ByteArrayContent(body);
+                                if (contentType.Length > 0) request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+                            }
+                            try
+                            {
+                                response = await caller.SendAsync(request);
+                            }
+                            catch (HttpRequestException ex)
+                            {
+                                error = ex;
+                            }
                         }
-                        HttpResponseMessage response;
-                        try
-                        {
-                            response = await caller.SendAsync(request);
-                        }
-                        catch (HttpRequestException ex)
+                        if (response is null)
                         {
                             // The server may answer early and close while a huge body is still being sent; that is not a 5xx.
-                            if (body.Length < 100_000) failures.Add($"{method} {path} [{contentType}]: {ex.Message}");
+                            if (body.Length < 100_000) failures.Add($"{method} {path} [{contentType}]: {error!.Message} {error.InnerException?.GetType().Name}: {error.InnerException?.Message}");
                             continue;
                         }
                         answered++;
                         var status = (int)response.StatusCode;
                         var text = await response.Content.ReadAsStringAsync();
                         if (status >= 500 && !(status == 503 && path == "/readyz")) failures.Add($"{method} {path} [{contentType}, {body.Length} B]: {status} {Shorten(text)}");
+                        // Kestrel itself refuses a path that decodes to a NUL character, before any application code runs,
+                        // with an empty 400: the one error the gateway cannot dress as problem+json.
+                        else if (status == 400 && id == "%00" && text.Length == 0) continue;
                         else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                             failures.Add($"{method} {path} [{contentType}]: {status} without problem+json ({response.Content.Headers.ContentType})");
                         else if (status >= 400 && string.IsNullOrWhiteSpace((string?)JsonNode.Parse(text)!["title"]))
@@ -113,7 +126,8 @@ public sealed class RouteFuzzTests
             await RawHttp.SendTruncatedAsync(gateway.Host.BaseAddress,
                 $"POST {route} HTTP/1.1\r\nHost: {gateway.Host.BaseAddress.Authority}\r\nAuthorization: Bearer {TestGateway.ServerKey}\r\nContent-Type: application/json\r\nContent-Length: 4096", "{\"ev"u8.ToArray());
 
-        Assert.True(failures.Count == 0, $"{failures.Count} bad answers of {answered}:\n" + string.Join("\n", failures.Take(40)));
+        var kinds = failures.GroupBy(f => System.Text.RegularExpressions.Regex.Replace(f, @"^(\S+) (\S+).*?: (\d+|[A-Z][a-z]+).*$", "$2 $3")).Select(g => $"{g.Count()}x {g.Key}: {g.First()}");
+        Assert.True(failures.Count == 0, $"{failures.Count} bad answers of {answered}:\n" + string.Join("\n", kinds.Take(60)));
         Assert.True(answered > 1_000, $"only {answered} requests were answered");
         var problems = logs.Problems.Where(e => e.Level >= LogLevel.Error || e.Exception is not null).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems.Take(20).Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name}: {e.Exception?.Message}")));

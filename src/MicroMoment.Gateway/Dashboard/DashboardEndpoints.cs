@@ -89,8 +89,9 @@ public static class DashboardEndpoints
         {
             return Problems.Of(413, "Login form too large", $"The login form is larger than {MaxLoginBodyBytes:N0} bytes; expected {expected}.");
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException || (ex is IOException and not Microsoft.AspNetCore.Connections.ConnectionResetException && !context.RequestAborted.IsCancellationRequested))
         {
+            // Form limits (InvalidDataException) and a multipart body that ends before its closing boundary (IOException).
             return Problems.Of(400, "Malformed login form", $"The login form could not be read ({ex.Message.TrimEnd('.')}); expected {expected}.");
         }
         if (!access.TryServerKey(secret, out var key))
