@@ -53,10 +53,9 @@ public sealed class TrackerBrowserTests(TrackerBrowserFixture fixture) : IClassF
     public async Task WithoutATokenTheTrackerIsAnAnonymousShopperThatKeepsItsIdAcrossPageLoads()
     {
         var page = await fixture.NewPageAsync();
-        var html = AnonymousPage.Replace("KEY", TestGateway.PublishableKey, StringComparison.Ordinal);
-        await page.RouteAsync("**/anonymous-shop", route => route.FulfillAsync(new RouteFulfillOptions { ContentType = "text/html", Body = html }));
+        fixture.Pages["anonymous-shop"] = AnonymousPage.Replace("KEY", TestGateway.PublishableKey, StringComparison.Ordinal);
 
-        await page.GotoAsync("/anonymous-shop");
+        await page.GotoAsync("/test-pages/anonymous-shop");
         await page.WaitForFunctionAsync("() => window.acks.length >= 1", null, new PageWaitForFunctionOptions { Timeout = 15_000 });
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "mm_shopper");
         var script = await page.EvaluateAsync<string>("() => document.cookie");
@@ -81,8 +80,8 @@ public sealed class TrackerBrowserTests(TrackerBrowserFixture fixture) : IClassF
     public async Task ThePageCannotNameItsShopper()
     {
         var page = await fixture.NewPageAsync();
-        await page.RouteAsync("**/blank-shop", route => route.FulfillAsync(new RouteFulfillOptions { ContentType = "text/html", Body = "<!doctype html><script src=\"/tracker.js\"></script>" }));
-        await page.GotoAsync("/blank-shop");
+        fixture.Pages["blank-shop"] = "<!doctype html><script src=\"/tracker.js\"></script>";
+        await page.GotoAsync("/test-pages/blank-shop");
 
         var error = await page.EvaluateAsync<string>($"() => {{ try {{ MicroMoment.init({{ key: '{TestGateway.PublishableKey}', userId: 'victim' }}); return ''; }} catch (e) {{ return e.message; }} }}");
 
