@@ -26,6 +26,8 @@ internal sealed partial class ClientFaultExceptionHandler(IProblemDetailsService
             case IOException when aborted:
             case OperationCanceledException when aborted:
                 LogClientGone(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name);
+                // Nobody is left to read an answer; 499 (client closed request) keeps it out of the 5xx counts.
+                if (!httpContext.Response.HasStarted) httpContext.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
                 return true;
             default:
                 return false;
