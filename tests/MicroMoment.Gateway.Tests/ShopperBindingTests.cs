@@ -342,6 +342,20 @@ public sealed class ShopperBindingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void TheTokenFormatMatchesTheDocumentedExample()
+    {
+        // The example in docs/gateway.md, computed independently (Python's hmac and base64 modules), so a backend in
+        // another language can check its own minting against it.
+        var token = ShopperTokens.Create("mm_sk_example_key_0001", "default", "customer-1234", DateTimeOffset.FromUnixTimeSeconds(1767225600));
+
+        Assert.Equal("s1.ZGVmYXVsdA.Y3VzdG9tZXItMTIzNA.1767225600.8W7ylmwdF8woLoJE-oQWmiN5JXBv_P7UChOIQHjCgKc", token);
+        var options = new GatewayOptions { Keys = [new GatewayKey { Key = "mm_sk_example_key_0001", Tenant = "default" }] };
+        Assert.True(new Auth.ShopperTokens(options).TryVerify(token, Auth.ShopperTokens.ShopperKind, "default",
+            DateTimeOffset.FromUnixTimeSeconds(1767225600 - 600), TimeSpan.FromHours(1), out var user, out _, out var problem), problem);
+        Assert.Equal("customer-1234", user);
+    }
+
+    [Fact]
     public async Task TheDotNetClientMintsTokensTheGatewayAccepts()
     {
         using var backend = new MicroMomentClient(_gateway.Host.BaseAddress, TestGateway.ServerKey);
