@@ -60,7 +60,7 @@ public sealed class GatewayMetrics : IDisposable
     /// <summary>Rejected or dropped events with <paramref name="reason"/>.</summary>
     public long RejectionsWith(string reason) => _rejections.Get(reason);
 
-    /// <summary>Requests or messages refused by a rate limit of <paramref name="kind"/> (server, publishable, stream).</summary>
+    /// <summary>Requests or messages refused by a rate limit of <paramref name="kind"/> (server, publishable, stream, new-shopper).</summary>
     public long RateLimited(string kind) => _rateLimited.Get(kind);
 
     internal void CountEvent(IngestStatus status, string? reason)
@@ -115,7 +115,7 @@ public sealed class GatewayMetrics : IDisposable
         foreach (var (reason, count) in _rejections.Snapshot()) w.Sample("micromoment_gateway_drops_total", count, ("reason", reason));
         w.Family("micromoment_gateway_signals_total", "counter", "Tracker signals recorded, by signal name.");
         foreach (var (name, count) in _signals.Snapshot()) w.Sample("micromoment_gateway_signals_total", count, ("signal", name));
-        w.Family("micromoment_gateway_rate_limited_total", "counter", "Requests (server, publishable) or WebSocket messages (stream) refused by a rate limit.");
+        w.Family("micromoment_gateway_rate_limited_total", "counter", "Requests (server, publishable) or WebSocket messages (stream) refused by a rate limit, and new shoppers refused by the new-shopper limits (new-shopper).");
         foreach (var (kind, count) in _rateLimited.Snapshot()) w.Sample("micromoment_gateway_rate_limited_total", count, ("kind", kind));
         w.Family("micromoment_gateway_http_request_duration_seconds", "histogram", "HTTP request duration by route, method and status (WebSocket sessions excluded).");
         foreach (var ((route, method, status), histogram) in _requests.OrderBy(p => p.Key.Route, StringComparer.Ordinal).ThenBy(p => p.Key.Method, StringComparer.Ordinal).ThenBy(p => p.Key.Status))

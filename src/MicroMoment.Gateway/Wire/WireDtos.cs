@@ -66,5 +66,8 @@ internal sealed record StreamMessage(
     string? Detail = null,
     int? RetryAfterSeconds = null);
 
+/// <summary>A minted shopper token (POST /v1/shopper-tokens, POST /demo/shopper-token).</summary>
+internal sealed record ShopperTokenResponse(string Token, string UserId, DateTimeOffset ExpiresAt);
+
 /// <summary>/healthz and /readyz answers.</summary>
 internal sealed record HealthResponse(string Status, string? Model = null, long? LiveActivations = null);
