@@ -34,7 +34,7 @@ public sealed class AttentionNamingTests
         Assert.Equal(view.ToJsonString(), dashboard!.ToJsonString());
 
         // Stream acks carry the same score object.
-        using var socket = await gateway.ConnectAsync(TestGateway.PublishableKey);
+        using var socket = await gateway.ConnectServerAsync();
         await Json.SendAsync(socket, new JsonObject { ["batch"] = "b1", ["events"] = new JsonArray(Json.Event("att-2", "s1")) });
         var ack = await Json.ReceiveAsync(socket, "ack");
         LogitOf(ack["ack"]!["results"]![0]!["score"]!);

@@ -96,8 +96,8 @@ public sealed class DeduplicationTests
 
         silo.Saturated = true; // the first delivery is answered overloaded (Retry-After 1 s)
         await page.EvaluateAsync(
-            "key => { window.mm = MicroMoment.init({ key: key, userId: 'tracker-shopper', pageView: false, flushInterval: 20, onOffer: function () {} }); window.mm.productView({ productId: 1001, price: 20 }); }",
-            TestGateway.PublishableKey);
+            "args => { window.mm = MicroMoment.init({ key: args[0], shopperToken: args[1], pageView: false, flushInterval: 20, onOffer: function () {} }); window.mm.productView({ productId: 1001, price: 20 }); }",
+            new[] { TestGateway.PublishableKey, TestGateway.ShopperToken("tracker-shopper") });
         await WaitUntilAsync(() => silo.Received.Count(e => e.UserId == "tracker-shopper") >= 1);
         silo.Saturated = false;
         await WaitUntilAsync(() => silo.Received.Count(e => e.UserId == "tracker-shopper") >= 2);
