@@ -21,6 +21,7 @@ internal static class TrainCommand
         var noRandom = new Option<bool>("--no-random-splits") { Description = "Skip the paper's stratified random 80/20 protocol" };
         var censored = new Option<CensoringPolicy>("--censored") { Description = "Buy labels of sessions cut off by the end of the log", DefaultValueFactory = _ => CensoringPolicy.ObservedAsNegative };
         var timeout = CommonOptions.SessionTimeoutMinutes();
+        var acceptPartial = CommonOptions.AcceptPartial();
         var maxSessions = new Option<int>("--max-sessions")
         {
             Description = "Train and evaluate on at most this many sessions: larger logs are sampled (whole sessions, stable hash); 0 uses every session",
@@ -28,7 +29,7 @@ internal static class TrainCommand
         };
 
         var command = new Command("train", "Train the attention-LSTM and its baselines; write model, report and metrics");
-        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, censored, timeout, maxSessions }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, censored, timeout, maxSessions, acceptPartial }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) =>
         {
             var console = AnsiConsole.Console;
@@ -46,17 +47,17 @@ internal static class TrainCommand
             options.Trainer = options.Trainer with { Epochs = parse.GetValue(epochs) };
             var files = parse.GetValue(data)!;
             var outDir = parse.GetValue(output)!;
-            return Task.FromResult(Run(console, files, outDir, options, "micromoment " + string.Join(' ', parse.Tokens.Select(t => t.Value))));
+            return Task.FromResult(Run(console, files, outDir, options, "micromoment " + string.Join(' ', parse.Tokens.Select(t => t.Value)), parse.GetValue(acceptPartial)));
         });
         return command;
     }
 
-    internal static int Run(IAnsiConsole console, IReadOnlyList<FileInfo> files, DirectoryInfo outDir, ExperimentOptions options, string commandLine)
+    internal static int Run(IAnsiConsole console, IReadOnlyList<FileInfo> files, DirectoryInfo outDir, ExperimentOptions options, string commandLine, bool acceptPartial = false)
     {
         try
         {
             options.Validate();
-            var (sample, ingest) = DataInput.Load(files, options.SessionTimeout, console, options.MaxSessions);
+            var (sample, ingest) = DataInput.Load(files, options.SessionTimeout, console, options.MaxSessions, acceptPartial);
             var trainedOn = $"{string.Join(", ", files.Select(f => f.Name))}: {ingest.RowsAccepted:N0} events, {sample.Population.Sessions:N0} sessions" +
                 (sample.IsSampled ? $" (sampled {sample.Sessions.Count:N0} sessions, {sample.Events:N0} events)" : string.Empty);
             var result = SpectreProgress.Run(console, progress => new ExperimentRunner(options, progress).Run(sample, trainedOn, commandLine));
@@ -71,7 +72,7 @@ internal static class TrainCommand
             console.MarkupLineInterpolated($"Peak memory: {DataInput.PeakMemory()}");
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is NoUsableRowsException or FileNotFoundException or InvalidDataException or ArgumentException)
+        catch (Exception ex) when (ex is NoUsableRowsException or IncompleteInputException or FileNotFoundException or InvalidDataException or ArgumentException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.BadInput;

@@ -65,7 +65,7 @@ internal static class WireMapper
 
     /// <summary>A score on the wire; the cluster gets its name from the model.</summary>
     public static ScoreDto Score(in EventScore score, MicroMomentModel model) =>
-        new(score.BuyProbability, score.ExitProbability, score.Cluster, ClusterName(model, score.Cluster), Intent(score.Intent), score.Position, score.NewSession, score.AttentionScore);
+        new(score.BuyProbability, score.ExitProbability, score.Cluster, ClusterName(model, score.Cluster), Intent(score.Intent), score.Position, score.NewSession, score.AttentionLogit);
 
     /// <summary>The name of a cluster, or null when out of range.</summary>
     public static string? ClusterName(MicroMomentModel model, int cluster)
@@ -98,5 +98,7 @@ internal static class WireMapper
             view.EventsApplied,
             view.DuplicatesDropped,
             signals,
-            view.TimeZone);
+            view.TimeZone,
+            view.SessionOpen,
+            view.LastEventAppliedAt);
 }
