@@ -17,6 +17,9 @@ namespace MicroMoment.Events;
 /// <param name="RawType">The source's type name when <paramref name="Type"/> is <see cref="EventType.Other"/>; otherwise null.</param>
 /// <param name="SourceSession">The source's own session id when it has one (REES46 user_session); informational only.</param>
 /// <param name="EventId">A client-assigned id used for de-duplication; null for offline logs.</param>
+[Orleans.GenerateSerializer]
+[Orleans.Alias("mm.ClickEvent")]
+[Orleans.Immutable]
 public readonly record struct ClickEvent(
     string Tenant,
     string UserId,

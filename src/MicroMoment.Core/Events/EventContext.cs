@@ -6,6 +6,9 @@ namespace MicroMoment.Events;
 /// <param name="Referrer">Referrer class or host, e.g. "search", "social", "direct".</param>
 /// <param name="Page">Page kind, e.g. "product", "category", "cart", "checkout".</param>
 /// <param name="TimeZone">The shopper's IANA time zone id as the client reports it (e.g. "Asia/Tokyo"); not validated here.</param>
+[Orleans.GenerateSerializer]
+[Orleans.Alias("mm.EventContext")]
+[Orleans.Immutable]
 public readonly record struct EventContext(string? Device, string? Platform, string? Referrer, string? Page, string? TimeZone = null)
 {
     /// <summary>A context with no fields reported.</summary>

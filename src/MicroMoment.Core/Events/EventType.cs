@@ -1,6 +1,8 @@
 namespace MicroMoment.Events;
 
 /// <summary>The kind of a shopper interaction. Unknown source types are kept as <see cref="Other"/>.</summary>
+[Orleans.GenerateSerializer]
+[Orleans.Alias("mm.EventType")]
 public enum EventType : byte
 {
     /// <summary>A product or page view.</summary>

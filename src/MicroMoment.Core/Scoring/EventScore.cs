@@ -8,6 +8,9 @@ namespace MicroMoment.Scoring;
 /// <param name="Intent">Buy, exit or research, by the model's thresholds.</param>
 /// <param name="Position">0-based index of the event in its session.</param>
 /// <param name="NewSession">True when this event started a new session.</param>
+[Orleans.GenerateSerializer]
+[Orleans.Alias("mm.EventScore")]
+[Orleans.Immutable]
 public readonly record struct EventScore(
     float BuyProbability,
     float ExitProbability,

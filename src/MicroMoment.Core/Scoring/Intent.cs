@@ -1,6 +1,8 @@
 namespace MicroMoment.Scoring;
 
 /// <summary>The shopper's current intent as read from the two heads and their thresholds.</summary>
+[Orleans.GenerateSerializer]
+[Orleans.Alias("mm.Intent")]
 public enum Intent : byte
 {
     /// <summary>Neither head is above its threshold: the shopper is looking around.</summary>

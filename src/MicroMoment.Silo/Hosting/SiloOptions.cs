@@ -1,39 +1,41 @@
 namespace MicroMoment.Silo;
 
-/// <summary>Settings of an <see cref="EmbeddedSilo"/>; <see cref="Validate"/> names every bad value.</summary>
+/// <summary>Settings of a MicroMoment silo (its grains, executor and storage); <see cref="Validate"/> names every bad value.</summary>
 public sealed record SiloOptions
 {
-    /// <summary>Number of partitions users are hashed to (the unit of ordering and ownership). Default 64.</summary>
-    public int Partitions { get; init; } = 64;
+    /// <summary>Events the silo takes in at once (submitted and not yet answered); beyond it events are answered <see cref="IngestStatus.Overloaded"/>. Default 65,536.</summary>
+    public int QueueCapacity { get; init; } = 65_536;
 
-    /// <summary>Events each partition may hold waiting; beyond it events are answered <see cref="IngestStatus.Overloaded"/>. Default 8,192.</summary>
-    public int QueueCapacity { get; init; } = 8_192;
-
-    /// <summary>Most events a worker takes from one partition per batch (one network step per wave of distinct users). Default 512.</summary>
+    /// <summary>Most shoppers the model executor steps in one batch. Default 512.</summary>
     public int BatchSize { get; init; } = 512;
 
-    /// <summary>Worker threads that drain the partitions (partition p belongs to worker p mod count). Default: processor count, at most the partition count.</summary>
-    public int? WorkerCount { get; init; }
+    /// <summary>The executor's backend: "simd" (the project's CPU kernel, default).</summary>
+    public string Backend { get; init; } = Execution.SimdStepBackend.BackendName;
 
-    /// <summary>How long a grain may go without messages before it is flushed and deactivated. Default (null): the model's session timeout.</summary>
+    /// <summary>How long a batch that is not full waits for more steps once the queue is empty. Zero (default): it runs at once.</summary>
+    public TimeSpan BatchQuietPeriod { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long a user grain may go without messages before Orleans collects it (writing its state first). Default (null): the model's session timeout.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
-    /// <summary>Most user grains in memory; each partition holds at most its share (cap / partitions, at least 1) and evicts the least recently used beyond it. Default 2,000,000.</summary>
-    public int MaxActivations { get; init; } = 2_000_000;
-
-    /// <summary>Folder of the SQLite state file (created if missing). Null: no persistence (state lives only while activated).</summary>
+    /// <summary>Folder of the SQLite grain storage (created if missing). Null: no persistence (state lives only while activated).</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>How often dirty grain states are written behind to storage. Default 1 second.</summary>
-    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>When grain state is written: at checkpoints (default) or after every event.</summary>
+    public Durability Durability { get; init; } = Durability.Checkpoint;
+
+    /// <summary>With <see cref="Durability.Checkpoint"/>: a grain writes its state at most this long after it changed. Default 1 second.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>With <see cref="Durability.Checkpoint"/>: a grain also writes its state once this many changes are unwritten. Default 64.</summary>
+    public int CheckpointEvents { get; init; } = 64;
 
     /// <summary>Events of the current session each user grain keeps for the user view (oldest dropped). Default 64.</summary>
     public int TimelineCapacity { get; init; } = 64;
 
     /// <summary>
-    /// Event ids each user grain remembers for de-duplication: a retried id is recognized while it is among the
-    /// shopper's last <see cref="DedupCapacity"/> ids, and after that when it carries its original timestamp (it is then
-    /// older than the shopper's latest event). 8 bytes per id, in memory and in the stored state. Default 256.
+    /// Recent event ids each user grain remembers for de-duplication. Default 256: a retry is recognized by id alone
+    /// while fewer than 256 of the shopper's events came after it (and by its original timestamp beyond that).
     /// </summary>
     public int DedupCapacity { get; init; } = 256;
 
@@ -46,28 +48,30 @@ public sealed record SiloOptions
     /// <summary>How often the policy file is polled as a fallback to file-system notifications. Default 5 seconds.</summary>
     public TimeSpan PolicyPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Receives operational messages (activation of the store, fenced writes, write failures); null: silent.</summary>
+    /// <summary>Receives operational messages (policy reloads, unreadable states, write failures); null: silent.</summary>
     public Action<string>? Log { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting and what is expected.</summary>
     public void Validate()
     {
-        if (Partitions is < 1 or > 4096)
-            throw new ArgumentException($"SiloOptions.Partitions is {Partitions}; expected 1 to 4096.", nameof(Partitions));
         if (QueueCapacity < 1)
-            throw new ArgumentException($"SiloOptions.QueueCapacity is {QueueCapacity}; expected at least 1 event per partition.", nameof(QueueCapacity));
+            throw new ArgumentException($"SiloOptions.QueueCapacity is {QueueCapacity}; expected at least 1 event.", nameof(QueueCapacity));
         if (BatchSize is < 1 or > 65_536)
-            throw new ArgumentException($"SiloOptions.BatchSize is {BatchSize}; expected 1 to 65,536 events.", nameof(BatchSize));
-        if (WorkerCount is { } workers && (workers < 1 || workers > Partitions))
-            throw new ArgumentException($"SiloOptions.WorkerCount is {workers}; expected 1 to Partitions ({Partitions}), or null for the processor count.", nameof(WorkerCount));
-        if (IdleTimeout is { } idle && idle <= TimeSpan.Zero)
-            throw new ArgumentException($"SiloOptions.IdleTimeout is {idle}; expected a positive time, or null for the model's session timeout.", nameof(IdleTimeout));
-        if (MaxActivations < 1)
-            throw new ArgumentException($"SiloOptions.MaxActivations is {MaxActivations}; expected at least 1.", nameof(MaxActivations));
+            throw new ArgumentException($"SiloOptions.BatchSize is {BatchSize}; expected 1 to 65,536 shoppers.", nameof(BatchSize));
+        if (string.IsNullOrWhiteSpace(Backend))
+            throw new ArgumentException("SiloOptions.Backend is blank; expected a backend name such as \"simd\".", nameof(Backend));
+        if (BatchQuietPeriod < TimeSpan.Zero || BatchQuietPeriod > TimeSpan.FromMilliseconds(100))
+            throw new ArgumentException($"SiloOptions.BatchQuietPeriod is {BatchQuietPeriod}; expected 0 to 100 ms.", nameof(BatchQuietPeriod));
+        if (IdleTimeout is { } idle && (idle < TimeSpan.FromSeconds(1) || idle > TimeSpan.FromDays(7)))
+            throw new ArgumentException($"SiloOptions.IdleTimeout is {idle}; expected 1 second to 7 days, or null for the model's session timeout.", nameof(IdleTimeout));
         if (DataDirectory is not null && string.IsNullOrWhiteSpace(DataDirectory))
             throw new ArgumentException("SiloOptions.DataDirectory is blank; expected a folder path, or null for no persistence.", nameof(DataDirectory));
-        if (FlushInterval <= TimeSpan.Zero || FlushInterval > TimeSpan.FromHours(1))
-            throw new ArgumentException($"SiloOptions.FlushInterval is {FlushInterval}; expected more than zero and at most one hour.", nameof(FlushInterval));
+        if (!Enum.IsDefined(Durability))
+            throw new ArgumentException($"SiloOptions.Durability is {(int)Durability}; expected Checkpoint or EveryEvent.", nameof(Durability));
+        if (CheckpointInterval <= TimeSpan.Zero || CheckpointInterval > TimeSpan.FromHours(1))
+            throw new ArgumentException($"SiloOptions.CheckpointInterval is {CheckpointInterval}; expected more than zero and at most one hour.", nameof(CheckpointInterval));
+        if (CheckpointEvents is < 1 or > 1_000_000)
+            throw new ArgumentException($"SiloOptions.CheckpointEvents is {CheckpointEvents}; expected 1 to 1,000,000 changes.", nameof(CheckpointEvents));
         if (TimelineCapacity is < 1 or > 10_000)
             throw new ArgumentException($"SiloOptions.TimelineCapacity is {TimelineCapacity}; expected 1 to 10,000 events.", nameof(TimelineCapacity));
         if (DedupCapacity is < 1 or > 10_000)

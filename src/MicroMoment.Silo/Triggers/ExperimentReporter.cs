@@ -15,7 +15,7 @@ public static class ExperimentReporter
     /// (the usual success/failure rule of the normal approximation to a binomial). Below it the lift is flagged
     /// <see cref="LiftEstimate.SampleTooSmall"/>.
     /// </summary>
-    public const int MinimumOutcomes = 10;
+    public const int MinimumOutcomes = ExperimentsReport.DefaultMinimumOutcomes;
 
     /// <summary>The report's method, in words.</summary>
     public static readonly string Method =

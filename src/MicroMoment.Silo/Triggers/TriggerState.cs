@@ -1,5 +1,3 @@
-using MicroMoment.Silo.Storage;
-
 namespace MicroMoment.Silo.Triggers;
 
 /// <summary>
@@ -7,29 +5,59 @@ namespace MicroMoment.Silo.Triggers;
 /// (cooldown back-off), the session's purchase, per-rule gate histories and counts, per-campaign counts and
 /// experiment exposures. Keyed by names so it survives policy reloads; written into the user grain's state.
 /// </summary>
+[GenerateSerializer]
+[Alias("mm.TriggerState")]
 internal sealed class TriggerState
 {
+    [Id(6)]
     private readonly List<RuleGate> _gates = [];
+    [Id(7)]
     private readonly List<CampaignCount> _campaigns = [];
+    [Id(8)]
     private readonly List<ExperimentMark> _experiments = [];
 
     /// <summary>Event time (UTC ticks) of the latest offer (or holdout exposure).</summary>
+    [Id(0)]
     public long LastOfferTicks { get; set; }
 
     /// <summary>True once any offer fired (or a holdout exposure happened).</summary>
+    [Id(1)]
     public bool HasOffered { get; set; }
 
     /// <summary>The session <see cref="OffersInSession"/> counts for.</summary>
+    [Id(2)]
     public long SessionStartTicks { get; set; }
 
     /// <summary>Offers in that session.</summary>
+    [Id(3)]
     public int OffersInSession { get; set; }
 
     /// <summary>Dismissals since the last click or conversion (the cooldown grows with it).</summary>
+    [Id(4)]
     public int DismissalStreak { get; set; }
 
     /// <summary>Start of the latest session that had a purchase (0: none).</summary>
+    [Id(5)]
     public long PurchaseSessionStartTicks { get; set; }
+
+    /// <summary>True when the state holds nothing (a shopper whose scores never reached a threshold).</summary>
+    public bool IsEmpty => _gates.Count == 0 && _campaigns.Count == 0 && _experiments.Count == 0 && !HasOffered && PurchaseSessionStartTicks == 0;
+
+    /// <summary>
+    /// Applies <paramref name="events"/> events that were decided without the evaluator because no rule reached its
+    /// threshold: each would have shifted a zero into every gate's history and cleared its above-since and
+    /// eligible-since times, and nothing else.
+    /// </summary>
+    public void SkipBelowThreshold(int events)
+    {
+        if (events <= 0) return;
+        foreach (var g in _gates)
+        {
+            g.History = events >= 64 ? 0 : g.History << events;
+            g.AboveSinceTicks = 0;
+            g.EligibleSinceTicks = 0;
+        }
+    }
 
     /// <summary>The gate state of rule <paramref name="rule"/>, or null.</summary>
     public RuleGate? Gate(string rule)
@@ -102,73 +130,4 @@ internal sealed class TriggerState
         mark!.ExposedTicks = ticks;
         return first;
     }
-
-    /// <summary>Writes the state.</summary>
-    public void Save(StateWriter w)
-    {
-        w.Long(LastOfferTicks);
-        w.Bool(HasOffered);
-        w.Long(SessionStartTicks);
-        w.Int(OffersInSession);
-        w.Int(DismissalStreak);
-        w.Long(PurchaseSessionStartTicks);
-        w.Int(_gates.Count);
-        foreach (var g in _gates)
-        {
-            w.String(g.Rule);
-            w.ULong(g.History);
-            w.Long(g.AboveSinceTicks);
-            w.Long(g.EligibleSinceTicks);
-            w.Long(g.SessionStartTicks);
-            w.Int(g.SessionCount);
-            w.Int(g.Day);
-            w.Int(g.DayCount);
-        }
-
-        w.Int(_campaigns.Count);
-        foreach (var c in _campaigns)
-        {
-            w.String(c.Campaign);
-            w.Int(c.Count);
-        }
-
-        w.Int(_experiments.Count);
-        foreach (var m in _experiments)
-        {
-            w.String(m.Experiment);
-            w.Long(m.ExposedTicks);
-            w.Bool(m.Converted);
-        }
-    }
-
-    /// <summary>Reads what <see cref="Save"/> wrote.</summary>
-    public static TriggerState Load(ref StateReader r)
-    {
-        var s = new TriggerState
-        {
-            LastOfferTicks = r.Long(),
-            HasOffered = r.Bool(),
-            SessionStartTicks = r.Long(),
-            OffersInSession = r.Int(),
-            DismissalStreak = r.Int(),
-            PurchaseSessionStartTicks = r.Long(),
-        };
-        int gates = r.Count(44);
-        for (int i = 0; i < gates; i++)
-        {
-            s._gates.Add(new RuleGate(Name(ref r))
-            {
-                History = r.ULong(), AboveSinceTicks = r.Long(), EligibleSinceTicks = r.Long(), SessionStartTicks = r.Long(),
-                SessionCount = r.Int(), Day = r.Int(), DayCount = r.Int(),
-            });
-        }
-
-        int campaigns = r.Count(8);
-        for (int i = 0; i < campaigns; i++) s._campaigns.Add(new CampaignCount(Name(ref r)) { Count = r.Int() });
-        int experiments = r.Count(13);
-        for (int i = 0; i < experiments; i++) s._experiments.Add(new ExperimentMark(Name(ref r)) { ExposedTicks = r.Long(), Converted = r.Bool() });
-        return s;
-    }
-
-    private static string Name(ref StateReader r) => r.String() ?? throw new InvalidDataException("Stored trigger state has a null name; expected a rule, campaign or experiment name.");
 }
