@@ -34,11 +34,12 @@ public class SqliteGrainStorageLockTests
             lockPath = storage.LockFilePath;
             // In this process: a second exclusive open of the lock file is refused (.NET takes flock(LOCK_EX) for FileShare.None).
             Assert.Throws<IOException>(() => new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None).Dispose());
-            // Another process: flock(1) cannot take the lock without waiting.
-            Assert.Equal(1, RunFlock(lockPath));
+            // Another process: flock(1) can take neither an exclusive nor a shared lock without waiting.
+            Assert.Equal(1, RunFlock(lockPath, "--exclusive"));
+            Assert.Equal(1, RunFlock(lockPath, "--shared"));
         }
 
-        Assert.Equal(0, RunFlock(lockPath));
+        Assert.Equal(0, RunFlock(lockPath, "--exclusive"));
     }
 
     [Fact]
@@ -83,9 +84,9 @@ public class SqliteGrainStorageLockTests
     }
 
     /// <summary>Exit code of <c>flock --nonblock</c> on <paramref name="path"/>: 0 when it got the lock, 1 when it is held.</summary>
-    private static int RunFlock(string path)
+    private static int RunFlock(string path, string mode)
     {
-        using var process = Process.Start(new ProcessStartInfo("flock", ["--nonblock", path, "true"]) { UseShellExecute = false })!;
+        using var process = Process.Start(new ProcessStartInfo("flock", [mode, "--nonblock", path, "true"]) { UseShellExecute = false })!;
         process.WaitForExit();
         return process.ExitCode;
     }
