@@ -87,6 +87,27 @@ public class SqliteGrainStorageClusterTests
     }
 
     [Fact]
+    public async Task AsDefaultServesGrainsThatNameNoStorage()
+    {
+        using var dir = new TempDirectory();
+        await using (var cluster = await StartAsync(dir.Path, silo => silo.AddSqliteGrainStorageAsDefault(o =>
+        {
+            o.DataDirectory = dir.Path;
+            o.FileName = "default.db";
+        })))
+        {
+            var services = cluster.GetSiloServiceProvider();
+            Assert.IsType<SqliteGrainStorage>(services.GetRequiredService<IGrainStorage>());
+            Assert.Same(services.GetRequiredService<IGrainStorage>(), services.GetRequiredKeyedService<IGrainStorage>("Default"));
+            Assert.NotSame(services.GetRequiredService<IGrainStorage>(), services.GetRequiredKeyedService<IGrainStorage>("store"));
+            await cluster.Client.GetGrain<IDefaultStoreGrain>("d1").SaveAsync(StorageHarness.Checkpoint(1));
+        }
+
+        Assert.Equal(1, SqliteGrainStorageTests.CountRows(Path.Combine(dir.Path, "default.db")));
+        Assert.Equal(0, SqliteGrainStorageTests.CountRows(Path.Combine(dir.Path, "grains.db")));
+    }
+
+    [Fact]
     public async Task SiloDoesNotStartOnADamagedFileAndSaysWhichFile()
     {
         using var dir = new TempDirectory();
@@ -110,10 +131,14 @@ public class SqliteGrainStorageClusterTests
         }
     }
 
-    private static async Task<InProcessTestCluster> StartAsync(string directory)
+    private static async Task<InProcessTestCluster> StartAsync(string directory, Action<ISiloBuilder>? configure = null)
     {
         var cluster = new InProcessTestClusterBuilder(1)
-            .ConfigureSilo((_, silo) => silo.AddSqliteGrainStorage("store", o => o.DataDirectory = directory))
+            .ConfigureSilo((_, silo) =>
+            {
+                silo.AddSqliteGrainStorage("store", o => o.DataDirectory = directory);
+                configure?.Invoke(silo);
+            })
             .Build();
         await cluster.DeployAsync();
         return cluster;

@@ -67,6 +67,45 @@ public class SqliteGrainStorageTests
     }
 
     [Fact]
+    public async Task SqliteErrorFailsEveryChangeOfItsBatchAndLaterBatchesGoOn()
+    {
+        using var dir = new TempDirectory();
+        await using var storage = Open(dir.Path, o => o.MaxBatch = 4_096);
+        var before = NewState(Checkpoint(1));
+        await storage.WriteStateAsync("checkpoint", Shopper("before"), before);
+        using var other = new SqliteConnection($"Data Source={storage.FilePath};Pooling=False");
+        other.Open();
+        Execute(other, "CREATE TRIGGER poison BEFORE INSERT ON grain_state WHEN NEW.grain_key = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END;");
+        // Hold the write lock so the poisoned write, good writes and a conflicting write land in one batch.
+        Execute(other, "BEGIN IMMEDIATE;");
+        var conflicting = storage.WriteStateAsync("checkpoint", Shopper("before"), NewState(Checkpoint(3), etag: "424242"));
+        var good = Enumerable.Range(0, 20).Select(i => NewState(Checkpoint(i))).ToArray();
+        var goodWrites = good.Select((s, i) => storage.WriteStateAsync("checkpoint", Shopper($"good{i}"), s)).ToArray();
+        var poisoned = storage.WriteStateAsync("checkpoint", Shopper("poison"), NewState(Checkpoint(2)));
+        await Task.Delay(100);
+        Execute(other, "ROLLBACK;");
+
+        foreach (var write in goodWrites.Append(poisoned))
+        {
+            var ex = await Assert.ThrowsAsync<SqliteGrainStorageException>(() => write);
+            Assert.Contains("none of them was written", ex.Message);
+            Assert.Contains("poisoned row", ex.Message);
+            Assert.Contains(storage.FilePath, ex.Message);
+        }
+
+        // The conflict, found before the failure, is reported as such, not as the batch's failure.
+        await Assert.ThrowsAsync<InconsistentStateException>(() => conflicting);
+        Assert.All(good, s => Assert.Null(s.ETag));
+        Assert.Equal(1, CountRows(storage.FilePath));
+
+        // The storage goes on: the same writes succeed in a later batch, and versions continue from the last commit.
+        await Task.WhenAll(good.Select((s, i) => storage.WriteStateAsync("checkpoint", Shopper($"good{i}"), s)));
+        await storage.WriteStateAsync("checkpoint", Shopper("before"), before);
+        Assert.Equal(21, CountRows(storage.FilePath));
+        Assert.Equal(22, long.Parse(before.ETag!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task ReadAfterACompletedWriteSeesIt()
     {
         using var dir = new TempDirectory();
@@ -302,6 +341,13 @@ public class SqliteGrainStorageTests
             o.StateFormat = 101;
         });
         Assert.Equal(101, storage.StateFormat);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     internal static long CountRows(string path)
