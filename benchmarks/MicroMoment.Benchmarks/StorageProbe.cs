@@ -22,7 +22,9 @@ namespace MicroMoment.Benchmarks;
 /// </summary>
 public static class StorageProbe
 {
-    private static readonly ServiceProvider Services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+    private static readonly ServiceProvider Services = new ServiceCollection()
+        .AddSerializer(serializer => serializer.AddAssembly(typeof(StorageProbeState).Assembly))
+        .BuildServiceProvider();
     private static readonly IGrainStorageSerializer Serializer = new OrleansGrainStorageSerializer(Services.GetRequiredService<Serializer>());
     private static readonly IActivatorProvider Activators = Services.GetRequiredService<IActivatorProvider>();
 
@@ -111,11 +113,11 @@ public static class StorageProbe
         {
             await using (var storage = OpenOurs(dir, "normal", SqliteGrainStorageOptions.DefaultMaxBatch, checkpointAfterClear: true))
             {
-                byte[] payload = Payload(1, 2700);
+                var payload = new StorageProbeState { Payload = Payload(1, 2700) };
                 var writes = new List<Task>(4096);
                 for (int i = 0; i < states; i++)
                 {
-                    writes.Add(storage.WriteStateAsync("checkpoint", GrainId.Create("shopper", $"u{i}"), new GrainState<byte[]>(payload)));
+                    writes.Add(storage.WriteStateAsync("checkpoint", GrainId.Create("shopper", $"u{i}"), new GrainState<StorageProbeState>(payload)));
                     if (writes.Count == 4096)
                     {
                         await Task.WhenAll(writes);
@@ -179,7 +181,7 @@ public static class StorageProbe
             for (int w = 0; w < inflight; w++)
             {
                 var grain = GrainId.Create("shopper", $"u{w}");
-                var state = new GrainState<byte[]>(Payload(w, bytes));
+                var state = new GrainState<StorageProbeState>(new StorageProbeState { Payload = Payload(w, bytes) });
                 writers[w] = Task.Run(async () =>
                 {
                     int n = 0;
@@ -187,11 +189,11 @@ public static class StorageProbe
                     {
                         try
                         {
-                            state.State![0] = (byte)++n;
+                            state.State!.Payload[0] = (byte)++n;
                             if (clearEvery > 0 && n % clearEvery == 0)
                             {
                                 await storage.ClearStateAsync("checkpoint", grain, state);
-                                state.State = Payload(w, bytes);
+                                state.State = new StorageProbeState { Payload = Payload(w, bytes) };
                             }
                             else
                             {
