@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MicroMoment.Silo.Storage;
@@ -11,7 +10,7 @@ namespace MicroMoment.Silo.Storage;
 /// operating system drops the lock when the process dies, so a crash leaves nothing to clean up. The holder's
 /// process id is written into the file for the message a refused opener prints.
 /// </summary>
-internal sealed partial class DataDirectoryLock : IDisposable
+internal sealed class DataDirectoryLock : IDisposable
 {
     private readonly FileStream _stream;
 
@@ -71,52 +70,28 @@ internal sealed partial class DataDirectoryLock : IDisposable
 
     /// <summary>
     /// The process id written in a lock file another process holds, or null. .NET cannot open a file locked
-    /// exclusively by someone else (a shared open asks for a shared flock), so on Unix the bytes are read with the C
+    /// exclusively by someone else (a shared open asks for a shared flock), so the bytes are read with the C
     /// library's open and read, which take no lock.
     /// </summary>
-    private static unsafe int? TryReadHolder(string lockPath)
+    private static int? TryReadHolder(string lockPath)
     {
-        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()))
-        {
-            return null;
-        }
-
+        Span<byte> buffer = stackalloc byte[32];
+        int read;
         try
         {
-            int fd = Open(lockPath, 0 /* O_RDONLY */);
-            if (fd < 0)
-            {
-                return null;
-            }
-
-            Span<byte> buffer = stackalloc byte[32];
-            nint read;
-            fixed (byte* p = buffer)
-            {
-                read = Read(fd, p, buffer.Length);
-            }
-
-            Close(fd);
-            if (read <= 0)
-            {
-                return null;
-            }
-
-            var text = Encoding.ASCII.GetString(buffer[..(int)read]).Trim();
-            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0 ? pid : null;
+            read = UnixFile.TryReadStart(lockPath, buffer);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
             return null;
         }
+
+        if (read <= 0)
+        {
+            return null;
+        }
+
+        var text = Encoding.ASCII.GetString(buffer[..read]).Trim();
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0 ? pid : null;
     }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static unsafe partial nint Read(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

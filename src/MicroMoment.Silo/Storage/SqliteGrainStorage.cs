@@ -208,6 +208,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     /// <inheritdoc/>
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        ArgumentNullException.ThrowIfNull(stateName);
+        ArgumentNullException.ThrowIfNull(grainState);
         string grainType = grainId.Type.ToString()!, grainKey = grainId.Key.ToString()!;
         StoredState? row = await ReadRowAsync(grainType, grainKey, stateName).ConfigureAwait(false);
         if (row is not { } stored)
@@ -241,6 +243,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     /// <inheritdoc/>
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        ArgumentNullException.ThrowIfNull(stateName);
+        ArgumentNullException.ThrowIfNull(grainState);
         ThrowIfNotOpen();
         string grainType = grainId.Type.ToString()!, grainKey = grainId.Key.ToString()!;
         long expected = await ExpectedVersionAsync(grainType, grainKey, stateName, grainState.ETag, "write").ConfigureAwait(false);
@@ -271,6 +275,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     /// <inheritdoc/>
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        ArgumentNullException.ThrowIfNull(stateName);
+        ArgumentNullException.ThrowIfNull(grainState);
         ThrowIfNotOpen();
         string grainType = grainId.Type.ToString()!, grainKey = grainId.Key.ToString()!;
         long expected = await ExpectedVersionAsync(grainType, grainKey, stateName, grainState.ETag, "clear").ConfigureAwait(false);

@@ -77,6 +77,15 @@ internal static class SqliteStorageFile
         }
 
         File.Move(temporary, path);
+        try
+        {
+            UnixFile.TrySyncDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No C library to call: the rename reaches the disk with the file system's next flush.
+        }
+
         return true;
     }
 
