@@ -12,10 +12,10 @@ public sealed class SqliteGrainStorageOptions : IStorageProviderSerializerOption
     public const int DefaultMaxBatch = 1024;
 
     /// <summary>The largest <see cref="MaxBatch"/> accepted.</summary>
-    public const int MaxMaxBatch = 65_536;
+    public const int MaxBatchLimit = 65_536;
 
     /// <summary>The largest <see cref="ReadConnections"/> accepted.</summary>
-    public const int MaxReadConnections = 64;
+    public const int ReadConnectionsLimit = 64;
 
     /// <summary>The default silo lifecycle stage at which the storage opens (and, in reverse, closes).</summary>
     public const int DefaultInitStage = ServiceLifecycleStage.ApplicationServices;
@@ -29,10 +29,10 @@ public sealed class SqliteGrainStorageOptions : IStorageProviderSerializerOption
     /// <summary>When a completed write is on disk; <see cref="SqliteSynchronousMode.Full"/> by default (survives power loss).</summary>
     public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
 
-    /// <summary>The most queued writes and clears committed in one transaction (1 to <see cref="MaxMaxBatch"/>).</summary>
+    /// <summary>The most queued writes and clears committed in one transaction (1 to <see cref="MaxBatchLimit"/>).</summary>
     public int MaxBatch { get; set; } = DefaultMaxBatch;
 
-    /// <summary>Read connections kept open for concurrent reads (1 to <see cref="MaxReadConnections"/>).</summary>
+    /// <summary>Read connections kept open for concurrent reads (1 to <see cref="ReadConnectionsLimit"/>).</summary>
     public int ReadConnections { get; set; } = Math.Clamp(Environment.ProcessorCount, 2, 8);
 
     /// <summary>How much of an existing file is verified before it is opened; <see cref="SqliteOpenCheck.Full"/> by default.</summary>
@@ -45,9 +45,9 @@ public sealed class SqliteGrainStorageOptions : IStorageProviderSerializerOption
     public bool CheckpointAfterClear { get; set; } = true;
 
     /// <summary>
-    /// The number stored with each state to name its byte format. Left null, it follows the serializer: 1 for
-    /// Orleans' default JSON serializer, 2 for the Orleans binary serializer, 3 for System.Text.Json; any other
-    /// serializer needs a number of its own (100 or above).
+    /// The number stored with each state to name its byte format (<see cref="SqliteStateFormat"/>). Left null, it
+    /// follows the serializer when it is one of Orleans' own; any other serializer needs a number of its own
+    /// (<see cref="SqliteStateFormat.FirstCustom"/> or above).
     /// </summary>
     public int? StateFormat { get; set; }
 

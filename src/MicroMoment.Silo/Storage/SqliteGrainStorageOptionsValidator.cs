@@ -6,18 +6,6 @@ namespace MicroMoment.Silo.Storage;
 /// <summary>Checks a <see cref="SqliteGrainStorageOptions"/> at silo start; each message names the bad setting.</summary>
 public sealed class SqliteGrainStorageOptionsValidator(SqliteGrainStorageOptions options, string name) : IConfigurationValidator
 {
-    /// <summary>Format number of Orleans' default grain storage serializer (Newtonsoft JSON).</summary>
-    public const int OrleansJsonFormat = 1;
-
-    /// <summary>Format number of the Orleans binary grain storage serializer.</summary>
-    public const int OrleansBinaryFormat = 2;
-
-    /// <summary>Format number of the System.Text.Json grain storage serializer.</summary>
-    public const int SystemTextJsonFormat = 3;
-
-    /// <summary>The smallest format number for a serializer other than the three above.</summary>
-    public const int FirstCustomFormat = 100;
-
     /// <inheritdoc/>
     public void ValidateConfiguration() => Validate(options, name);
 
@@ -49,14 +37,14 @@ public sealed class SqliteGrainStorageOptionsValidator(SqliteGrainStorageOptions
             throw new OrleansConfigurationException($"{prefix}{nameof(options.Synchronous)} is {(int)options.Synchronous}; expected {nameof(SqliteSynchronousMode.Normal)} or {nameof(SqliteSynchronousMode.Full)}.");
         }
 
-        if (options.MaxBatch is < 1 or > SqliteGrainStorageOptions.MaxMaxBatch)
+        if (options.MaxBatch is < 1 or > SqliteGrainStorageOptions.MaxBatchLimit)
         {
-            throw new OrleansConfigurationException($"{prefix}{nameof(options.MaxBatch)} is {options.MaxBatch}; expected 1 to {SqliteGrainStorageOptions.MaxMaxBatch}.");
+            throw new OrleansConfigurationException($"{prefix}{nameof(options.MaxBatch)} is {options.MaxBatch}; expected 1 to {SqliteGrainStorageOptions.MaxBatchLimit}.");
         }
 
-        if (options.ReadConnections is < 1 or > SqliteGrainStorageOptions.MaxReadConnections)
+        if (options.ReadConnections is < 1 or > SqliteGrainStorageOptions.ReadConnectionsLimit)
         {
-            throw new OrleansConfigurationException($"{prefix}{nameof(options.ReadConnections)} is {options.ReadConnections}; expected 1 to {SqliteGrainStorageOptions.MaxReadConnections}.");
+            throw new OrleansConfigurationException($"{prefix}{nameof(options.ReadConnections)} is {options.ReadConnections}; expected 1 to {SqliteGrainStorageOptions.ReadConnectionsLimit}.");
         }
 
         if (!Enum.IsDefined(options.OpenCheck))
@@ -80,10 +68,17 @@ public sealed class SqliteGrainStorageOptionsValidator(SqliteGrainStorageOptions
             throw new OrleansConfigurationException($"{prefix}{nameof(options.GrainStorageSerializer)} is not set; register the storage with AddSqliteGrainStorage (which uses the silo's IGrainStorageSerializer) or set one.");
         }
 
+        if (options.StateFormat is { } reserved && reserved < SqliteStateFormat.FirstCustom && reserved != FormatOf(options.GrainStorageSerializer))
+        {
+            throw new OrleansConfigurationException(
+                $"{prefix}{nameof(options.StateFormat)} is {reserved}, but numbers below {SqliteStateFormat.FirstCustom} name Orleans' own serializers and the serializer is {options.GrainStorageSerializer.GetType().FullName}; " +
+                $"leave it null to follow the serializer, or use {SqliteStateFormat.FirstCustom} or above.");
+        }
+
         if (options.StateFormat is null && FormatOf(options.GrainStorageSerializer) is null)
         {
             throw new OrleansConfigurationException(
-                $"{prefix}{nameof(options.StateFormat)} is not set and the serializer {options.GrainStorageSerializer.GetType().FullName} is not one of Orleans' own; set it to a number of {FirstCustomFormat} or above that names this serializer's byte format.");
+                $"{prefix}{nameof(options.StateFormat)} is not set and the serializer {options.GrainStorageSerializer.GetType().FullName} is not one of Orleans' own; set it to a number of {SqliteStateFormat.FirstCustom} or above that names this serializer's byte format.");
         }
     }
 
@@ -94,9 +89,9 @@ public sealed class SqliteGrainStorageOptionsValidator(SqliteGrainStorageOptions
 
     private static int? FormatOf(IGrainStorageSerializer serializer) => serializer switch
     {
-        JsonGrainStorageSerializer => OrleansJsonFormat,
-        OrleansGrainStorageSerializer => OrleansBinaryFormat,
-        SystemTextJsonGrainStorageSerializer => SystemTextJsonFormat,
+        JsonGrainStorageSerializer => SqliteStateFormat.OrleansJson,
+        OrleansGrainStorageSerializer => SqliteStateFormat.OrleansBinary,
+        SystemTextJsonGrainStorageSerializer => SqliteStateFormat.SystemTextJson,
         _ => null,
     };
 }

@@ -82,7 +82,7 @@ public class SqliteGrainStorageClusterTests
         Assert.Equal("checkpoint", reader.GetString(0));
         Assert.Equal("shopper-2", reader.GetString(1));
         Assert.Equal("checkpoint", reader.GetString(2));
-        Assert.Equal(SqliteGrainStorageOptionsValidator.OrleansJsonFormat, reader.GetInt32(3));
+        Assert.Equal(SqliteStateFormat.OrleansJson, reader.GetInt32(3));
         Assert.False(reader.Read());
     }
 

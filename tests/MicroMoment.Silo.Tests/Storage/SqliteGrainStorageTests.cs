@@ -335,6 +335,12 @@ public class SqliteGrainStorageTests
         using var dir = new TempDirectory();
         var ex = Assert.Throws<OrleansConfigurationException>(() => Create(dir.Path, o => o.GrainStorageSerializer = new ReversingSerializer(Serializer)));
         Assert.Contains("StateFormat", ex.Message);
+        var reserved = Assert.Throws<OrleansConfigurationException>(() => Create(dir.Path, o =>
+        {
+            o.GrainStorageSerializer = new ReversingSerializer(Serializer);
+            o.StateFormat = SqliteStateFormat.OrleansBinary;
+        }));
+        Assert.Contains("StateFormat is 2", reserved.Message);
         using var storage = Create(dir.Path, o =>
         {
             o.GrainStorageSerializer = new ReversingSerializer(Serializer);
