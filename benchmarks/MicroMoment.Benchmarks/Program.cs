@@ -8,6 +8,13 @@ if (args.Length > 0 && args[0] == "silo-probe")
     return;
 }
 
+if (args.Length > 0 && args[0] == "storage-probe")
+{
+    // Grain state storage: group commit vs one transaction per write vs Orleans' ADO.NET provider (docs/storage.md).
+    StorageProbe.Run(args.Skip(1).ToArray());
+    return;
+}
+
 if (args.Length > 0 && args[0] == "probe")
 {
     // Quick Stopwatch measurements (seconds, not minutes) for development; BenchmarkDotNet gives the reported numbers.
