@@ -32,6 +32,10 @@ public interface ITriggerGrain : IGrainWithStringKey
     [Alias("Unwatch")]
     Task UnwatchAsync(IOfferObserver observer);
 
+    /// <summary>Writes the grain's unwritten changes now, whatever the durability.</summary>
+    [Alias("Flush")]
+    Task FlushAsync();
+
     /// <summary>Forgets everything (offers, gates, counts) in memory and storage; true when there was anything.</summary>
     [Alias("Erase")]
     Task<bool> EraseAsync();
@@ -54,7 +58,17 @@ public interface ITriggerGrain : IGrainWithStringKey
 [Immutable]
 public sealed record TriggerRequest(
     EventScore Score, bool HasCart, long EventTicks, long SessionStartTicks, string? Page, Consent Consent, bool IsPurchase, string? TimeZoneId, int Skipped,
-    OfferSubject Subject);
+    OfferSubject Subject)
+{
+    /// <summary>The user grain's count of applied events after this one: with <see cref="EventKey"/> it names the event, so a
+    /// request replayed after a crash gets the decision already made instead of a second one.</summary>
+    [Id(10)]
+    public long Sequence { get; init; }
+
+    /// <summary>A hash of the event's id (or, without one, of its time, type and product).</summary>
+    [Id(11)]
+    public ulong EventKey { get; init; }
+}
 
 /// <summary>What an offer made now would be about: the product and category the session keeps returning to.</summary>
 /// <param name="ProductId">The product (0 when none).</param>

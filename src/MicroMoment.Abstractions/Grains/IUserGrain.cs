@@ -38,6 +38,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Watch")]
     Task WatchOffersAsync(IOfferObserver observer);
 
+    /// <summary>Writes the grain's unwritten changes (and its trigger's) now, whatever the durability.</summary>
+    [Alias("Flush")]
+    Task FlushAsync();
+
     /// <summary>Stops pushing the shopper's offers to <paramref name="observer"/>.</summary>
     [Alias("Unwatch")]
     Task UnwatchOffersAsync(IOfferObserver observer);

@@ -1,8 +1,8 @@
 namespace MicroMoment.Silo;
 
 /// <summary>
-/// The front of an embedded silo, as the gateway and the CLI see it. Grain code behind it knows nothing of
-/// transport or storage, so a clustered host can offer the same interface.
+/// The front of a MicroMoment silo as the gateway and the CLI see it: events in, answers, views, consent, erasure,
+/// feedback and offers out. Grain code behind it knows nothing of transport; the silo's implementation calls grains.
 /// </summary>
 public interface IMicroMomentSilo : IAsyncDisposable
 {
@@ -22,15 +22,24 @@ public interface IMicroMomentSilo : IAsyncDisposable
     /// <summary>Erases all state of a shopper from memory and storage; true when there was any.</summary>
     ValueTask<bool> EraseUserAsync(string tenant, string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Registers a sink that receives every fired offer.</summary>
+    /// <summary>Registers a sink that receives every offer fired for a watched shopper (<see cref="WatchAsync"/>).</summary>
     void Subscribe(IOfferSink sink);
+
+    /// <summary>
+    /// Has the shopper's offers delivered to the sinks (a connection of theirs opened here), wherever their grains run;
+    /// calls nest: each watch needs its own <see cref="UnwatchAsync"/>.
+    /// </summary>
+    ValueTask WatchAsync(string tenant, string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends one <see cref="WatchAsync"/> of the shopper.</summary>
+    ValueTask UnwatchAsync(string tenant, string userId, CancellationToken cancellationToken = default);
 
     /// <summary>A consistent snapshot of the silo's counters and gauges for /metrics, /readyz and the dashboard.</summary>
     SiloStatistics GetStatistics();
 
     /// <summary>Every experiment's counts per arm (holdout included), conversion rates with Wilson intervals and lift
     /// against the holdout with the mSPRT's always-valid interval and p-value.</summary>
-    ExperimentsReport GetExperiments();
+    ValueTask<ExperimentsReport> GetExperimentsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The model the silo scores with.</summary>
     Scoring.MicroMomentModel Model { get; }

@@ -1,8 +1,8 @@
 namespace MicroMoment.Silo;
 
-/// <summary>Receives offers as grains fire them; the gateway implements it to push offers to the shopper's open connection.</summary>
+/// <summary>Receives offers of watched shoppers; the gateway implements it to push offers to the shopper's open connection.</summary>
 public interface IOfferSink
 {
-    /// <summary>Called on the partition's worker right after the decision; must not block (queue and return).</summary>
+    /// <summary>Called as an offer arrives from its trigger grain; must not block (queue and return).</summary>
     void Deliver(Offer offer);
 }

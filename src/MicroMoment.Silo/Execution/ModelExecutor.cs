@@ -79,6 +79,9 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     /// <summary>Batches whose backend call failed (their requests got the exception).</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
+    /// <summary>Time of each batch in the backend.</summary>
+    internal Monitoring.TurnHistogram StepTimes { get; } = new();
+
     /// <summary>Requests waiting for a batch.</summary>
     public int QueueLength => _queue.Count;
 
@@ -179,7 +182,9 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
             return;
         }
 
-        Interlocked.Add(ref _stepTicks, Stopwatch.GetTimestamp() - start);
+        long elapsed = Stopwatch.GetTimestamp() - start;
+        Interlocked.Add(ref _stepTicks, elapsed);
+        StepTimes.Observe(elapsed);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _rows, count);
         for (int i = 0; i < count; i++)

@@ -39,11 +39,11 @@ internal enum DropReason : byte
     /// <summary>The shopper opted out of tracking.</summary>
     OptedOut,
 
-    /// <summary>The partition's queue was full.</summary>
+    /// <summary>The silo had as many events in hand as it takes (its queue capacity), or Orleans shed the call.</summary>
     Overloaded,
 
-    /// <summary>Another silo took the partition over.</summary>
-    PartitionFenced,
+    /// <summary>The event names another shopper than the grain it was sent to (an Orleans client's mistake).</summary>
+    ShopperMismatch,
 
     /// <summary>The silo is shutting down.</summary>
     ShuttingDown,

@@ -7,7 +7,7 @@ internal static class DropReasons
     [
         "missing-tenant", "missing-user", "timestamp-not-utc", "non-finite-price", "negative-price", "unknown-type",
         "negative-id", "non-finite-features", "storage-unavailable", "internal-error", "duplicate", "opted-out",
-        "overloaded", "partition-fenced", "shutting-down", "late-duplicate",
+        "overloaded", "shopper-mismatch", "shutting-down", "late-duplicate",
     ];
 
     private static readonly IngestOutcome[] Outcomes = [.. Enumerable.Range(0, Codes.Length).Select(i => new IngestOutcome(StatusOf((DropReason)i), Codes[i]))];
@@ -26,7 +26,7 @@ internal static class DropReasons
     {
         DropReason.Duplicate or DropReason.LateDuplicate => IngestStatus.Duplicate,
         DropReason.OptedOut => IngestStatus.OptedOut,
-        DropReason.Overloaded or DropReason.PartitionFenced or DropReason.ShuttingDown => IngestStatus.Overloaded,
+        DropReason.Overloaded or DropReason.ShuttingDown or DropReason.StorageUnavailable => IngestStatus.Overloaded,
         _ => IngestStatus.Rejected,
     };
 }

@@ -21,6 +21,34 @@ internal sealed class TriggerGrainState
     [Id(1)]
     public int NextSequence { get; set; }
 
+    /// <summary>The latest decisions with the event each was made for, newest last (at most <see cref="DecisionMemory"/>).</summary>
+    [Id(3)]
+    private readonly List<RecentDecision> _recent = [];
+
+    /// <summary>Decisions remembered for replayed requests.</summary>
+    public const int DecisionMemory = 16;
+
+    /// <summary>
+    /// The decision already made for the event a request names (its user grain's sequence and event key), or null. A
+    /// user grain replays requests only after it lost unwritten state (a crash); the answer it got before is the answer.
+    /// </summary>
+    public TriggerDecision? Replayed(long sequence, ulong eventKey)
+    {
+        foreach (var recent in _recent)
+        {
+            if (recent.Sequence == sequence && recent.EventKey == eventKey) return recent.Decision;
+        }
+
+        return null;
+    }
+
+    /// <summary>Remembers the decision made for an event, forgetting the oldest beyond <see cref="DecisionMemory"/>.</summary>
+    public void Remember(long sequence, ulong eventKey, TriggerDecision decision)
+    {
+        if (_recent.Count == DecisionMemory) _recent.RemoveAt(0);
+        _recent.Add(new RecentDecision(sequence, eventKey, decision));
+    }
+
     /// <summary>True when the grain holds nothing (no gates, no offers, no sequence used).</summary>
     public bool IsEmpty => _offers.Count == 0 && NextSequence == 0 && State.IsEmpty;
 

@@ -65,6 +65,9 @@ internal sealed class UserGrain : Grain, IUserGrain
     /// <summary>Events applied over the grain's life (read by the census outside the grain's turns).</summary>
     public long EventsApplied => Volatile.Read(ref State.EventsApplied);
 
+    /// <summary>Changes not yet written to storage (read by the statistics outside the grain's turns).</summary>
+    public int UnwrittenChanges => _checkpoint.Unwritten;
+
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -111,7 +114,7 @@ internal sealed class UserGrain : Grain, IUserGrain
         int changes = 0;
         for (int i = 0; i < events.Length; i++)
         {
-            ref readonly ClickEvent e = ref events[i];
+            var e = events[i];
             if (!string.Equals(e.Tenant, _tenant, StringComparison.Ordinal) || !string.Equals(e.UserId, _userId, StringComparison.Ordinal))
             {
                 outcomes[i] = Drop(DropReason.ShopperMismatch);
@@ -272,6 +275,13 @@ internal sealed class UserGrain : Grain, IUserGrain
     /// <inheritdoc/>
     public Task<FeedbackOutcome> RecordFeedbackAsync(string offerId, OfferFeedback feedback, DateTime at) =>
         State.TriggerActive ? _trigger!.RecordFeedbackAsync(offerId, feedback, at) : Task.FromResult(FeedbackOutcome.UnknownOffer);
+
+    /// <inheritdoc/>
+    public async Task FlushAsync()
+    {
+        await _checkpoint.FlushAsync().ConfigureAwait(true);
+        if (State.TriggerActive) await _trigger!.FlushAsync().ConfigureAwait(true);
+    }
 
     /// <inheritdoc/>
     public Task WatchOffersAsync(IOfferObserver observer) => _trigger!.WatchAsync(observer);

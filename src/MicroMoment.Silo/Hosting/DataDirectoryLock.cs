@@ -87,6 +87,9 @@ public sealed class DataDirectoryLock : IDisposable
         _lock.Dispose();
     }
 
+    /// <summary>The process that holds (or last held) the lock of <paramref name="directory"/>, when its owner file says.</summary>
+    public static DataDirectoryOwner? OwnerOf(string directory) => ReadOwner(Path.Combine(Path.GetFullPath(directory), OwnerFileName));
+
     private static DataDirectoryOwner? ReadOwner(string ownerPath)
     {
         try

@@ -18,7 +18,7 @@ internal sealed class PolicyWatcher : IDisposable
     /// <summary>How long after the last file-system notification the file is read.</summary>
     public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(50);
 
-    private readonly GrainContext _context;
+    private readonly SiloContext _context;
     private readonly string _path;
     private readonly TimeProvider _clock;
     private readonly Action<string>? _log;
@@ -33,7 +33,7 @@ internal sealed class PolicyWatcher : IDisposable
     private bool _disposed;
 
     /// <summary>Starts watching; <paramref name="initialHash"/> is the hash of the bytes the running policy came from.</summary>
-    public PolicyWatcher(GrainContext context, string path, string initialHash, TimeSpan pollInterval, TimeProvider clock, Action<string>? log)
+    public PolicyWatcher(SiloContext context, string path, string initialHash, TimeSpan pollInterval, TimeProvider clock, Action<string>? log)
     {
         _context = context;
         _path = Path.GetFullPath(path);

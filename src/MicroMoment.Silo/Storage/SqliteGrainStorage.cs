@@ -37,7 +37,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     private readonly Stack<ReadConnection> _readers = new();
     private readonly SemaphoreSlim _readSlots;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private DataDirectoryLock? _directoryLock;
+    private StorageFileLock? _directoryLock;
     private int _state;
     private int _pooled;
 
@@ -126,7 +126,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 
             var elapsed = Stopwatch.StartNew();
             Directory.CreateDirectory(_directory);
-            var directoryLock = DataDirectoryLock.Acquire(_directory, LockFilePath);
+            var directoryLock = StorageFileLock.Acquire(_directory, LockFilePath);
             try
             {
                 bool created = SqliteStorageFile.CreateIfMissing(FilePath);

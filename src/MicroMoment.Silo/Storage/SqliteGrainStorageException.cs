@@ -17,4 +17,7 @@ public sealed class SqliteGrainStorageException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>True when another process (or storage) holds the directory's lock: nothing was touched.</summary>
+    public bool DirectoryInUse { get; init; }
 }

@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace MicroMoment.Silo.Triggers;
 
 /// <summary>
-/// Thread-safe counters per (experiment, variant) — the holdout is the variant "holdout" — fed by the grains on
-/// every worker. Counting an existing pair allocates nothing. With persistence, the write-behind stores the counters
-/// with the grain states and a restart restores them (<see cref="Restore"/>).
+/// Thread-safe counters per (experiment, variant) — the holdout is the variant "holdout". In a silo they collect what
+/// its grains count until the next hand-over to the experiment counter grain (<see cref="TakeAll"/>); the experiments
+/// report builds one from the grain's totals (<see cref="Restore"/>). Counting an existing pair allocates nothing.
 /// </summary>
 public sealed class AttributionLedger
 {
@@ -46,6 +46,26 @@ public sealed class AttributionLedger
             for (int m = 0; m < MetricCount; m++)
             {
                 long value = Volatile.Read(ref counts[m]);
+                if (value != 0) rows.Add((experiment, variant, Metrics[m].ToString(), value));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Takes every non-zero counter and leaves it at zero (atomically per counter, so counts made meanwhile are kept for
+    /// the next call); what a silo hands to the experiment counter grain.
+    /// </summary>
+    public List<(string Experiment, string Variant, string Metric, long Value)> TakeAll()
+    {
+        var rows = new List<(string, string, string, long)>();
+        foreach (var ((experiment, variant), counts) in _counts)
+        {
+            for (int m = 0; m < MetricCount; m++)
+            {
+                if (Volatile.Read(ref counts[m]) == 0) continue;
+                long value = Interlocked.Exchange(ref counts[m], 0);
                 if (value != 0) rows.Add((experiment, variant, Metrics[m].ToString(), value));
             }
         }

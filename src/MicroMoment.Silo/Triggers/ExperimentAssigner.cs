@@ -1,4 +1,4 @@
-using MicroMoment.Silo.Runtime;
+using MicroMoment.Silo.Grains;
 
 namespace MicroMoment.Silo.Triggers;
 

@@ -84,11 +84,11 @@ internal static class RuleEvaluator
     }
 
     /// <summary>The reason for a shopper without trigger state when no rule reaches its threshold.</summary>
-    public static SuppressionReason Quiet(Policy policy, in TriggerInput input)
+    public static SuppressionReason Quiet(Policy policy, Consent consent)
     {
         foreach (var r in policy.Rules)
         {
-            if (r.Consent is { } category && !input.Consent.Grants(category)) return SuppressionReason.NoConsent;
+            if (r.Consent is { } category && !consent.Grants(category)) return SuppressionReason.NoConsent;
         }
 
         return SuppressionReason.BelowThreshold;

@@ -10,11 +10,11 @@ namespace MicroMoment.Silo.Storage;
 /// operating system drops the lock when the process dies, so a crash leaves nothing to clean up. The holder's
 /// process id is written into the file for the message a refused opener prints.
 /// </summary>
-internal sealed class DataDirectoryLock : IDisposable
+internal sealed class StorageFileLock : IDisposable
 {
     private readonly FileStream _stream;
 
-    private DataDirectoryLock(string path, FileStream stream)
+    private StorageFileLock(string path, FileStream stream)
     {
         Path = path;
         _stream = stream;
@@ -25,7 +25,7 @@ internal sealed class DataDirectoryLock : IDisposable
 
     /// <summary>Takes the lock on <paramref name="lockPath"/> (created if missing) or throws naming the directory.</summary>
     /// <exception cref="SqliteGrainStorageException">Another process or storage holds the lock.</exception>
-    public static DataDirectoryLock Acquire(string directory, string lockPath)
+    public static StorageFileLock Acquire(string directory, string lockPath)
     {
         FileStream stream;
         try
@@ -40,7 +40,10 @@ internal sealed class DataDirectoryLock : IDisposable
                 : $"process {holder}";
             throw new SqliteGrainStorageException(
                 $"The grain storage directory '{directory}' is in use by {who}: its lock file '{lockPath}' is locked. " +
-                "Stop the other silo (or storage) first, or give this one a different DataDirectory.", ex);
+                "Stop the other silo (or storage) first, or give this one a different DataDirectory.", ex)
+            {
+                DirectoryInUse = true,
+            };
         }
 
         try
@@ -56,7 +59,7 @@ internal sealed class DataDirectoryLock : IDisposable
             throw;
         }
 
-        return new DataDirectoryLock(lockPath, stream);
+        return new StorageFileLock(lockPath, stream);
     }
 
     /// <summary>Whether opening failed because the file is locked (not for a missing folder or a disk error).</summary>

@@ -1,0 +1,431 @@
+using Orleans.Storage;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using MicroMoment.Events;
+using MicroMoment.Grains;
+using MicroMoment.Scoring;
+using MicroMoment.Silo.Grains;
+using MicroMoment.Silo.Monitoring;
+using MicroMoment.Silo.Triggers;
+
+namespace MicroMoment.Silo;
+
+/// <summary>
+/// The gateway's view of the silo it runs in: <see cref="IMicroMomentSilo"/> over the grains. A call's events are
+/// validated, grouped by shopper (order kept) and handed to each shopper's <see cref="IUserGrain"/> in one call; the
+/// answers come back in submission order. At most <see cref="SiloOptions.QueueCapacity"/> events are in hand at once:
+/// beyond that a shopper's events are answered overloaded at once, never queued. Offers reach sinks through one offer
+/// observer that the trigger grains of watched shoppers push to, on whichever silo they run.
+/// </summary>
+public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
+{
+    private readonly IGrainFactory _grains;
+    private readonly SiloContext _context;
+    private readonly ExperimentCountFlusher _flusher;
+    private readonly Func<PolicyStatus> _policyStatus;
+    private readonly OfferObserver _observer;
+    private readonly IOfferObserver _observerReference;
+    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _renewals;
+    private int _inFlight;
+    private volatile bool _accepting = true;
+
+    internal GrainSilo(IGrainFactory grains, SiloContext context, ExperimentCountFlusher flusher, Func<PolicyStatus> policyStatus)
+    {
+        _grains = grains;
+        _context = context;
+        _flusher = flusher;
+        _policyStatus = policyStatus;
+        _observer = new OfferObserver(context);
+        _observerReference = grains.CreateObjectReference<IOfferObserver>(_observer);
+        _renewals = RenewWatchesAsync(_stop.Token);
+    }
+
+    /// <inheritdoc/>
+    public MicroMomentModel Model => _context.Model;
+
+    /// <summary>The silo's shared context.</summary>
+    public SiloContext Context => _context;
+
+    /// <summary>The running trigger policy and how its reloads went.</summary>
+    public PolicyStatus PolicyStatus => _policyStatus();
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<ClickEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        cancellationToken.ThrowIfCancellationRequested();
+        int n = events.Count;
+        if (n == 0) return Array.Empty<IngestOutcome>();
+        long start = Stopwatch.GetTimestamp();
+        var outcomes = new IngestOutcome[n];
+        var counters = _context.Counters;
+
+        // Group by shopper in order of first appearance; most calls hold one shopper (a browser) or many with one event each.
+        var groups = new Dictionary<(string Tenant, string User), List<int>>();
+        for (int i = 0; i < n; i++)
+        {
+            var e = events[i];
+            if (!_accepting)
+            {
+                outcomes[i] = Drop(DropReason.ShuttingDown);
+                continue;
+            }
+
+            if (Validate(e) is { } reason)
+            {
+                outcomes[i] = Drop(reason);
+                continue;
+            }
+
+            if (!groups.TryGetValue((e.Tenant, e.UserId), out var members)) groups[(e.Tenant, e.UserId)] = members = new List<int>(1);
+            members.Add(i);
+        }
+
+        var calls = new List<(Task<IngestOutcome[]> Call, List<int> Members)>(groups.Count);
+        int admitted = 0;
+        foreach (var (shopper, members) in groups)
+        {
+            if (Interlocked.Add(ref _inFlight, members.Count) > _context.Options.QueueCapacity)
+            {
+                // The silo holds as many events as it takes: answer this shopper's events now rather than queue them.
+                Interlocked.Add(ref _inFlight, -members.Count);
+                foreach (int i in members) outcomes[i] = Drop(DropReason.Overloaded);
+                continue;
+            }
+
+            admitted += members.Count;
+            var batch = new ClickEvent[members.Count];
+            for (int k = 0; k < batch.Length; k++) batch[k] = events[members[k]];
+            var grain = _grains.GetGrain<IUserGrain>(GrainKeys.Of(shopper.Tenant, shopper.User));
+            calls.Add((grain.IngestAsync(new EventBatch(batch)), members));
+        }
+
+        try
+        {
+            foreach (var (call, members) in calls)
+            {
+                IngestOutcome[] answers;
+                try
+                {
+                    answers = await call.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    var reason = Unavailable(ex);
+                    foreach (int i in members) outcomes[i] = Drop(reason);
+                    continue;
+                }
+
+                for (int k = 0; k < members.Count; k++) outcomes[members[k]] = answers[k];
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _inFlight, -admitted);
+        }
+
+        long elapsed = Stopwatch.GetTimestamp() - start;
+        for (int i = 0; i < n; i++) _context.Latency.Observe(elapsed);
+        return outcomes;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<UserView?> GetUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
+        await _grains.GetGrain<IUserGrain>(GrainKeys.Of(tenant, userId)).GetViewAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The id is blank, <paramref name="at"/> is not UTC, or the feedback is not defined.</exception>
+    public async ValueTask<FeedbackOutcome> RecordFeedbackAsync(string offerId, OfferFeedback feedback, DateTime at, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(offerId)) throw new ArgumentException("The offer id is blank; expected the id of an offer the silo fired.", nameof(offerId));
+        if (at.Kind != DateTimeKind.Utc) throw new ArgumentException($"The feedback time {at:O} is {at.Kind}; expected UTC (DateTimeKind.Utc).", nameof(at));
+        if (!Enum.IsDefined(feedback)) throw new ArgumentException($"Feedback {(int)feedback} is not an OfferFeedback; expected Shown, Clicked, Dismissed or Converted.", nameof(feedback));
+        var outcome = OfferKeys.TryGetGrainKey(offerId, out var key)
+            ? await _grains.GetGrain<IUserGrain>(key).RecordFeedbackAsync(offerId, feedback, at).WaitAsync(cancellationToken).ConfigureAwait(false)
+            : FeedbackOutcome.UnknownOffer;
+        Interlocked.Increment(ref _context.Counters.Feedback[(int)outcome]);
+        return outcome;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Returns after the change is stored (withdrawing tracking deletes the stored session before returning).</remarks>
+    public async ValueTask SetConsentAsync(string tenant, string userId, Consent consent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(consent);
+        await _grains.GetGrain<IUserGrain>(GrainKeys.Of(tenant, userId)).SetConsentAsync(consent).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Returns after the stored rows are deleted (overwritten in the file; see the grain storage).</remarks>
+    public async ValueTask<bool> EraseUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
+        await _grains.GetGrain<IUserGrain>(GrainKeys.Of(tenant, userId)).EraseAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public void Subscribe(IOfferSink sink) => _observer.Add(sink ?? throw new ArgumentNullException(nameof(sink)));
+
+    /// <inheritdoc/>
+    public async ValueTask WatchAsync(string tenant, string userId, CancellationToken cancellationToken = default)
+    {
+        string key = GrainKeys.Of(tenant, userId);
+        if (_watched.AddOrUpdate(key, 1, (_, count) => count + 1) == 1)
+            await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observerReference).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask UnwatchAsync(string tenant, string userId, CancellationToken cancellationToken = default)
+    {
+        string key = GrainKeys.Of(tenant, userId);
+        while (_watched.TryGetValue(key, out int count))
+        {
+            if (count > 1)
+            {
+                if (_watched.TryUpdate(key, count - 1, count)) return;
+                continue;
+            }
+
+            if (!_watched.TryRemove(KeyValuePair.Create(key, count))) continue;
+            await _grains.GetGrain<IUserGrain>(key).UnwatchOffersAsync(_observerReference).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<ExperimentsReport> GetExperimentsAsync(CancellationToken cancellationToken = default)
+    {
+        await _flusher.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var totals = await _grains.GetGrain<IExperimentCounterGrain>(IExperimentCounterGrain.Key).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var ledger = new AttributionLedger();
+        foreach (string metric in ledger.Restore(totals.Select(t => (t.Experiment, t.Variant, t.Metric, t.Value))).Distinct())
+            _context.Log?.Invoke($"Experiment counter metric '{metric}' is unknown to this build and was skipped; expected one of: {string.Join(", ", Enum.GetNames<ExperimentMetric>())}.");
+        return ExperimentReporter.Build(_context.Policy, ledger, _context.Clock.GetUtcNow());
+    }
+
+    /// <summary>Stops taking events (they are answered shutting-down) and stops renewing offer watches.</summary>
+    internal async Task StopAsync()
+    {
+        _accepting = false;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _renewals.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <inheritdoc/>
+    public SiloStatistics GetStatistics()
+    {
+        var c = _context.Counters;
+        var buckets = new long[LatencyHistogram.Bounds.Length + 1];
+        long sumTicks = 0, count = 0;
+        _context.Latency.AddTo(buckets, ref sumTicks, ref count);
+        var turns = new long[TurnHistogram.Bounds.Length + 1];
+        _context.GrainTurns.AddTo(turns);
+        var cumulative = new List<KeyValuePair<double, long>>(buckets.Length);
+        long running = 0;
+        for (int i = 0; i < buckets.Length; i++)
+        {
+            running += buckets[i];
+            cumulative.Add(KeyValuePair.Create(i < LatencyHistogram.Bounds.Length ? LatencyHistogram.Bounds[i] : double.PositiveInfinity, running));
+        }
+
+        var byStatus = Enum.GetValues<IngestStatus>().ToDictionary(s => s.ToString(), s => Volatile.Read(ref c.Status[(int)s]));
+        var drops = new Dictionary<string, long>();
+        for (int i = 0; i < DropReasons.Count; i++)
+        {
+            long dropped = Volatile.Read(ref c.Drops[i]);
+            if (dropped > 0) drops[DropReasons.Code((DropReason)i)] = dropped;
+        }
+
+        var suppressions = new Dictionary<string, long>();
+        for (int i = 0; i < TriggerPolicy.AllReasonCodes.Count; i++) suppressions[TriggerPolicy.AllReasonCodes[i]] = Volatile.Read(ref c.Suppressions[i]);
+        string? notReady = NotReadyReason();
+        var executor = _context.Executor;
+        var steps = new long[TurnHistogram.Bounds.Length + 1];
+        executor.StepTimes.AddTo(steps);
+        long unwritten = 0;
+        foreach (var grain in _context.Shoppers.Grains) unwritten += grain.UnwrittenChanges;
+        return new SiloStatistics(
+            byStatus[nameof(IngestStatus.Accepted)],
+            byStatus,
+            drops,
+            Volatile.Read(ref c.OffersFired),
+            suppressions,
+            _context.Shoppers.Count,
+            Volatile.Read(ref c.Activations),
+            Volatile.Read(ref c.Deactivations),
+            [Volatile.Read(ref _inFlight)],
+            _context.Options.QueueCapacity,
+            cumulative,
+            sumTicks / (double)Stopwatch.Frequency,
+            count,
+            unwritten,
+            notReady is null)
+        {
+            NotReadyReason = notReady,
+            OffersExpired = Volatile.Read(ref c.OffersExpired),
+            UnknownTimeZones = Volatile.Read(ref c.UnknownTimeZones),
+            OffersAttributed = Volatile.Read(ref c.OffersAttributed),
+            FeedbackByOutcome = Enum.GetValues<FeedbackOutcome>().ToDictionary(o => o.ToString(), o => Volatile.Read(ref c.Feedback[(int)o])),
+            WritesCommitted = Volatile.Read(ref c.WritesCommitted),
+            WriteFailures = Volatile.Read(ref c.WriteFailures),
+            NetworkSteps = executor.Batches,
+            NetworkRows = executor.Rows,
+            GrainTurnBuckets = TurnHistogram.Cumulative(turns),
+            NetworkStepBuckets = TurnHistogram.Cumulative(steps),
+            Backend = executor.Backend,
+            Policy = _policyStatus(),
+            Alerts = _context.Alerts.Evaluate(
+                new AlertMonitor.Sample(
+                    _context.NowTicks, Volatile.Read(ref c.SessionsClosed), Volatile.Read(ref c.SessionsClosedWithoutPurchase), Volatile.Read(ref c.OfferedSessionsClosed),
+                    Volatile.Read(ref c.OfferedSessionsWithoutPurchase), Volatile.Read(ref c.OffersInClosedSessions), buckets),
+                _context.Policy.Monitoring),
+            AlertWindow = AlertMonitor.Window,
+        };
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SessionCensus> CensusAsync(int hottest, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(hottest);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(hottest, 1000);
+        int clusters = _context.Clusters.Count;
+        long now = _context.NowTicks;
+        long active = 0, idle = 0;
+        var byCluster = new long[clusters];
+        var byIntent = new long[Enum.GetValues<Intent>().Length];
+        var top = new PriorityQueue<HotGrain, long>();
+        foreach (var grain in _context.Shoppers.Grains)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            active++;
+            if (grain.LiveSessionScore(now) is { } score)
+            {
+                if ((uint)score.Cluster < (uint)clusters) byCluster[score.Cluster]++;
+                if ((uint)score.Intent < (uint)byIntent.Length) byIntent[(int)score.Intent]++;
+            }
+            else if (grain.HasSession)
+            {
+                idle++;
+            }
+
+            if (hottest == 0) continue;
+            long applied = grain.EventsApplied;
+            if (top.Count < hottest) top.Enqueue(new HotGrain(grain.Tenant, grain.UserId, 0, applied), applied);
+            else if (top.TryPeek(out _, out long least) && applied > least) top.EnqueueDequeue(new HotGrain(grain.Tenant, grain.UserId, 0, applied), applied);
+        }
+
+        var hot = top.UnorderedItems.Select(i => i.Element).OrderByDescending(g => g.EventsApplied).ThenBy(g => g.UserId, StringComparer.Ordinal).ToArray();
+        return ValueTask.FromResult(new SessionCensus(active, byCluster, Enum.GetValues<Intent>().ToDictionary(i => i.ToString(), i => byIntent[(int)i]), hot)
+        {
+            IdleSessions = idle,
+        });
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    /// <summary>The reason an event is invalid, or null when a grain can apply it.</summary>
+    internal static DropReason? Validate(in ClickEvent e)
+    {
+        if (string.IsNullOrEmpty(e.Tenant) || e.Tenant.Contains('/')) return DropReason.MissingTenant;
+        if (string.IsNullOrWhiteSpace(e.UserId)) return DropReason.MissingUser;
+        if (e.Timestamp.Kind != DateTimeKind.Utc) return DropReason.TimestampNotUtc;
+        if (float.IsInfinity(e.Price)) return DropReason.NonFinitePrice;
+        if (e.Price < 0) return DropReason.NegativePrice;
+        if ((uint)e.Type >= EventTypes.Count) return DropReason.UnknownType;
+        if (e.ProductId < 0 || e.CategoryId < 0) return DropReason.NegativeId;
+        return null;
+    }
+
+    /// <summary>Why the silo cannot take every event now, or null when it can.</summary>
+    private string? NotReadyReason()
+    {
+        if (!_accepting) return "The silo is shutting down and takes no more events.";
+        if (_context.WriteFailure is { } failure)
+            return $"Writing grain state fails ({failure}); acknowledged events would not become durable. Grains retry at their next checkpoint.";
+        return null;
+    }
+
+    private DropReason Unavailable(Exception error)
+    {
+        switch (error)
+        {
+            case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException:
+                return DropReason.Overloaded;
+            case InconsistentStateException:
+                return DropReason.StorageUnavailable;
+            default:
+                _context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"A user grain failed on an ingest call: {error}"));
+                return DropReason.InternalError;
+        }
+    }
+
+    private IngestOutcome Drop(DropReason reason)
+    {
+        _context.Counters.Count(reason);
+        return DropReasons.Outcome(reason);
+    }
+
+    private async Task RenewWatchesAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(OfferWatch.RenewEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                foreach (var key in _watched.Keys)
+                {
+                    try
+                    {
+                        await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observerReference).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        _context.Log?.Invoke($"Renewing the offer watch of {key} failed ({ex.Message}); retried in {OfferWatch.RenewEvery.TotalSeconds:0} s.");
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Receives the offers trigger grains push and hands each to every sink (queued by the sinks, never waited on).</summary>
+    private sealed class OfferObserver(SiloContext context) : IOfferObserver
+    {
+        private IOfferSink[] _sinks = [];
+
+        public void Add(IOfferSink sink)
+        {
+            lock (this) _sinks = [.. _sinks, sink];
+        }
+
+        public Task OnOfferAsync(Offer offer)
+        {
+            foreach (var sink in Volatile.Read(ref _sinks))
+            {
+                try
+                {
+                    sink.Deliver(offer);
+                }
+                catch (Exception ex)
+                {
+                    context.Log?.Invoke($"Offer sink {sink.GetType().Name} threw on offer {offer.Id}: {ex.Message}");
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
