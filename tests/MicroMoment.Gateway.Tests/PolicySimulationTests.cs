@@ -34,7 +34,7 @@ public sealed class PolicySimulationTests
                     lock (gate)
                     {
                         live.Observe(new ObservedDecision(e.UserId, e.Timestamp!.Value.UtcDateTime, e.Type == EventKind.Purchase, score.NewSession,
-                            score.Buy, score.Exit, score.Cluster, r.Decision?.Fired == true, r.Decision?.SuppressedBecause));
+                            score.Buy ?? float.NaN, score.Exit ?? float.NaN, score.Cluster, r.Decision?.Fired == true, r.Decision?.SuppressedBecause));
                     }
                 });
             Assert.Equal(log.Events.Length, report.Accepted);

@@ -219,7 +219,7 @@
     setNumber("model-cluster-count", m.clusters.length, 0);
     fillRows($("model-metrics"), Object.entries(m.headlineMetrics).map(([k, v]) => [k, v]));
     const settings = [["trained on", m.trainedOn], ["calibration", m.calibration.method], ["buy A / B", fmt(m.calibration.buyA, 4) + " / " + fmt(m.calibration.buyB, 4)],
-      ["exit A / B", fmt(m.calibration.exitA, 4) + " / " + fmt(m.calibration.exitB, 4)], ["session timeout (min)", m.sessionTimeoutMinutes]];
+      ["exit A / B", fmt(m.calibration.exitA, 4) + " / " + fmt(m.calibration.exitB, 4)], ["session timeout (min)", m.sessionTimeoutMinutes], ["heads", (m.heads || []).join(", ")]];
     if (m.trigger) {
       settings.push(["policy", m.trigger.policyVersion], ["cooldown (s)", m.trigger.cooldownSeconds], ["max offers / session", m.trigger.maxOffersPerSession]);
       if (m.trigger.buyThreshold !== undefined) settings.push(["trigger buy threshold", m.trigger.buyThreshold]);
