@@ -65,7 +65,7 @@ public sealed class LightGbmPeer(LightGbmPeerOptions? options = null) : IPrefixC
     {
         var total = gains.Sum(g => (double)g);
         var top = gains.Select((g, i) => (Gain: (double)g, Name: names[i])).Where(x => x.Gain > 0).OrderByDescending(x => x.Gain).Take(5)
-            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Name} {x.Gain / total:P0}"));
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Name} {x.Gain / total:0%}"));
         return string.Create(CultureInfo.InvariantCulture,
             $"LightGBM, {trees} trees of at most {_options.Leaves} leaves, learning rate {_options.LearningRate}, ") +
             (stoppedEarly

@@ -21,6 +21,7 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping on validation loss)", DefaultValueFactory = _ => 20 };
         var noRandom = new Option<bool>("--no-random-splits") { Description = "Skip the paper's stratified random 80/20 protocol" };
         var noGbdt = new Option<bool>("--no-gbdt") { Description = "Skip the gradient-boosted-trees peer (LightGBM) of both heads" };
+        var ensemble = new Option<bool>("--ensemble") { Description = "Also measure the attention-LSTM plus each peer (summed calibrated log-odds); report only, the served model stays the LSTM" };
         var censored = new Option<CensoringPolicy>("--censored") { Description = "Buy labels of sessions cut off by the end of the log", DefaultValueFactory = _ => CensoringPolicy.ObservedAsNegative };
         var timeout = CommonOptions.SessionTimeoutMinutes();
         var maxSessions = new Option<int>("--max-sessions")
@@ -30,7 +31,7 @@ internal static class TrainCommand
         };
 
         var command = new Command("train", "Train the attention-LSTM and its peers (gradient-boosted trees, logistic regression, rules, majority class); write model, report and metrics");
-        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, noGbdt, censored, timeout, maxSessions }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, noGbdt, ensemble, censored, timeout, maxSessions }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) =>
         {
             var console = AnsiConsole.Console;
@@ -45,6 +46,7 @@ internal static class TrainCommand
                 SessionTimeout = TimeSpan.FromMinutes(parse.GetValue(timeout)),
                 MaxSessions = parse.GetValue(maxSessions) is 0 ? null : parse.GetValue(maxSessions),
                 Peers = parse.GetValue(noGbdt) ? [] : [new LightGbmPeer()],
+                EnsembleWithPeers = parse.GetValue(ensemble),
             };
             options.Trainer = options.Trainer with { Epochs = parse.GetValue(epochs) };
             var files = parse.GetValue(data)!;

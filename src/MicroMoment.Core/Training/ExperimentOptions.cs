@@ -62,6 +62,10 @@ public sealed class ExperimentOptions
     /// </summary>
     public IReadOnlyList<IPrefixClassifierTrainer> Peers { get; set; } = [];
 
+    /// <summary>Also measure the sum of the attention-LSTM's and each peer's calibrated log-odds, recalibrated (an
+    /// ensemble that only the training report can run: serving it would need the peer in the engine).</summary>
+    public bool EnsembleWithPeers { get; set; }
+
     /// <summary>Checks the options and throws with a message naming the bad value.</summary>
     public void Validate()
     {

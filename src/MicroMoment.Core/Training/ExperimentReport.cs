@@ -318,7 +318,7 @@ public static class ExperimentReport
             ["heads", model.Heads == ModelHeads.Both ? "buy and exit" : F($"{string.Join(", ", MicroMomentModel.HeadNames(model.Heads))} only ({(model.HasBuyHead ? "no exit head: it scores no exit probability" : "no buy head: it scores no buy probability and fires no buy-intent offers")})")],
             ["features", F($"{FeatureEncoder.RawDimension} per-event features + {model.Features.ClusterCount} cluster one-hots; schema {model.Features.Schema.Hash[..16]}…")],
             ["network", F($"LSTM hidden {model.Network.Shape.HiddenSize}, attention {model.Network.Shape.AttentionSize}, heads on [context; h_t]")],
-            ["class imbalance", "positive examples weighted by the negative/positive ratio of the training prefixes (capped), see the trainer options"],
+            ["class imbalance", ClassImbalance(headline.Training)],
             ["calibration", "Platt on validation logits: " + string.Join("; ", new[]
             {
                 model.BuyCalibration is { } b ? F($"buy A={b.A:0.###} B={b.B:0.###}") : null,
@@ -359,6 +359,11 @@ public static class ExperimentReport
             ? $"{ExperimentRunner.HeadName(head)} head: no comparison is defined."
             : $"{ExperimentRunner.HeadName(head)} head: the attention-LSTM {string.Join("; ", parts)} (by the 95% interval of the paired difference).";
     }
+
+    private static string ClassImbalance(Model.TrainingResult training) =>
+        training.BuyPositiveWeight == 1 && training.ExitPositiveWeight == 1
+            ? "no reweighting of positive examples (calibration and thresholds come afterwards from validation data)"
+            : F($"positive examples weighted {training.BuyPositiveWeight:0.##} (buy) and {training.ExitPositiveWeight:0.##} (exit), see the trainer options");
 
     private static string SignedNumber(double value) => double.IsFinite(value) ? (value >= 0 ? "+" : string.Empty) + ReportFormat.Number(value) : "n/a";
 

@@ -153,6 +153,20 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
             var prevalence = trainRows.Count(r => r.Label == 1) / (float)trainRows.Length;
             scores[Majority] = (Scores(calibrationRows, _ => prevalence), Scores(testRows, _ => prevalence));
 
+            if (options.EnsembleWithPeers)
+            {
+                var calibrationLabels = Labels(calibrationRows);
+                var lstmCalibration = PlattCalibrator.Fit(scores[Lstm].Calibration, calibrationLabels);
+                foreach (var peer in options.Peers)
+                {
+                    var peerCalibration = PlattCalibrator.Fit(scores[peer.Name].Calibration, calibrationLabels);
+                    float Sum(float lstmScore, float peerScore) => (float)(-(lstmCalibration.A * lstmScore + lstmCalibration.B) - (peerCalibration.A * peerScore + peerCalibration.B));
+                    scores[$"{Lstm}+{peer.Name}"] = (
+                        [.. scores[Lstm].Calibration.Zip(scores[peer.Name].Calibration, Sum)],
+                        [.. scores[Lstm].Test.Zip(scores[peer.Name].Test, Sum)]);
+                }
+            }
+
             var testLabels = Labels(testRows);
             var testProbabilities = new Dictionary<string, float[]>(StringComparer.Ordinal);
             foreach (var name in names)
@@ -242,7 +256,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
     public static IReadOnlyList<string> ModelNamesFor(ExperimentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return [Lstm, .. options.Peers.Select(p => p.Name), Logistic, Rules, Majority];
+        return [Lstm, .. options.Peers.Select(p => p.Name), .. options.EnsembleWithPeers ? options.Peers.Select(p => $"{Lstm}+{p.Name}") : [], Logistic, Rules, Majority];
     }
 
     /// <summary>"buy" or "exit".</summary>

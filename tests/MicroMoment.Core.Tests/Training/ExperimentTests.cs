@@ -135,10 +135,11 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
         var peer = new RecordingPeer();
         var options = TrainedModelFixture.Options();
         options.Peers = [peer];
+        options.EnsembleWithPeers = true;
         var split = SessionSplit.StratifiedRandom(fixture.Sessions, 3);
         var run = new ExperimentRunner(options).RunSplit(split, 3, "peer", "synthetic", "test");
 
-        Assert.Equal([ExperimentRunner.Lstm, "recording-peer", ExperimentRunner.Logistic, ExperimentRunner.Rules, ExperimentRunner.Majority], ExperimentRunner.ModelNamesFor(options));
+        Assert.Equal([ExperimentRunner.Lstm, "recording-peer", "attention-lstm+recording-peer", ExperimentRunner.Logistic, ExperimentRunner.Rules, ExperimentRunner.Majority], ExperimentRunner.ModelNamesFor(options));
         Assert.Equal(2, peer.Fits.Count);
         var (buyTrain, buyValidation) = peer.Fits[0];
         Assert.Equal(run.BuyPrefixes.Train, buyTrain.Count);
@@ -156,6 +157,10 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
         Assert.Contains(run.PairedComparisons, c => c.Peer == "recording-peer" && c.Head == ModelHeads.Buy);
         Assert.Equal(recorded.RocAuc, run.Model.Info.HeadlineMetrics["recordingPeerTestRocAuc"]);
         Assert.Contains(run.PeerDescriptions, d => d.StartsWith("recording-peer, buy head: scores has_cart", StringComparison.Ordinal));
+        // The ensemble (summed calibrated log-odds of the LSTM and the peer) is measured on the same prefixes.
+        Assert.InRange(run.Models["attention-lstm+recording-peer"].RocAuc, 0.5, 1);
+        Assert.InRange(run.Models["attention-lstm+recording-peer"].ExitRocAuc, 0, 1);
+        Assert.Contains(run.PairedComparisons, c => c.Peer == "attention-lstm+recording-peer" && c.Head == ModelHeads.Exit);
     }
 
     [Fact]
