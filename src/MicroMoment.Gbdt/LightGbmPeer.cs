@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MicroMoment.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -52,13 +53,28 @@ public sealed class LightGbmPeer(LightGbmPeerOptions? options = null) : IPrefixC
             Silent = true,
             Verbose = false,
         });
-        var model = stopEarly
+        var model = NativeCall(() => stopEarly
             ? trainer.Fit(DataView(context, train), DataView(context, validation!))
-            : trainer.Fit(DataView(context, train));
+            : trainer.Fit(DataView(context, train)));
         var trees = model.Model.SubModel.TrainedTreeEnsemble.Trees.Count;
         var gains = default(VBuffer<float>);
         model.Model.SubModel.GetFeatureWeights(ref gains);
         return new Fitted(context, model, train.Dimension, Describe(trees, stopEarly, train.FeatureNames, gains.DenseValues().ToArray()));
+    }
+
+    /// <summary>Runs <paramref name="call"/>, turning a LightGBM native library that cannot load into a message that says what to do.</summary>
+    private static T NativeCall<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            throw new PlatformNotSupportedException(
+                $"Gradient-boosted trees need LightGBM's native library, which could not be loaded on {RuntimeInformation.RuntimeIdentifier} ({ex.Message}); " +
+                "Microsoft.ML.LightGbm ships it for linux-x64, osx-x64 and win-x64. Train without the trees (micromoment train --no-gbdt).", ex);
+        }
     }
 
     private string Describe(int trees, bool stoppedEarly, IReadOnlyList<string> names, float[] gains)

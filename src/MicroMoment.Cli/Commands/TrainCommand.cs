@@ -76,7 +76,7 @@ internal static class TrainCommand
             console.MarkupLineInterpolated($"Peak memory: {DataInput.PeakMemory()}");
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is NoUsableRowsException or FileNotFoundException or InvalidDataException or ArgumentException)
+        catch (Exception ex) when (ex is NoUsableRowsException or FileNotFoundException or InvalidDataException or ArgumentException or PlatformNotSupportedException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.BadInput;

@@ -284,8 +284,8 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
                 continue;
             }
             notes.Add(head == ModelHeads.Buy
-                ? $"Buy head: untrainable and skipped: the training sessions hold {positives} prefixes before a purchase among {rows.Length} buy prefixes (a log without purchases cannot teach it). No model was trained or measured for it, and the saved model has no buy head: it scores no buy probability and fires no buy-intent offers."
-                : $"Exit head: untrainable and skipped: the training sessions hold {positives} known exits among {rows.Length} exit prefixes. No model was trained or measured for it, and the saved model has no exit head.");
+                ? $"Buy head: untrainable and skipped: the training sessions hold {positives} prefixes before a purchase among {rows.Length:N0} buy prefixes (a log without purchases cannot teach it). No model was trained or measured for it, and the saved model has no buy head: it scores no buy probability and fires no buy-intent offers."
+                : $"Exit head: untrainable and skipped: the training sessions hold {positives:N0} known exits among {rows.Length:N0} exit prefixes. No model was trained or measured for it, and the saved model has no exit head.");
         }
         if (heads == ModelHeads.None)
             throw new ArgumentException($"Neither head can be trained: {string.Join(" ", notes.Where(n => n.Contains("untrainable", StringComparison.Ordinal)))} A log needs purchases (buy head) or sessions that end before the log does (exit head).");
