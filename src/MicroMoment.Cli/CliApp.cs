@@ -9,7 +9,8 @@ public static class CliApp
     /// <summary>Parses and runs the command line; returns the process exit code.</summary>
     public static Task<int> RunAsync(string[] args)
     {
-        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
+        // Escape codes only on a terminal, colour only without NO_COLOR: a log written to a file stays plain text.
+        Spectre.Console.AnsiConsole.Console = ConsoleStyle.CreateConsole(Console.Out, Console.IsOutputRedirected, Environment.GetEnvironmentVariable(ConsoleStyle.NoColorVariable));
         var root = new RootCommand("MicroMoment: detect high-intent micro-moments in e-commerce clickstreams and act on them.");
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

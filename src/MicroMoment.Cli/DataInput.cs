@@ -16,7 +16,8 @@ internal static class DataInput
     /// materialized (the others are only counted), and the console says so.
     /// </summary>
     /// <exception cref="NoUsableRowsException">No file had a usable row.</exception>
-    public static (SessionSample Sample, IngestReport Report) Load(IReadOnlyList<FileInfo> files, TimeSpan timeout, IAnsiConsole console, int? maxSessions = null)
+    /// <exception cref="IncompleteInputException">A gzip log did not end cleanly and <paramref name="acceptPartial"/> is false.</exception>
+    public static (SessionSample Sample, IngestReport Report) Load(IReadOnlyList<FileInfo> files, TimeSpan timeout, IAnsiConsole console, int? maxSessions = null, bool acceptPartial = false)
     {
         var report = new IngestReport();
         RequireFiles(files);
@@ -27,6 +28,7 @@ internal static class DataInput
         // before training allocates, so the peak is the larger of the two phases rather than their sum.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         console.WriteLine(report.Summary());
+        RequireComplete(report, acceptPartial, console);
         report.ThrowIfNoUsableRows();
         var population = sample.Population;
         console.MarkupLineInterpolated($"[green]{population.Sessions:N0} sessions[/] ({population.WithPurchase:N0} with a purchase, {population.Censored:N0} cut off by the end of the log).");
@@ -37,7 +39,8 @@ internal static class DataInput
 
     /// <summary>Reads and sessionizes every file for statistics only (no session is kept), timing the pass.</summary>
     /// <exception cref="NoUsableRowsException">No file had a usable row.</exception>
-    public static (SessionStatistics Statistics, IngestReport Report, TimeSpan Elapsed) Describe(IReadOnlyList<FileInfo> files, TimeSpan timeout, IAnsiConsole console)
+    /// <exception cref="IncompleteInputException">A gzip log did not end cleanly and <paramref name="acceptPartial"/> is false.</exception>
+    public static (SessionStatistics Statistics, IngestReport Report, TimeSpan Elapsed) Describe(IReadOnlyList<FileInfo> files, TimeSpan timeout, IAnsiConsole console, bool acceptPartial = false)
     {
         var report = new IngestReport();
         RequireFiles(files);
@@ -47,8 +50,22 @@ internal static class DataInput
             statistics = Sessionizer.Describe(Events(files, report), new SessionizerOptions { InactivityTimeout = timeout }));
         clock.Stop();
         console.WriteLine(report.Summary());
+        RequireComplete(report, acceptPartial, console);
         report.ThrowIfNoUsableRows();
         return (statistics, report, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Stops with <see cref="IncompleteInputException"/> (exit code 2 in every command) when a log's data did not end
+    /// cleanly (a truncated or corrupt gzip file), naming each file and the rows read from it; with
+    /// <paramref name="acceptPartial"/> it prints the same as a warning and lets the command go on with those rows.
+    /// </summary>
+    public static void RequireComplete(IngestReport report, bool acceptPartial, IAnsiConsole console)
+    {
+        if (report.IsComplete) return;
+        if (!acceptPartial) report.ThrowIfIncomplete("Pass --accept-partial to go on with the rows that were read.");
+        foreach (var file in report.IncompleteFiles)
+            console.MarkupLineInterpolated($"[yellow]warning:[/] {file.FileName} is incomplete, {file.DescribeDamage()}; going on with them (--accept-partial).");
     }
 
     /// <summary>The process's peak resident memory so far, as text (e.g. "5.21 GB").</summary>

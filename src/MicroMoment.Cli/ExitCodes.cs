@@ -14,4 +14,10 @@ public static class ExitCodes
 
     /// <summary>The gateway could not be reached, refused the key, or failed.</summary>
     public const int GatewayError = 4;
+
+    /// <summary><c>serve</c>: another process holds the data directory (its lock file).</summary>
+    public const int DataDirectoryInUse = 5;
+
+    /// <summary><c>serve</c>: the state file is damaged, empty where state was expected, not a state file, or of another schema version (it is left untouched).</summary>
+    public const int StateFileUnusable = 6;
 }

@@ -17,4 +17,6 @@ namespace MicroMoment.Client;
 [JsonSerializable(typeof(StreamFeedback))]
 [JsonSerializable(typeof(StreamReply))]
 [JsonSerializable(typeof(FeedbackBody))]
+[JsonSerializable(typeof(ShopperTokenRequest))]
+[JsonSerializable(typeof(ShopperTokenResult))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

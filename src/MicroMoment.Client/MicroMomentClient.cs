@@ -18,6 +18,9 @@ public sealed class MicroMomentClient : IDisposable
     private readonly bool _ownsHttp;
     private readonly string _key;
 
+    /// <summary>The header carrying the shopper token.</summary>
+    internal const string ShopperTokenHeader = "X-MicroMoment-Shopper";
+
     /// <summary>Creates a client for the gateway at <paramref name="baseAddress"/> with an API key.</summary>
     /// <param name="baseAddress">The gateway, e.g. http://127.0.0.1:5080/.</param>
     /// <param name="key">A server key (every call) or a publishable key (events and streams only).</param>
@@ -37,6 +40,36 @@ public sealed class MicroMomentClient : IDisposable
     /// <summary>The gateway's address.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>
+    /// With a publishable key: the shopper token (minted by the shop's backend) this client acts with, sent on every
+    /// request and stream as <c>X-MicroMoment-Shopper</c>. Without one, a publishable-key client is an anonymous shopper
+    /// of the gateway's choosing. Server-key clients act for any shopper and need none.
+    /// </summary>
+    public string? ShopperToken { get; set; }
+
+    /// <summary>
+    /// Mints a shopper token for <paramref name="userId"/> with this client's server key, offline (no request): what a
+    /// shop's backend hands its page for the tracker (<c>MicroMoment.init({ key, shopperToken })</c>).
+    /// </summary>
+    /// <param name="userId">The shopper.</param>
+    /// <param name="lifetime">How long the token is accepted (at most the gateway's MaxShopperTokenLifetime, 24 h by default).</param>
+    /// <param name="tenant">The tenant the server key is configured with (<see cref="ShopperTokens.DefaultTenant"/> unless the gateway's keys name one).</param>
+    /// <param name="time">The clock (the system clock when null).</param>
+    public string CreateShopperToken(string userId, TimeSpan lifetime, string tenant = ShopperTokens.DefaultTenant, TimeProvider? time = null)
+    {
+        if (lifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "The token's lifetime must be positive.");
+        return ShopperTokens.Create(_key, tenant, userId, (time ?? TimeProvider.System).GetUtcNow() + lifetime);
+    }
+
+    /// <summary>Mints a shopper token on the gateway (POST /v1/shopper-tokens, server key): the tenant is the key's own.</summary>
+    public async Task<ShopperTokenResult> RequestShopperTokenAsync(string userId, TimeSpan? lifetime = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        using var request = Request(HttpMethod.Post, "v1/shopper-tokens");
+        request.Content = JsonContent.Create(new ShopperTokenRequest(userId, lifetime is { } l ? (long)l.TotalSeconds : null), ClientJsonContext.Default.ShopperTokenRequest);
+        return (await SendAsync(request, ClientJsonContext.Default.ShopperTokenResult, cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>Sends one event.</summary>
     public Task<IngestResult> SendAsync(ShopperEvent shopperEvent, CancellationToken cancellationToken = default)
     {
@@ -44,7 +77,11 @@ public sealed class MicroMomentClient : IDisposable
         return SendBatchAsync([shopperEvent], cancellationToken);
     }
 
-    /// <summary>Sends a batch; events without an id get a random one (so a retry of the returned ids is safe).</summary>
+    /// <summary>
+    /// Sends a batch. To retry (a timeout, a lost connection, overloaded events), send the same event objects again:
+    /// each keeps the id and timestamp it got when it was created, so what was applied before is answered duplicate.
+    /// Events whose id was set to null get a random one here.
+    /// </summary>
     /// <returns>One result per event, in order. Some may be rejected or overloaded: check <see cref="EventResult.Status"/>.</returns>
     public async Task<IngestResult> SendBatchAsync(IReadOnlyList<ShopperEvent> events, CancellationToken cancellationToken = default)
     {
@@ -115,7 +152,7 @@ public sealed class MicroMomentClient : IDisposable
             Scheme = BaseAddress.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
             Query = userId is null ? "" : $"userId={Uri.EscapeDataString(userId)}",
         };
-        return MicroMomentStream.ConnectAsync(builder.Uri, _key, onOffer, cancellationToken);
+        return MicroMomentStream.ConnectAsync(builder.Uri, _key, ShopperToken, onOffer, cancellationToken);
     }
 
     /// <summary>Assigns random ids to events without one.</summary>
@@ -135,6 +172,7 @@ public sealed class MicroMomentClient : IDisposable
     {
         var request = new HttpRequestMessage(method, new Uri(BaseAddress, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _key);
+        if (ShopperToken is { Length: > 0 } token) request.Headers.Add(ShopperTokenHeader, token);
         return request;
     }
 

@@ -36,10 +36,11 @@ public sealed class MicroMomentStream : IAsyncDisposable
     /// <summary>Why the stream ended, once it has (null while open).</summary>
     public Exception? Failure { get; private set; }
 
-    internal static async Task<MicroMomentStream> ConnectAsync(Uri uri, string key, Action<Offer>? onOffer, CancellationToken cancellationToken)
+    internal static async Task<MicroMomentStream> ConnectAsync(Uri uri, string key, string? shopperToken, Action<Offer>? onOffer, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", "Bearer " + key);
+        if (shopperToken is { Length: > 0 }) socket.Options.SetRequestHeader(MicroMomentClient.ShopperTokenHeader, shopperToken);
         socket.Options.CollectHttpResponseDetails = true;
         try
         {

@@ -8,5 +8,5 @@ namespace MicroMoment.Client;
 /// <param name="Intent">Buy, research or exit.</param>
 /// <param name="Position">0-based position of the event in its session.</param>
 /// <param name="NewSession">True when the event started a session.</param>
-/// <param name="Attention">The attention logit the model gave the event.</param>
-public sealed record Score(float? Buy, float? Exit, int Cluster, string? ClusterName, Intent Intent, int Position, bool NewSession, float Attention);
+/// <param name="AttentionLogit">The raw attention logit e_t the model gave the event (JSON <c>attentionLogit</c>; not a weight).</param>
+public sealed record Score(float? Buy, float? Exit, int Cluster, string? ClusterName, Intent Intent, int Position, bool NewSession, float AttentionLogit);

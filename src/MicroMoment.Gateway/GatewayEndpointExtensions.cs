@@ -8,8 +8,8 @@ namespace MicroMoment.Gateway;
 public static class GatewayEndpointExtensions
 {
     /// <summary>Adds error handling, request timing, routing, key authentication and authorization, rate limiting and
-    /// WebSockets, then maps every gateway route: /v1/events, /v1/stream, /v1/users, /v1/offers, /v1/policy, /v1/experiments, /v1/alerts, /healthz, /readyz,
-    /// /metrics, /tracker.js and /demo.</summary>
+    /// WebSockets, then maps every gateway route: /v1/events, /v1/stream, /v1/users, /v1/offers, /v1/shopper-tokens, /v1/policy, /v1/experiments,
+    /// /v1/alerts, /healthz, /readyz, /metrics, /tracker.js, /demo (with /demo/shopper-token), /favicon.ico and /dashboard.</summary>
     public static WebApplication MapMicroMomentGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -30,7 +30,9 @@ public static class GatewayEndpointExtensions
         app.MapAlertsApi();
         app.MapHealthApi();
         app.MapMetricsApi();
+        app.MapShopperTokensApi();
         app.MapTrackerApi();
+        app.MapFaviconApi();
         app.MapDashboard();
         return app;
     }

@@ -46,11 +46,20 @@ public sealed class GatewayOptions
     /// <summary>Messages (acks and offers) one WebSocket connection may have waiting to be sent; a client that falls further behind is dropped.</summary>
     public int SendQueueCapacity { get; set; } = 256;
 
-    /// <summary>Distinct shoppers one publishable-key connection may send events for (a browser tab is one shopper).</summary>
-    public int MaxUsersPerPublishableConnection { get; set; } = 4;
-
     /// <summary>Distinct shoppers one server-key connection may send events for (a backend multiplexing many shoppers).</summary>
     public int MaxUsersPerServerConnection { get; set; } = 1_000_000;
+
+    /// <summary>Longest lifetime of a shopper token the gateway accepts (expiry minus now); longer-lived tokens are refused.</summary>
+    public TimeSpan MaxShopperTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Lifetime of the gateway's anonymous shopper cookie; renewed (sliding) once half of it has passed.</summary>
+    public TimeSpan AnonymousShopperLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>New shoppers (minted anonymous ids, token users not seen lately) one client address may bring per minute and publishable key (IPv6: per /64).</summary>
+    public int NewShoppersPerAddressPerMinute { get; set; } = 30;
+
+    /// <summary>New shoppers one publishable key may bring per minute, over all addresses.</summary>
+    public int NewShoppersPerKeyPerMinute { get; set; } = 6_000;
 
     /// <summary>Retry-After, seconds, when the silo is overloaded.</summary>
     public int OverloadRetryAfterSeconds { get; set; } = 1;
@@ -96,12 +105,19 @@ public sealed class GatewayOptions
                 throw new ArgumentException($"Gateway key #{i} ({key.Redacted}) has tenant '{key.Tenant}'; a tenant is 1 to 64 letters, digits, '_', '.' or '-'.", nameof(Keys));
             if (!Enum.IsDefined(key.Kind))
                 throw new ArgumentException($"Gateway key #{i} ({key.Redacted}) has kind {(int)key.Kind}; expected Server or Publishable.", nameof(Keys));
+            if (key.Kind == GatewayKeyKind.Publishable && !Keys.Any(k => k?.Kind == GatewayKeyKind.Server && k.Tenant == key.Tenant))
+                throw new ArgumentException($"Publishable key #{i} ({key.Redacted}) belongs to tenant '{key.Tenant}', which has no server key; shopper tokens and anonymous shopper cookies of a tenant are signed with its server key, so configure one for '{key.Tenant}'.", nameof(Keys));
         }
         Positive(MaxBodyBytes, nameof(MaxBodyBytes));
         Positive(MaxEventsPerRequest, nameof(MaxEventsPerRequest));
         Positive(MaxMessageBytes, nameof(MaxMessageBytes));
         Positive(SendQueueCapacity, nameof(SendQueueCapacity));
-        Positive(MaxUsersPerPublishableConnection, nameof(MaxUsersPerPublishableConnection));
+        Positive(NewShoppersPerAddressPerMinute, nameof(NewShoppersPerAddressPerMinute));
+        Positive(NewShoppersPerKeyPerMinute, nameof(NewShoppersPerKeyPerMinute));
+        if (MaxShopperTokenLifetime < TimeSpan.FromMinutes(1))
+            throw new ArgumentOutOfRangeException(nameof(MaxShopperTokenLifetime), MaxShopperTokenLifetime, $"MaxShopperTokenLifetime must be at least 1 minute; got {MaxShopperTokenLifetime}.");
+        if (AnonymousShopperLifetime < TimeSpan.FromMinutes(1))
+            throw new ArgumentOutOfRangeException(nameof(AnonymousShopperLifetime), AnonymousShopperLifetime, $"AnonymousShopperLifetime must be at least 1 minute; got {AnonymousShopperLifetime}.");
         Positive(MaxUsersPerServerConnection, nameof(MaxUsersPerServerConnection));
         Positive(OverloadRetryAfterSeconds, nameof(OverloadRetryAfterSeconds));
         Positive(MaxSignalsPerUser, nameof(MaxSignalsPerUser));

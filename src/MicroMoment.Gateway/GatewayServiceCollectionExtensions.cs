@@ -18,7 +18,9 @@ namespace MicroMoment.Gateway;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>Adds options (bound from the "Gateway" section, then <paramref name="configure"/>, validated at start), key
-    /// authentication, per-key rate limits, problem details, JSON, metrics, the offer hub and the ingestion pipeline.</summary>
+    /// authentication, shopper binding (tokens, anonymous cookies, the new-shopper limits), per-key rate limits, problem
+    /// details (client faults such as bad or aborted bodies answered as 4xx), JSON, metrics, the offer hub and the
+    /// ingestion pipeline.</summary>
     public static IServiceCollection AddMicroMomentGateway(this IServiceCollection services, Action<GatewayOptions>? configure = null)
     {
         var options = services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
@@ -39,10 +41,14 @@ public static class GatewayServiceCollectionExtensions
         });
         services.AddSingleton<EventIngestor>();
         services.AddSingleton(sp => new KeyRegistry(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton(sp => new ShopperTokens(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton(sp => new NewShopperLimiter(sp.GetRequiredService<IOptions<GatewayOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ShopperBinder>();
         services.AddHostedService<OfferSubscription>();
         services.AddMicroMomentDashboard();
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<Apis.ClientFaultExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);

@@ -56,7 +56,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task PublishableKeyMaySendEventsInTheQueryString()
     {
-        var (response, answer) = await Json.PostAsync(_gateway.Anonymous, $"/v1/events?key={TestGateway.PublishableKey}", Json.Event("u", "e").ToJsonString());
+        var (response, answer) = await Json.PostAsync(_gateway.Anonymous, $"/v1/events?key={TestGateway.PublishableKey}&shopperToken={Uri.EscapeDataString(TestGateway.ShopperToken("u"))}", Json.Event("u", "e").ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, (int)answer!["accepted"]!);

@@ -48,12 +48,20 @@ public sealed class CliTests
     [Fact]
     public async Task ServeWithAMissingModelFailsWithTheModelExitCode()
     {
-        var (console, output) = TextConsole.Create();
+        var data = Directory.CreateTempSubdirectory("mm-serve-model-");
+        try
+        {
+            var (console, output) = TextConsole.Create();
 
-        var code = await ServeCommand.RunAsync(console, new ServeSettings { Model = new FileInfo("/nonexistent/model.mmm"), DataDirectory = new DirectoryInfo(Path.GetTempPath()) }, CancellationToken.None);
+            var code = await ServeCommand.RunAsync(console, new ServeSettings { Model = new FileInfo("/nonexistent/model.mmm"), DataDirectory = data }, CancellationToken.None);
 
-        Assert.Equal(ExitCodes.BadModel, code);
-        Assert.Contains("error:", output.ToString());
+            Assert.Equal(ExitCodes.BadModel, code);
+            Assert.Contains("error:", output.ToString());
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
     }
 
     [Fact]

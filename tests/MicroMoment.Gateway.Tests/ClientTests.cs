@@ -136,7 +136,7 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task StreamAcksBatchesAndYieldsTheShoppersOffers()
     {
-        using var publishable = new MicroMomentClient(_gateway.Host.BaseAddress, TestGateway.PublishableKey);
+        using var publishable = new MicroMomentClient(_gateway.Host.BaseAddress, TestGateway.PublishableKey) { ShopperToken = TestGateway.ShopperToken("c1") };
         var seen = new List<Offer>();
         await using var stream = await publishable.OpenStreamAsync("c1", seen.Add);
 
@@ -159,7 +159,7 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task StreamOfferPushedForEventsSentOverHttp()
     {
-        using var publishable = new MicroMomentClient(_gateway.Host.BaseAddress, TestGateway.PublishableKey);
+        using var publishable = new MicroMomentClient(_gateway.Host.BaseAddress, TestGateway.PublishableKey) { ShopperToken = TestGateway.ShopperToken("c2") };
         await using var stream = await publishable.OpenStreamAsync("c2");
 
         var sent = await _server.SendBatchAsync([View("c2", "e1"), View("c2", "e2", EventKind.Cart)]);
@@ -175,7 +175,7 @@ public sealed class ClientTests : IAsyncLifetime
     public async Task StreamRateLimitThrowsRateLimitedException()
     {
         await using var gateway = await TestGateway.StartAsync(configure: o => o.StreamMessageRateLimit = new TokenBucketSettings { PerSecond = 1, Burst = 1 });
-        using var client = new MicroMomentClient(gateway.Host.BaseAddress, TestGateway.PublishableKey);
+        using var client = new MicroMomentClient(gateway.Host.BaseAddress, TestGateway.PublishableKey) { ShopperToken = TestGateway.ShopperToken("c1") };
         await using var stream = await client.OpenStreamAsync();
         await stream.SendAsync([View("c1", "e1")]);
 

@@ -115,8 +115,8 @@ public sealed class FuzzTests
     [Fact]
     public async Task MutatedStreamMessagesAreEachAnsweredAndTheConnectionSurvives()
     {
-        await using var gateway = await TestGateway.StartAsync(configure: o => o.MaxUsersPerPublishableConnection = 8);
-        using var socket = await gateway.ConnectAsync();
+        await using var gateway = await TestGateway.StartAsync();
+        using var socket = await gateway.ConnectServerAsync();
         var random = new Random(11);
         for (var i = 0; i < 150; i++)
         {

@@ -73,6 +73,22 @@ internal static class Json
         }
     }
 
+    /// <summary>Receives messages until one of each of <paramref name="types"/> has arrived (in any order); the first of each.</summary>
+    public static async Task<Dictionary<string, JsonNode>> ReceiveEachAsync(ClientWebSocket socket, params string[] types)
+    {
+        var seen = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (types.Any(t => !seen.ContainsKey(t)))
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"No {string.Join(" or ", types.Where(t => !seen.ContainsKey(t)))} message arrived.");
+            var message = await ReceiveAsync(socket, left) ?? throw new InvalidOperationException("The socket closed before every expected message arrived.");
+            var type = (string?)message["type"];
+            if (type is not null && types.Contains(type)) seen.TryAdd(type, message);
+        }
+        return seen;
+    }
+
     /// <summary>Receives messages until one of <paramref name="type"/> arrives.</summary>
     public static async Task<JsonNode> ReceiveAsync(ClientWebSocket socket, string type, TimeSpan? timeout = null)
     {

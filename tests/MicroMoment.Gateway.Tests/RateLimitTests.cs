@@ -38,7 +38,7 @@ public sealed class RateLimitTests
             o.ServerRateLimit = new TokenBucketSettings { PerSecond = 1, Burst = 1 };
             o.PublishableRateLimit = new TokenBucketSettings { PerSecond = 1, Burst = 1 };
         });
-        using var publishable = gateway.Client(TestGateway.PublishableKey);
+        using var publishable = gateway.Shopper("u");
 
         var (first, _) = await Json.PostAsync(gateway.Server, "/v1/events", Json.Event("u", "e1").ToJsonString());
         var (second, _) = await Json.PostAsync(gateway.Server, "/v1/events", Json.Event("u", "e2").ToJsonString());

@@ -7,16 +7,17 @@ namespace MicroMoment.Gateway.Tests;
 /// <summary>
 /// The real <see cref="EmbeddedSilo"/>, with a record of every event the gateway handed it (so tests can check what
 /// reached the silo) and two switches for states a real silo cannot be put in deterministically from a test: a fully
-/// saturated silo (every event answered Overloaded) and one still restoring (not ready).
+/// saturated silo (every event answered Overloaded), one still restoring (not ready), and an experiments report with
+/// counts a test cannot gather in seconds.
 /// </summary>
 internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISiloCensus
 {
     private readonly Lock _gate = new();
     private readonly List<ClickEvent> _received = [];
 
-    /// <summary>Starts an in-memory embedded silo with the bundled model.</summary>
-    public static async Task<RecordingSilo> StartAsync(SiloOptions? options = null) =>
-        new(await EmbeddedSilo.StartAsync(BundledModel.Model, options ?? new SiloOptions { Partitions = 8, WorkerCount = 2 }));
+    /// <summary>Starts an in-memory embedded silo with the bundled model, on <paramref name="time"/> (null: the system clock).</summary>
+    public static async Task<RecordingSilo> StartAsync(SiloOptions? options = null, TimeProvider? time = null) =>
+        new(await EmbeddedSilo.StartAsync(BundledModel.Model, options ?? new SiloOptions { Partitions = 8, WorkerCount = 2 }, time));
 
     /// <summary>
     /// Options for tests about offer delivery and feedback: the built-in policy with the exit popup off, so a view then a
@@ -44,6 +45,9 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
     /// <summary>When set, replaces the silo's readiness.</summary>
     public bool? ReadyOverride { get; set; }
 
+    /// <summary>When set, answers <see cref="GetExperiments"/> instead of the silo.</summary>
+    public Func<ExperimentsReport>? ExperimentsOverride { get; set; }
+
     public MicroMomentModel Model => inner.Model;
 
     public ValueTask<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<ClickEvent> events, CancellationToken cancellationToken = default)
@@ -66,7 +70,7 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
 
     public void Subscribe(IOfferSink sink) => inner.Subscribe(sink);
 
-    public ExperimentsReport GetExperiments() => inner.GetExperiments();
+    public ExperimentsReport GetExperiments() => ExperimentsOverride is { } report ? report() : inner.GetExperiments();
 
     public SiloStatistics GetStatistics() => ReadyOverride is { } ready ? inner.GetStatistics() with { Ready = ready } : inner.GetStatistics();
 

@@ -20,7 +20,7 @@ public sealed class SlowClientTests
         await using var silo = await RecordingSilo.StartAsync();
         var ingestor = new EventIngestor(silo, new SignalStore(8, 8), metrics);
         var key = new GatewayKey { Key = TestGateway.PublishableKey, Tenant = TestGateway.Tenant, Kind = GatewayKeyKind.Publishable };
-        var connection = new StreamConnection(socket, key, ingestor, hub, metrics, options, TimeProvider.System);
+        var connection = new StreamConnection(socket, key, ingestor, hub, metrics, options, TimeProvider.System, boundUser: "a");
         var run = connection.RunAsync("a", CancellationToken.None, CancellationToken.None);
         while (hub.ConnectionsOf(TestGateway.Tenant, "a") == 0) await Task.Delay(1);
 

@@ -18,7 +18,7 @@ public sealed class StreamTests : IAsyncLifetime
     [Fact]
     public async Task EventsOnTheStreamAreAckedWithTheirBatchId()
     {
-        using var socket = await _gateway.ConnectAsync();
+        using var socket = await _gateway.ConnectAsync(userId: "a");
 
         await Json.SendAsync(socket, Batch("b-1", Json.Event("a", "a1"), Json.Event("a", "a2")));
         var ack = await Json.ReceiveAsync(socket, "ack");
@@ -31,7 +31,7 @@ public sealed class StreamTests : IAsyncLifetime
     [Fact]
     public async Task HandlingOfEachMessageIsTimedInTheMetrics()
     {
-        using var socket = await _gateway.ConnectAsync();
+        using var socket = await _gateway.ConnectAsync(userId: "a");
         await Json.SendAsync(socket, Batch("b-1", Json.Event("a", "a1")));
         await Json.ReceiveAsync(socket, "ack");
         await Json.SendAsync(socket, Batch("b-2", Json.Event("a", "a2")));
@@ -46,7 +46,7 @@ public sealed class StreamTests : IAsyncLifetime
     [Fact]
     public async Task BareArrayAndSingleObjectAreAcceptedToo()
     {
-        using var socket = await _gateway.ConnectAsync();
+        using var socket = await _gateway.ConnectAsync(userId: "a");
 
         await Json.SendAsync(socket, new JsonArray(Json.Event("a", "a1")));
         var first = await Json.ReceiveAsync(socket, "ack");
@@ -123,12 +123,15 @@ public sealed class StreamTests : IAsyncLifetime
 
         Assert.Equal(403, (int)error["status"]!);
         Assert.Contains("not delivered on this connection", (string?)error["detail"]);
+        var view = (await Json.GetAsync(_gateway.Server, "/v1/users/a")).Body!;
+        Assert.Equal("proposed", (string?)view["activeOffers"]![0]!["state"]);
     }
 
     [Fact]
-    public async Task PublishableConnectionSpeaksForAFewShoppersOnly()
+    public async Task ServerConnectionSpeaksForAtMostItsLimitOfShoppers()
     {
-        using var socket = await _gateway.ConnectAsync();
+        await using var gateway = await TestGateway.StartAsync(configure: o => o.MaxUsersPerServerConnection = 4);
+        using var socket = await gateway.ConnectServerAsync();
 
         await Json.SendAsync(socket, Batch("b1", [.. Enumerable.Range(0, 5).Select(i => Json.Event($"u{i}", $"e{i}"))]));
         var ack = await Json.ReceiveAsync(socket, "ack");
@@ -141,7 +144,7 @@ public sealed class StreamTests : IAsyncLifetime
     [Fact]
     public async Task MalformedMessageIsAnsweredWithAnErrorAndTheConnectionStaysOpen()
     {
-        using var socket = await _gateway.ConnectAsync();
+        using var socket = await _gateway.ConnectAsync(userId: "a");
 
         await socket.SendAsync(Encoding.UTF8.GetBytes("{\"batch\": \"b1\", \"events\": [ {"), WebSocketMessageType.Text, true, CancellationToken.None);
         var error = await Json.ReceiveAsync(socket, "error");
@@ -156,7 +159,7 @@ public sealed class StreamTests : IAsyncLifetime
     [Fact]
     public async Task EnvelopeWithNothingParseableGetsAnErrorNamingTheBatch()
     {
-        using var socket = await _gateway.ConnectAsync();
+        using var socket = await _gateway.ConnectAsync(userId: "a");
 
         await Json.SendAsync(socket, new JsonObject { ["batch"] = "b9", ["events"] = new JsonArray() });
         var ack = await Json.ReceiveAsync(socket);
@@ -172,7 +175,7 @@ public sealed class StreamTests : IAsyncLifetime
     public async Task OversizedMessageClosesTheConnectionWithMessageTooBig()
     {
         await using var gateway = await TestGateway.StartAsync(configure: o => o.MaxMessageBytes = 2048);
-        using var socket = await gateway.ConnectAsync();
+        using var socket = await gateway.ConnectAsync(userId: "a");
 
         var big = Batch("b1", [.. Enumerable.Range(0, 40).Select(i => Json.Event("a", $"e{i}"))]);
         await Json.SendAsync(socket, big);
@@ -188,7 +191,7 @@ public sealed class StreamTests : IAsyncLifetime
     public async Task MessagesBeyondTheConnectionsRateAreRefusedWithRetryAfter()
     {
         await using var gateway = await TestGateway.StartAsync(configure: o => o.StreamMessageRateLimit = new TokenBucketSettings { PerSecond = 1, Burst = 1 });
-        using var socket = await gateway.ConnectAsync();
+        using var socket = await gateway.ConnectAsync(userId: "a");
 
         await Json.SendAsync(socket, Batch("b1", Json.Event("a", "a1")));
         await Json.SendAsync(socket, Batch("b2", Json.Event("a", "a2")));

@@ -90,6 +90,36 @@ public class PolicyReloadTests
         Assert.Equal("v3", (await silo.IngestAsync([Event("cat", 1)]))[0].Decision!.Offer!.PolicyVersion);
     }
 
+    /// <summary>
+    /// Text that made the YAML parser throw something other than a YAML error (an unclosed bracket across lines, a
+    /// complex key) or that expands without bound (an alias bomb), written while the silo runs: the watcher's timer
+    /// must record it with its line and keep the running policy, and the silo must keep taking events.
+    /// </summary>
+    [Theory]
+    [InlineData("version: v2\nrules:\n  - name: [unclosed\n  - name: b\n", 3)]
+    [InlineData("version: v2\n? [a, b]\n: 1\n", 2)]
+    [InlineData("bomb", 6)]
+    public async Task PolicyFileThatBreaksTheParserKeepsTheRunningPolicyAndTheSiloServing(string text, int line)
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "policy.yaml");
+        File.WriteAllText(path, EveryEvent("v1"));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path) with { Log = log.Enqueue });
+        Assert.Equal(IngestStatus.Accepted, (await silo.IngestAsync([Event("eve", 0)]))[0].Status);
+
+        File.WriteAllText(path, text == "bomb" ? Triggers.PolicyParserHardeningTests.AliasBomb(levels: 7, fanOut: 10) : text);
+        var status = await WaitFor(() => silo.PolicyStatus, s => s.ReloadFailures == 1, "a recorded reload failure");
+
+        Assert.Equal("v1", status.Version);
+        Assert.Contains(Path.GetFullPath(path), status.LastError);
+        Assert.Contains($", line {line}", status.LastError);
+        Assert.Contains(log, l => l.Contains($", line {line}", StringComparison.Ordinal) && l.Contains("v1 stays", StringComparison.Ordinal));
+        var after = await silo.IngestAsync([Event("eve", 1), Event("fay", 1)]);
+        Assert.All(after, o => Assert.Equal(IngestStatus.Accepted, o.Status));
+        Assert.All(after, o => Assert.Equal("v1", o.Decision!.Offer!.PolicyVersion));
+    }
+
     [Fact]
     public async Task ChangedContentUnderTheRunningVersionIsRefused()
     {

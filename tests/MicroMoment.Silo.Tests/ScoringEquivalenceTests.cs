@@ -28,7 +28,7 @@ public class ScoringEquivalenceTests
             var actual = outcome.Score!.Value;
             Assert.Equal(expected.BuyProbability, actual.BuyProbability, 1e-5f);
             Assert.Equal(expected.ExitProbability, actual.ExitProbability, 1e-5f);
-            Assert.Equal(expected.AttentionScore, actual.AttentionScore, 1e-5f);
+            Assert.Equal(expected.AttentionLogit, actual.AttentionLogit, 1e-5f);
             Assert.Equal(expected.Cluster, actual.Cluster);
             Assert.Equal(expected.Position, actual.Position);
             Assert.Equal(expected.NewSession, actual.NewSession);

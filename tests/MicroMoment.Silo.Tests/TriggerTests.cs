@@ -205,7 +205,7 @@ public class TriggerTests
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1 });
         var outcomes = await silo.IngestAsync([.. Enumerable.Range(0, 6).Select(i => Event("zoe", i, i == 4 ? EventType.Cart : EventType.View, product: 10 + i % 2, id: $"z{i}"))]);
         var view = (await silo.GetUserAsync(ClickEvent.DefaultTenant, "zoe"))!;
-        var scores = outcomes.Select(o => (double)o.Score!.Value.AttentionScore).ToArray();
+        var scores = outcomes.Select(o => (double)o.Score!.Value.AttentionLogit).ToArray();
         double max = scores.Max(), total = scores.Sum(s => Math.Exp(s - max));
         Assert.Equal(6, view.Timeline.Count);
         for (int i = 0; i < 6; i++)
@@ -229,7 +229,7 @@ public class TriggerTests
         var outcomes = await silo.IngestAsync([.. Enumerable.Range(0, 10).Select(i => Event("ann", i, id: $"a{i}"))]);
         var view = (await silo.GetUserAsync(ClickEvent.DefaultTenant, "ann"))!;
         Assert.Equal(["a6", "a7", "a8", "a9"], view.Timeline.Select(t => t.EventId));
-        var scores = outcomes.Select(o => (double)o.Score!.Value.AttentionScore).ToArray();
+        var scores = outcomes.Select(o => (double)o.Score!.Value.AttentionLogit).ToArray();
         double max = scores.Max(), total = scores.Sum(s => Math.Exp(s - max));
         Assert.Equal(Math.Exp(scores[9] - max) / total, view.Timeline[3].AttentionWeight, 1e-4);
     }

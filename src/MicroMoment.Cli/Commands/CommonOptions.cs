@@ -14,6 +14,12 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
+    /// <summary>Go on with the rows read from a log whose gzip data did not end cleanly.</summary>
+    public static Option<bool> AcceptPartial() => new("--accept-partial")
+    {
+        Description = "Go on with the rows read from a truncated or corrupt gzip log (without it, such a log stops the command with exit code 2)",
+    };
+
     /// <summary>Inactivity that ends a session, in minutes.</summary>
     public static Option<double> SessionTimeoutMinutes() => new("--session-timeout")
     {

@@ -19,14 +19,15 @@ internal static class EvalCommand
         var data = CommonOptions.Data();
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for scores.csv, eval.json, report.html", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "eval")) };
         var censored = new Option<CensoringPolicy>("--censored") { Description = "Buy labels of sessions cut off by the end of the log", DefaultValueFactory = _ => CensoringPolicy.ObservedAsNegative };
+        var acceptPartial = CommonOptions.AcceptPartial();
         var command = new Command("eval", "Score a log with a saved model, event by event, and measure it");
-        foreach (var o in new Option[] { model, data, output, censored }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, data, output, censored, acceptPartial }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) =>
-            Task.FromResult(Run(AnsiConsole.Console, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(censored))));
+            Task.FromResult(Run(AnsiConsole.Console, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(censored), parse.GetValue(acceptPartial))));
         return command;
     }
 
-    internal static int Run(IAnsiConsole console, FileInfo modelFile, IReadOnlyList<FileInfo> files, DirectoryInfo outDir, CensoringPolicy censoring)
+    internal static int Run(IAnsiConsole console, FileInfo modelFile, IReadOnlyList<FileInfo> files, DirectoryInfo outDir, CensoringPolicy censoring, bool acceptPartial = false)
     {
         MicroMomentModel model;
         try
@@ -41,7 +42,7 @@ internal static class EvalCommand
         console.MarkupLineInterpolated($"Model: [bold]{model}[/]");
         try
         {
-            var (sample, ingest) = DataInput.Load(files, model.SessionTimeout, console);
+            var (sample, ingest) = DataInput.Load(files, model.SessionTimeout, console, acceptPartial: acceptPartial);
             var sessions = sample.Sessions;
             var run = SpectreProgress.Run(console, progress =>
                 ModelEvaluator.Evaluate(model, sessions, censoring, 2, new Progress<double>(f => progress.Report(new PipelineProgress("scoring", "events", f)))));
@@ -53,7 +54,7 @@ internal static class EvalCommand
             console.MarkupLineInterpolated($"Report:  [bold]{Path.Combine(outDir.FullName, "report.html")}[/]");
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is NoUsableRowsException or FileNotFoundException or InvalidDataException)
+        catch (Exception ex) when (ex is NoUsableRowsException or IncompleteInputException or FileNotFoundException or InvalidDataException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.BadInput;

@@ -20,14 +20,15 @@ internal static class QuickstartCommand
         var data = new Option<FileInfo[]>("--data") { Description = "Event log(s) to score instead of the REES46 sample", AllowMultipleArgumentsPerToken = true };
         var model = new Option<FileInfo?>("--model") { Description = "Model file (default: the bundled model)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "quickstart")) };
+        var acceptPartial = CommonOptions.AcceptPartial();
         var command = new Command("quickstart", "Score a real log (or labelled synthetic traffic) with the bundled model and write the report");
-        foreach (var o in new Option[] { data, model, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, model, output, acceptPartial }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) =>
-            Task.FromResult(Run(AnsiConsole.Console, parse.GetValue(data), parse.GetValue(model), parse.GetValue(output)!)));
+            Task.FromResult(Run(AnsiConsole.Console, parse.GetValue(data), parse.GetValue(model), parse.GetValue(output)!, parse.GetValue(acceptPartial))));
         return command;
     }
 
-    internal static int Run(IAnsiConsole console, FileInfo[]? data, FileInfo? model, DirectoryInfo outDir)
+    internal static int Run(IAnsiConsole console, FileInfo[]? data, FileInfo? model, DirectoryInfo outDir, bool acceptPartial = false)
     {
         var modelFile = model ?? BundledModel();
         var files = data is { Length: > 0 } ? data : FindSample() is { } sample ? [sample] : null;
@@ -40,7 +41,7 @@ internal static class QuickstartCommand
             console.MarkupLineInterpolated($"Synthetic log: [bold]{path}[/] (numbers below describe the generator, not real shoppers)");
             files = [new FileInfo(path)];
         }
-        return EvalCommand.Run(console, modelFile, files, outDir, CensoringPolicy.ObservedAsNegative);
+        return EvalCommand.Run(console, modelFile, files, outDir, CensoringPolicy.ObservedAsNegative, acceptPartial);
     }
 
     /// <summary>The model shipped with the build (copied next to the executable from models/default.mmm).</summary>

@@ -22,8 +22,9 @@ internal static class ReplayCommand
         var batch = new Option<int>("--batch") { Description = "Events per request", DefaultValueFactory = _ => 500 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight (each shopper stays on one lane, so their order holds)", DefaultValueFactory = _ => 4 };
         var shift = new Option<bool>("--shift-to-now") { Description = "Move timestamps by whole days so the log ends today (for gateways that reject events older than 7 days)" };
+        var acceptPartial = CommonOptions.AcceptPartial();
         var command = new Command("replay", "Stream a real event log through a running gateway in event-time order and measure it");
-        foreach (var o in new Option[] { data, target, key, speed, batch, concurrency, shift }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, target, key, speed, batch, concurrency, shift, acceptPartial }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) =>
         {
             var console = AnsiConsole.Console;
@@ -34,12 +35,12 @@ internal static class ReplayCommand
             }
             if (!CommonOptions.TryGetGateway(console, parse, target, key, out var gateway, out var secret)) return Task.FromResult(ExitCodes.BadInput);
             var options = new ReplayOptions { Target = gateway, Key = secret, Speed = factor, BatchSize = parse.GetValue(batch), Concurrency = parse.GetValue(concurrency) };
-            return RunAsync(console, parse.GetValue(data)!, options, parse.GetValue(shift), ct);
+            return RunAsync(console, parse.GetValue(data)!, options, parse.GetValue(shift), ct, parse.GetValue(acceptPartial));
         });
         return command;
     }
 
-    internal static async Task<int> RunAsync(IAnsiConsole console, IReadOnlyList<FileInfo> files, ReplayOptions options, bool shiftToNow, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(IAnsiConsole console, IReadOnlyList<FileInfo> files, ReplayOptions options, bool shiftToNow, CancellationToken cancellationToken, bool acceptPartial = false)
     {
         if (options.BatchSize < 1 || options.Concurrency < 1)
         {
@@ -57,6 +58,15 @@ internal static class ReplayCommand
             return ExitCodes.BadInput;
         }
         console.WriteLine(log.Report.Summary());
+        try
+        {
+            DataInput.RequireComplete(log.Report, acceptPartial, console);
+        }
+        catch (IncompleteInputException ex)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            return ExitCodes.BadInput;
+        }
         if (log.Events.Length == 0)
         {
             console.MarkupLine("[red]error:[/] the log has no events the wire carries (view, cart, remove_from_cart, purchase).");

@@ -24,7 +24,7 @@ internal static class ServeCommand
     {
         var model = new Option<FileInfo?>("--model") { Description = "Model file (default: the bundled model)" };
         var policy = new Option<FileInfo?>("--policy") { Description = "Trigger policy file, YAML or JSON, reloaded when it changes (default: policies/default.yaml)" };
-        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Folder of the silo's SQLite state", DefaultValueFactory = _ => new DirectoryInfo("data") };
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Folder of the silo's SQLite state (one serve per folder: it is locked while serve runs)", DefaultValueFactory = _ => new DirectoryInfo("data") };
         var urls = new Option<string>("--urls") { Description = "Where the gateway listens", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var serverKey = new Option<string?>("--server-key") { Description = $"Server key (default: ${ServerKeyVariable}, the Gateway:Keys configuration, or a generated key)" };
         var publishableKey = new Option<string?>("--publishable-key") { Description = $"Publishable key for browsers (default: ${PublishableKeyVariable}, configuration, or generated)" };
@@ -42,6 +42,7 @@ internal static class ServeCommand
             PublishableKey = parse.GetValue(publishableKey) ?? NonEmpty(Environment.GetEnvironmentVariable(PublishableKeyVariable)),
             Tenant = parse.GetValue(tenant)!,
             AcceptHistorical = parse.GetValue(historical),
+            LogColor = ConsoleStyle.UseColor(),
         }, ct));
         return command;
     }
@@ -53,6 +54,16 @@ internal static class ServeCommand
         try
         {
             session = await StartAsync(console, settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DataDirectoryInUseException ex)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            return ExitCodes.DataDirectoryInUse;
+        }
+        catch (StateFileException ex)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            return ExitCodes.StateFileUnusable;
         }
         catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
         {
@@ -79,8 +90,25 @@ internal static class ServeCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Loads the model, starts the silo and the gateway, and prints where everything is.</summary>
+    /// <summary>
+    /// Locks the data directory (before anything else, so a second <c>serve</c> on it stops before touching the first
+    /// one's state or ports), loads the model, starts the silo and the gateway, and prints where everything is.
+    /// </summary>
     internal static async Task<ServeSession> StartAsync(IAnsiConsole console, ServeSettings settings, CancellationToken cancellationToken)
+    {
+        var directoryLock = DataDirectoryLock.Acquire(settings.DataDirectory.FullName);
+        try
+        {
+            return await StartLockedAsync(console, settings, directoryLock, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<ServeSession> StartLockedAsync(IAnsiConsole console, ServeSettings settings, DataDirectoryLock directoryLock, CancellationToken cancellationToken)
     {
         var modelFile = settings.Model ?? QuickstartCommand.BundledModel();
         var model = MicroMomentModel.Load(modelFile.FullName);
@@ -92,7 +120,6 @@ internal static class ServeCommand
         var policyFile = settings.Policy ?? QuickstartCommand.DefaultPolicy();
         if (!policyFile.Exists)
             throw new ArgumentException($"The policy file {policyFile.FullName} does not exist; expected a YAML or JSON trigger policy (see policies/default.yaml).");
-        settings.DataDirectory.Create();
         var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions
         {
             DataDirectory = settings.DataDirectory.FullName,
@@ -122,7 +149,7 @@ internal static class ServeCommand
                     usedGenerated = generated.Count > 0;
                 }
                 if (settings.AcceptHistorical) o.MaxEventAge = null;
-            }, builder => builder.Logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning), cancellationToken).ConfigureAwait(false);
+            }, builder => ConfigureLogging(builder.Logging, settings.LogColor), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -148,8 +175,16 @@ internal static class ServeCommand
         if (usedGenerated)
             console.MarkupLineInterpolated($"[grey]Generated keys change at every start; set {ServerKeyVariable} / {PublishableKeyVariable} (or --server-key / --publishable-key) to keep them.[/]");
         if (settings.AcceptHistorical) console.MarkupLine("[yellow]Accepting events of any age (--accept-historical).[/]");
-        return new ServeSession(gateway, silo);
+        return new ServeSession(gateway, silo, directoryLock);
     }
+
+    /// <summary>The gateway's console log: warnings and errors, one line each, coloured only when <paramref name="color"/> says so.</summary>
+    internal static ILoggingBuilder ConfigureLogging(ILoggingBuilder logging, bool color) =>
+        logging.AddSimpleConsole(c =>
+        {
+            c.SingleLine = true;
+            c.ColorBehavior = ConsoleStyle.LogColors(color);
+        }).SetMinimumLevel(LogLevel.Warning);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

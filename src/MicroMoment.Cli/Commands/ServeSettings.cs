@@ -26,4 +26,7 @@ internal sealed record ServeSettings
 
     /// <summary>Accept events of any age (to replay historical logs).</summary>
     public bool AcceptHistorical { get; init; }
+
+    /// <summary>Whether the console log may be coloured (standard output is a terminal and NO_COLOR is unset; see <see cref="ConsoleStyle"/>).</summary>
+    public bool LogColor { get; init; }
 }

@@ -30,8 +30,9 @@ internal static class SimulatePolicyCommand
         var uplift = new Option<double>("--uplift") { Description = "Cost model: assumed relative uplift of an offer on the chance to buy (0.1 = 10%)", DefaultValueFactory = _ => CostModel.Default.Uplift };
         var annoyance = new Option<double>("--annoyance") { Description = "Cost model: cost of interrupting a shopper who does not buy", DefaultValueFactory = _ => CostModel.Default.Annoyance };
         var noSweep = new Option<bool>("--no-sweep") { Description = "Only simulate the policy; no threshold sweep or recommendation" };
+        var acceptPartial = CommonOptions.AcceptPartial();
         var command = new Command("simulate-policy", "Replay a log through the grains and trigger engine offline: per-session outcome of a policy, a threshold sweep and a recommended policy");
-        foreach (var o in new Option[] { model, policy, data, output, tenant, margin, offerCost, uplift, annoyance, noSweep }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, policy, data, output, tenant, margin, offerCost, uplift, annoyance, noSweep, acceptPartial }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new Settings(
             parse.GetValue(model) ?? QuickstartCommand.BundledModel(),
             parse.GetValue(policy) ?? QuickstartCommand.DefaultPolicy(),
@@ -39,12 +40,13 @@ internal static class SimulatePolicyCommand
             parse.GetValue(output)!,
             parse.GetValue(tenant)!,
             new CostModel(parse.GetValue(margin), parse.GetValue(offerCost), parse.GetValue(uplift), parse.GetValue(annoyance)),
-            !parse.GetValue(noSweep)), ct));
+            !parse.GetValue(noSweep),
+            parse.GetValue(acceptPartial)), ct));
         return command;
     }
 
     /// <summary>What to simulate.</summary>
-    internal sealed record Settings(FileInfo Model, FileInfo Policy, IReadOnlyList<FileInfo> Data, DirectoryInfo Out, string Tenant, CostModel Cost, bool Sweep);
+    internal sealed record Settings(FileInfo Model, FileInfo Policy, IReadOnlyList<FileInfo> Data, DirectoryInfo Out, string Tenant, CostModel Cost, bool Sweep, bool AcceptPartial = false);
 
     internal static async Task<int> RunAsync(IAnsiConsole console, Settings settings, CancellationToken cancellationToken)
     {
@@ -89,9 +91,10 @@ internal static class SimulatePolicyCommand
         {
             (events, int skipped, var ingest) = console.Status().Start("Reading and ordering events", _ => ReplayLog.ReadOrdered(settings.Data));
             console.WriteLine(ingest.Summary());
+            DataInput.RequireComplete(ingest, settings.AcceptPartial, console);
             if (skipped > 0) console.MarkupLineInterpolated($"[yellow]{skipped:N0} events of other types are left out (the wire carries view, cart, remove_from_cart and purchase).[/]");
         }
-        catch (Exception ex) when (ex is NoUsableRowsException or FileNotFoundException or InvalidDataException)
+        catch (Exception ex) when (ex is NoUsableRowsException or IncompleteInputException or FileNotFoundException or InvalidDataException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.BadInput;

@@ -24,6 +24,7 @@ internal static class TrainCommand
         var ensemble = new Option<bool>("--ensemble") { Description = "Also measure the attention-LSTM plus each peer (summed calibrated log-odds); report only, the served model stays the LSTM" };
         var censored = new Option<CensoringPolicy>("--censored") { Description = "Buy labels of sessions cut off by the end of the log", DefaultValueFactory = _ => CensoringPolicy.ObservedAsNegative };
         var timeout = CommonOptions.SessionTimeoutMinutes();
+        var acceptPartial = CommonOptions.AcceptPartial();
         var maxSessions = new Option<int>("--max-sessions")
         {
             Description = "Train and evaluate on at most this many sessions: larger logs are sampled (whole sessions, stable hash); 0 uses every session",
@@ -31,7 +32,7 @@ internal static class TrainCommand
         };
 
         var command = new Command("train", "Train the attention-LSTM and its peers (gradient-boosted trees, logistic regression, rules, majority class); write model, report and metrics");
-        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, noGbdt, ensemble, censored, timeout, maxSessions }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, noGbdt, ensemble, censored, timeout, maxSessions, acceptPartial }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) =>
         {
             var console = AnsiConsole.Console;
@@ -51,17 +52,17 @@ internal static class TrainCommand
             options.Trainer = options.Trainer with { Epochs = parse.GetValue(epochs) };
             var files = parse.GetValue(data)!;
             var outDir = parse.GetValue(output)!;
-            return Task.FromResult(Run(console, files, outDir, options, "micromoment " + string.Join(' ', parse.Tokens.Select(t => t.Value))));
+            return Task.FromResult(Run(console, files, outDir, options, "micromoment " + string.Join(' ', parse.Tokens.Select(t => t.Value)), parse.GetValue(acceptPartial)));
         });
         return command;
     }
 
-    internal static int Run(IAnsiConsole console, IReadOnlyList<FileInfo> files, DirectoryInfo outDir, ExperimentOptions options, string commandLine)
+    internal static int Run(IAnsiConsole console, IReadOnlyList<FileInfo> files, DirectoryInfo outDir, ExperimentOptions options, string commandLine, bool acceptPartial = false)
     {
         try
         {
             options.Validate();
-            var (sample, ingest) = DataInput.Load(files, options.SessionTimeout, console, options.MaxSessions);
+            var (sample, ingest) = DataInput.Load(files, options.SessionTimeout, console, options.MaxSessions, acceptPartial);
             var trainedOn = $"{string.Join(", ", files.Select(f => f.Name))}: {ingest.RowsAccepted:N0} events, {sample.Population.Sessions:N0} sessions" +
                 (sample.IsSampled ? $" (sampled {sample.Sessions.Count:N0} sessions, {sample.Events:N0} events)" : string.Empty);
             var result = SpectreProgress.Run(console, progress => new ExperimentRunner(options, progress).Run(sample, trainedOn, commandLine));
@@ -76,7 +77,7 @@ internal static class TrainCommand
             console.MarkupLineInterpolated($"Peak memory: {DataInput.PeakMemory()}");
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is NoUsableRowsException or FileNotFoundException or InvalidDataException or ArgumentException or PlatformNotSupportedException)
+        catch (Exception ex) when (ex is NoUsableRowsException or IncompleteInputException or FileNotFoundException or InvalidDataException or ArgumentException or PlatformNotSupportedException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.BadInput;

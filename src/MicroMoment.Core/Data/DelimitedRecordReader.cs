@@ -55,6 +55,9 @@ internal sealed class DelimitedRecordReader : IDisposable
     /// <summary>The input's name for error messages.</summary>
     public string SourceName { get; }
 
+    /// <summary>The decompressing stream when the input is gzip (it says at the end whether the data ended cleanly), else null.</summary>
+    public VerifiedGZipStream? Gzip { get; init; }
+
     /// <summary>The length limit of one record, in characters.</summary>
     public int MaxRecordChars => _maxRecordChars;
 

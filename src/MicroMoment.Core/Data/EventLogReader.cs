@@ -78,15 +78,19 @@ public static class EventLogReader
         return Detect(records, path);
     }
 
-    internal static string Shorten(ReadOnlySpan<char> text) =>
-        text.Length <= 200 ? text.ToString() : string.Concat(text[..200], "...");
+    /// <summary>A line of the input for a message: escaped where it is not printable ASCII, and bounded (the input may be binary).</summary>
+    internal static string Shorten(ReadOnlySpan<char> text) => TextExcerpt.Of(text);
+
+    /// <summary>" The gzip data ...", when the input is gzip that did not end cleanly (and so may be why its first line is empty or unreadable).</summary>
+    internal static string DamageNote(DelimitedRecordReader records) =>
+        records.Gzip is { Damage: { } damage } gzip ? $" Its data is incomplete, {GzipDamages.Code(damage)}: {gzip.DamageDetail}." : string.Empty;
 
     private static LogFormat Detect(DelimitedRecordReader records, string displayName)
     {
         var firstLine = records.PeekLine(SniffChars);
         if (firstLine.IsEmpty)
         {
-            throw new InvalidDataException($"Event log '{displayName}' is empty: expected one of: {string.Join("; ", KnownFormats)}.");
+            throw new InvalidDataException($"Event log '{displayName}' is empty: expected one of: {string.Join("; ", KnownFormats)}.{DamageNote(records)}");
         }
 
         if (TryDetect(firstLine, out var format))
@@ -96,7 +100,7 @@ public static class EventLogReader
 
         throw new InvalidDataException(
             $"Cannot tell the format of event log '{displayName}' from its first line '{Shorten(firstLine)}'. " +
-            $"Known formats: {string.Join("; ", KnownFormats)}.");
+            $"Known formats: {string.Join("; ", KnownFormats)}.{DamageNote(records)}");
     }
 
     private static IEnumerable<ClickEvent> Dispatch(DelimitedRecordReader records, string displayName, IngestReport report, string tenant, EventReadOptions options) =>

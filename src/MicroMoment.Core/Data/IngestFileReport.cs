@@ -33,6 +33,15 @@ public sealed class IngestFileReport
     /// <summary>Rows skipped as unusable.</summary>
     public long RowsRejected { get; private set; }
 
+    /// <summary>How the file's gzip data failed to end cleanly (rows after the damage are lost), or null when it ended cleanly or is plain text.</summary>
+    public GzipDamage? Damage { get; private set; }
+
+    /// <summary>A sentence about <see cref="Damage"/>: where it happened and what was lost; null without damage.</summary>
+    public string? DamageDetail { get; private set; }
+
+    /// <summary>True unless the file's data did not end cleanly (see <see cref="Damage"/>).</summary>
+    public bool IsComplete => Damage is null;
+
     /// <summary>Rows rejected for <paramref name="reason"/>.</summary>
     public long RejectedFor(RejectReason reason) => _rejected[Index(reason)];
 
@@ -64,7 +73,20 @@ public sealed class IngestFileReport
         _owner.OnRejected(reason);
     }
 
-    /// <summary>One sentence about this file: counts, and for each reject reason its count, expectation and first lines.</summary>
+    /// <summary>Records that the file's gzip data did not end cleanly; readers call this when they reach the end.</summary>
+    public void MarkDamaged(GzipDamage damage, string detail)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(detail);
+        Damage = damage;
+        DamageDetail = detail;
+    }
+
+    /// <summary>What went wrong with the file's data and how many rows were read before it, or null when it ended cleanly.</summary>
+    public string? DescribeDamage() => Damage is { } damage
+        ? $"{GzipDamages.Code(damage)}: {DamageDetail}; {RowsRead:N0} rows were read before it"
+        : null;
+
+    /// <summary>One sentence about this file: counts, and for each reject reason its count, expectation and first lines, then any damage to its data.</summary>
     public string Describe()
     {
         var text = new System.Text.StringBuilder();
@@ -88,6 +110,11 @@ public sealed class IngestFileReport
             {
                 text.Append(", ...");
             }
+        }
+
+        if (DescribeDamage() is { } damage)
+        {
+            text.Append("; INCOMPLETE, ").Append(damage);
         }
 
         return text.ToString();

@@ -40,6 +40,12 @@ public sealed class IngestReport
     /// <summary>True when at least one row was accepted.</summary>
     public bool HasUsableRows => RowsAccepted > 0;
 
+    /// <summary>True unless the data of a file read did not end cleanly (a truncated or corrupt gzip file; see <see cref="IngestFileReport.Damage"/>).</summary>
+    public bool IsComplete => _files.TrueForAll(f => f.IsComplete);
+
+    /// <summary>The files whose data did not end cleanly, in reading order.</summary>
+    public IReadOnlyList<IngestFileReport> IncompleteFiles => _files.FindAll(f => !f.IsComplete);
+
     /// <summary>Rows rejected for <paramref name="reason"/> over all files.</summary>
     public long RejectedFor(RejectReason reason)
     {
@@ -77,6 +83,15 @@ public sealed class IngestReport
             }
         }
 
+        foreach (var damage in Enum.GetValues<GzipDamage>())
+        {
+            int files = _files.Count(f => f.Damage == damage);
+            if (files > 0)
+            {
+                text.Append($"\n  {GzipDamages.Code(damage)}: {files:N0} file(s), rows after the damage lost");
+            }
+        }
+
         foreach (var file in _files)
         {
             text.Append("\n  - ").Append(file.Describe());
@@ -107,6 +122,21 @@ public sealed class IngestReport
         throw new NoUsableRowsException("No usable rows. " + string.Join(" ", parts));
     }
 
+    /// <summary>
+    /// Throws <see cref="IncompleteInputException"/> naming every file whose data did not end cleanly, what was wrong and
+    /// how many rows were read from it; <paramref name="advice"/> (e.g. how to accept partial input) ends the message.
+    /// </summary>
+    public void ThrowIfIncomplete(string? advice = null)
+    {
+        if (IsComplete)
+        {
+            return;
+        }
+
+        var parts = IncompleteFiles.Select(f => $"{f.FileName}: {f.DescribeDamage()}.");
+        throw new IncompleteInputException($"Incomplete input, rows lost: {string.Join(" ", parts)}{(advice is null ? string.Empty : " " + advice)}");
+    }
+
     internal void OnAccepted() => RowsAccepted++;
 
     internal void OnRejected(RejectReason reason)
@@ -119,7 +149,7 @@ public sealed class IngestReport
     {
         if (file.RowsRead == 0)
         {
-            return $"file {file.FileName} ({file.Format}): no data rows.";
+            return $"file {file.FileName} ({file.Format}): no data rows{(file.DescribeDamage() is { } problem ? $" ({problem})" : string.Empty)}.";
         }
 
         var text = new StringBuilder();
@@ -142,6 +172,11 @@ public sealed class IngestReport
             {
                 text.Append($", first at line {file.FirstLines(reason)[0]:N0}");
             }
+        }
+
+        if (file.DescribeDamage() is { } damage)
+        {
+            text.Append("; ").Append(damage);
         }
 
         return text.Append('.').ToString();

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace MicroMoment.Data;
@@ -35,11 +34,18 @@ internal static class LogInput
 
     /// <summary>
     /// Wraps <paramref name="raw"/> into a text reader, decompressing when the data starts with the gzip magic
-    /// bytes 0x1f 0x8b. A UTF-8 (or UTF-16) byte-order mark is honoured and skipped.
+    /// bytes 0x1f 0x8b (gzip data that ends badly ends the text; <see cref="VerifiedGZipStream"/> says how). A UTF-8
+    /// (or UTF-16) byte-order mark is honoured and skipped.
     /// </summary>
     /// <param name="raw">The raw byte stream.</param>
     /// <param name="leaveOpen">Whether disposing the returned reader leaves <paramref name="raw"/> open.</param>
-    public static TextReader OpenText(Stream raw, bool leaveOpen)
+    public static TextReader OpenText(Stream raw, bool leaveOpen) => OpenText(raw, leaveOpen, out _);
+
+    /// <summary>
+    /// Like <see cref="OpenText(Stream, bool)"/>, and gives the decompressing stream of gzip input (null for plain text),
+    /// which tells at the end of the text whether the gzip data ended cleanly.
+    /// </summary>
+    public static TextReader OpenText(Stream raw, bool leaveOpen, out VerifiedGZipStream? gzip)
     {
         ArgumentNullException.ThrowIfNull(raw);
         if (!raw.CanRead)
@@ -61,9 +67,10 @@ internal static class LogInput
         }
 
         Stream bytes = new PrefixedStream(raw, magic, got, leaveOpen);
+        gzip = null;
         if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
         {
-            bytes = new GZipStream(bytes, CompressionMode.Decompress, leaveOpen: false);
+            bytes = gzip = new VerifiedGZipStream(bytes, leaveOpen: false);
         }
 
         return new StreamReader(bytes, Utf8, detectEncodingFromByteOrderMarks: true, TextBufferSize, leaveOpen: false);

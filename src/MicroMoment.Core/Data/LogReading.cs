@@ -38,12 +38,15 @@ internal static class LogReading
     /// Opens <paramref name="stream"/> (left open) as records. The delimiter starts as a comma; each format's
     /// <see cref="RecordsReader"/> sets its own before reading the first record.
     /// </summary>
-    public static DelimitedRecordReader OpenRecords(Stream stream, string displayName) =>
-        new(LogInput.OpenText(stream, leaveOpen: true), ',', sourceName: displayName);
+    public static DelimitedRecordReader OpenRecords(Stream stream, string displayName)
+    {
+        var text = LogInput.OpenText(stream, leaveOpen: true, out var gzip);
+        return new DelimitedRecordReader(text, ',', sourceName: displayName) { Gzip = gzip };
+    }
 
     /// <summary>
     /// Parses every remaining record with <paramref name="parse"/>, counting each row in <paramref name="file"/>,
-    /// and yields the accepted events.
+    /// and yields the accepted events; at the end, records in <paramref name="file"/> gzip data that did not end cleanly.
     /// </summary>
     public static IEnumerable<ClickEvent> ParseRows(DelimitedRecordReader records, IngestFileReport file, RowParser parse)
     {
@@ -52,6 +55,11 @@ internal static class LogReading
             var status = records.Read();
             if (status == RecordStatus.EndOfData)
             {
+                if (records.Gzip is { Damage: { } damage } gzip)
+                {
+                    file.MarkDamaged(damage, gzip.DamageDetail!);
+                }
+
                 yield break;
             }
 
@@ -69,7 +77,8 @@ internal static class LogReading
 
     /// <summary>
     /// Rejects a record that is too long, badly quoted or not <paramref name="columns"/> fields wide (a short record
-    /// that the input ends in without a line break counts as <see cref="RejectReason.TruncatedFinalLine"/>).
+    /// that the input ends in without a line break counts as <see cref="RejectReason.TruncatedFinalLine"/>, as does
+    /// any unterminated last record of gzip data that broke off).
     /// </summary>
     public static bool CheckShape(DelimitedRecordReader r, RecordStatus status, int columns, out RejectReason reason)
     {
@@ -82,6 +91,13 @@ internal static class LogReading
             case RecordStatus.MalformedQuotes:
                 reason = RejectReason.MalformedQuotes;
                 return false;
+        }
+
+        if (!r.IsTerminated && r.Gzip?.Damage is GzipDamage.Truncated or GzipDamage.Corrupt)
+        {
+            // The gzip data broke off: the unterminated last line was cut, however many columns it kept.
+            reason = RejectReason.TruncatedFinalLine;
+            return false;
         }
 
         if (r.FieldCount != columns)

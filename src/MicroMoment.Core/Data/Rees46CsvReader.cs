@@ -81,7 +81,7 @@ public static class Rees46CsvReader
         var status = records.Read();
         if (status == RecordStatus.EndOfData)
         {
-            throw new InvalidDataException($"{FormatName} '{displayName}' is empty: expected the header line '{ExpectedHeader}'.");
+            throw new InvalidDataException($"{FormatName} '{displayName}' is empty: expected the header line '{ExpectedHeader}'.{EventLogReader.DamageNote(records)}");
         }
 
         bool matches = status == RecordStatus.Record && records.FieldCount == ColumnCount;
@@ -102,10 +102,10 @@ public static class Rees46CsvReader
             _ => "a first line with malformed quoting",
         };
         throw new InvalidDataException(
-            $"{FormatName} '{displayName}' has an unexpected header. Expected columns: {ExpectedHeader}. Actual: {actual}.");
+            $"{FormatName} '{displayName}' has an unexpected header. Expected columns: {ExpectedHeader}. Actual: {actual}.{EventLogReader.DamageNote(records)}");
     }
 
-    private static string Shorten(string text) => text.Length <= 300 ? text : string.Concat(text.AsSpan(0, 300), "...");
+    private static string Shorten(string text) => TextExcerpt.Of(text, 300);
 
     /// <summary>Turns one record into an event; holds the string pools of one input.</summary>
     private sealed class RowParser(string tenant, bool keepSourceSession)

@@ -113,7 +113,7 @@ public static class YoochooseReader
 
         throw new InvalidDataException(
             $"'{displayName}' is not YOOCHOOSE clicks: expected a {TsvFormatName} header like '{ExpectedTsvHeader.Replace("\t", "<TAB>")}' " +
-            $"or {ClicksCsvFormatName} rows like '{ClicksCsvExample}'; the first line is '{EventLogReader.Shorten(firstLine)}'.");
+            $"or {ClicksCsvFormatName} rows like '{ClicksCsvExample}'; the first line is '{EventLogReader.Shorten(firstLine)}'.{EventLogReader.DamageNote(records)}");
     }
 
     private static (int Columns, int Session, int Item, int Time) ReadTsvHeader(DelimitedRecordReader records, string displayName)
@@ -147,7 +147,7 @@ public static class YoochooseReader
         {
             throw new InvalidDataException(
                 $"{TsvFormatName} '{displayName}' has an unexpected header. Expected tab-separated columns SessionId, ItemId and Time; " +
-                $"actual: {(names.Count == 0 ? "no readable header" : string.Join(", ", names))}.");
+                $"actual: {(names.Count == 0 ? "no readable header" : TextExcerpt.Of(string.Join(", ", names), 300))}.{EventLogReader.DamageNote(records)}");
         }
 
         return (columns, session, item, time);

@@ -17,22 +17,31 @@ internal static class EventsApi
         return app;
     }
 
-    /// <summary>Parses the body, ingests what is valid and answers one result per event.</summary>
+    /// <summary>
+    /// Parses the body, ingests what is valid and answers one result per event. A publishable-key caller is bound to one
+    /// shopper first (shopper token or anonymous cookie) and may send events for that shopper only.
+    /// </summary>
     public static async Task<Results<Ok<EventBatchResponse>, ProblemHttpResult>> PostEventsAsync(
-        HttpContext context, EventIngestor ingestor, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, EventIngestor ingestor, ShopperBinder binder, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var caller = GatewayCaller.Of(context);
         if (!TryFormat(context.Request.ContentType, out var format))
             return Problems.Of(415, "Unsupported content type",
                 $"Content-Type '{context.Request.ContentType}' is not accepted; send application/json (an event object or an array of events) or application/x-ndjson (one event object per line).");
+        string? bound = null;
+        if (caller.Kind == GatewayKeyKind.Publishable)
+        {
+            if (!binder.TryBind(context, caller.Key, out var userId, out var refused)) return refused!;
+            bound = userId;
+        }
 
         var parsed = new List<ParsedEvent>();
         using (var body = await RequestBody.ReadAsync(context.Request, settings.MaxBodyBytes, cancellationToken).ConfigureAwait(false))
         {
             if (body is null)
                 return Problems.Of(413, "Body too large", $"The body is larger than {settings.MaxBodyBytes:N0} bytes; split the events into smaller batches.");
-            var failure = new EventParser(caller.Tenant, time.GetUtcNow().UtcDateTime, settings).Parse(body.Span, format, parsed);
+            var failure = new EventParser(caller.Tenant, time.GetUtcNow().UtcDateTime, settings, bound).Parse(body.Span, format, parsed);
             if (failure is not null) return Problems.Of(failure.StatusCode, failure.Title, failure.Detail);
         }
 

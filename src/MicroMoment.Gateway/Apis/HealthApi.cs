@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MicroMoment.Gateway.Apis;
 
-/// <summary>/healthz (the process answers) and /readyz (the silo is ready), without a key, for orchestrators.</summary>
+/// <summary>/healthz (the process answers) and /readyz (the silo accepts events), without a key, for orchestrators.</summary>
 internal static class HealthApi
 {
     /// <summary>Maps the routes.</summary>
@@ -18,12 +18,17 @@ internal static class HealthApi
     /// <summary>Liveness: 200 while the process serves requests.</summary>
     public static Ok<HealthResponse> Healthz() => TypedResults.Ok(new HealthResponse("ok"));
 
-    /// <summary>Readiness: 200 once the silo has restored its state and accepts events, 503 before.</summary>
-    public static Results<Ok<HealthResponse>, ProblemHttpResult> Readyz(IMicroMomentSilo silo)
+    /// <summary>
+    /// Readiness: 200 while the silo accepts every event; 503 with the reason while it cannot (the gateway is stopping,
+    /// the silo is shutting down, lost partitions to another owner, or cannot write its state).
+    /// </summary>
+    public static Results<Ok<HealthResponse>, ProblemHttpResult> Readyz(IMicroMomentSilo silo, IHostApplicationLifetime lifetime)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+            return Problems.Of(503, "Not ready", "The gateway is shutting down; send events to another instance.");
         var statistics = silo.GetStatistics();
         return statistics.Ready
             ? TypedResults.Ok(new HealthResponse("ready", silo.Model.Info.Version, statistics.LiveActivations))
-            : Problems.Of(503, "Not ready", "The silo is still restoring state and does not accept events yet; retry shortly.");
+            : Problems.Of(503, "Not ready", statistics.NotReadyReason ?? "The silo does not accept events yet; retry shortly.");
     }
 }

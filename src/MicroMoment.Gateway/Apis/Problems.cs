@@ -9,12 +9,16 @@ internal static class Problems
     public static ProblemHttpResult Of(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
 
-    /// <summary>400 for a user id that cannot be one.</summary>
-    public static bool TryValidateUserId(string? userId, out ProblemHttpResult? problem)
+    /// <summary>400 naming <paramref name="field"/> for a user id that cannot be one (empty, blank, too long, control characters).</summary>
+    public static bool TryValidateUserId(string? userId, out ProblemHttpResult? problem, string field = "id")
     {
-        if (string.IsNullOrEmpty(userId) || userId.Length > Wire.EventParser.MaxIdLength || userId.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        if (!Auth.ShopperTokens.IsValidUserId(userId))
         {
-            problem = Of(400, "Invalid user id", $"The user id in the path must be 1 to {Wire.EventParser.MaxIdLength} printable characters; got {(userId is null ? "none" : $"{userId.Length} characters")}.");
+            var got = userId is null || userId.Length == 0 ? "nothing"
+                : string.IsNullOrWhiteSpace(userId) ? $"{userId.Length} blank character(s)"
+                : userId.Length > Wire.EventParser.MaxIdLength ? $"{userId.Length} characters"
+                : "control characters";
+            problem = Of(400, "Invalid user id", $"The user id ('{field}') must be 1 to {Wire.EventParser.MaxIdLength} printable characters, not only blanks; got {got}.");
             return false;
         }
         problem = null;

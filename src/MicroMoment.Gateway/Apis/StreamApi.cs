@@ -18,19 +18,34 @@ internal static class StreamApi
         return app;
     }
 
-    /// <summary>Accepts the WebSocket and runs the session; <c>?userId=</c> routes that shopper's offers here before the first event.</summary>
+    /// <summary>
+    /// Accepts the WebSocket and runs the session. A server-key connection may speak for many shoppers, and
+    /// <c>?userId=</c> routes that shopper's offers here before the first event. A publishable-key connection is bound
+    /// to one shopper (shopper token or anonymous cookie), whose offers are routed here; <c>?userId=</c> naming anyone
+    /// else is refused with 403.
+    /// </summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAsync(
-        HttpContext context, EventIngestor ingestor, OfferHub hub, GatewayMetrics metrics, IOptions<GatewayOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
+        HttpContext context, EventIngestor ingestor, OfferHub hub, ShopperBinder binder, GatewayMetrics metrics, IOptions<GatewayOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         if (!context.WebSockets.IsWebSocketRequest)
             return Problems.Of(400, "WebSocket required", "GET /v1/stream is a WebSocket endpoint; open it with a WebSocket client (ws:// or wss://), or POST events to /v1/events.");
         var userId = context.Request.Query["userId"].ToString();
-        if (userId.Length > 0 && !Problems.TryValidateUserId(userId, out var problem)) return problem!;
+        if (userId.Length > 0 && !Problems.TryValidateUserId(userId, out var problem, "userId")) return problem!;
+        var key = GatewayCaller.Of(context).Key;
+        string? bound = null;
+        if (key.Kind == GatewayKeyKind.Publishable)
+        {
+            if (!binder.TryBind(context, key, out var shopper, out var refused)) return refused!;
+            if (userId.Length > 0 && !string.Equals(userId, shopper, StringComparison.Ordinal))
+                return Problems.Of(403, "Shopper not bound",
+                    "?userId= names another shopper than the one this publishable-key connection is bound to (by its shopper token, or the gateway's anonymous cookie). Leave userId out, or use a server key from a backend to act for other shoppers.");
+            bound = shopper;
+        }
         var settings = options.Value;
         // The shopper's offers are routed here before the handshake completes: a client that sees the connection open
         // and then causes an offer (say, by a server-side event) must receive it. Offers wait in the queue meanwhile.
-        var connection = new StreamConnection(null, GatewayCaller.Of(context).Key, ingestor, hub, metrics, settings, time);
-        if (userId.Length > 0) connection.Route(userId);
+        var connection = new StreamConnection(null, key, ingestor, hub, metrics, settings, time, bound);
+        if (bound is null && userId.Length > 0) connection.Route(userId);
         WebSocket socket;
         try
         {

@@ -1,21 +1,16 @@
-using System.Collections.Frozen;
-using System.Security.Cryptography;
-using System.Text;
 using MicroMoment.Gateway.Auth;
-using Microsoft.Extensions.Options;
 
 namespace MicroMoment.Gateway.Dashboard;
 
 /// <summary>
 /// Who may read the dashboard: a request carrying a server key (Authorization: Bearer or X-MicroMoment-Key), or the
-/// dashboard cookie set by POST /dashboard/login from a server key. The cookie holds an HMAC of the key, never the key.
+/// dashboard cookie set by POST /dashboard/login from a server key. The cookie holds the id of a server-side session
+/// (<see cref="DashboardSessions"/>), random per login, never the key; logout and expiry end it.
 /// </summary>
 internal sealed class DashboardAccess
 {
     /// <summary>The cookie's name.</summary>
     public const string CookieName = "mm_dashboard";
-
-    private static readonly byte[] Purpose = Encoding.UTF8.GetBytes("micromoment-dashboard-v1");
 
     /// <summary>Failed logins allowed in a burst; they are earned back at <see cref="FailedLoginsPerSecond"/>.</summary>
     public const int FailedLoginBurst = 20;
@@ -24,24 +19,23 @@ internal sealed class DashboardAccess
     public const double FailedLoginsPerSecond = 2;
 
     private readonly KeyRegistry _keys;
-    private readonly FrozenDictionary<string, GatewayKey> _byToken;
+    private readonly DashboardSessions _sessions;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private double _failureAllowance = FailedLoginBurst;
     private long _lastRefill;
 
-    /// <summary>Derives the cookie tokens of the configured server keys.</summary>
-    public DashboardAccess(KeyRegistry keys, IOptions<GatewayOptions> options, TimeProvider time)
+    /// <summary>Checks keys against <paramref name="keys"/> and cookies against <paramref name="sessions"/>.</summary>
+    public DashboardAccess(KeyRegistry keys, DashboardSessions sessions, TimeProvider time)
     {
         _keys = keys;
+        _sessions = sessions;
         _time = time;
         _lastRefill = time.GetTimestamp();
-        _byToken = options.Value.Keys.Where(k => k.Kind == GatewayKeyKind.Server).ToFrozenDictionary(TokenOf, StringComparer.Ordinal);
     }
 
-    /// <summary>The cookie value for a server key.</summary>
-    public static string TokenOf(GatewayKey key) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key.Key), Purpose)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>The sessions behind the cookies.</summary>
+    public DashboardSessions Sessions => _sessions;
 
     /// <summary>
     /// Whether a login may be tried now: refused (with how long to wait) while the failed-login allowance is spent, so keys
@@ -81,10 +75,14 @@ internal sealed class DashboardAccess
         return !string.IsNullOrEmpty(secret) && _keys.TryFind(secret, out key) && key.Kind == GatewayKeyKind.Server;
     }
 
-    /// <summary>Decides whether <paramref name="context"/> may read; null when it may (with the key), else the status and why.</summary>
-    public (int Status, string Detail)? Check(HttpContext context, out GatewayKey key)
+    /// <summary>
+    /// Decides whether <paramref name="context"/> may read; null when it may (with the key, and the session id when the
+    /// cookie let it in), else the status and why.
+    /// </summary>
+    public (int Status, string Detail)? Check(HttpContext context, out GatewayKey key, out string? session)
     {
         key = null!;
+        session = null;
         string? secret = null;
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) secret = authorization[7..].Trim();
@@ -95,10 +93,14 @@ internal sealed class DashboardAccess
             if (key.Kind != GatewayKeyKind.Server) return (403, "The dashboard needs a server key; a publishable key may only send events.");
             return null;
         }
-        if (context.Request.Cookies.TryGetValue(CookieName, out var token) && token is not null)
+        if (context.Request.Cookies.TryGetValue(CookieName, out var token) && !string.IsNullOrEmpty(token))
         {
-            if (_byToken.TryGetValue(token, out key!)) return null;
-            return (401, "The dashboard cookie does not match any server key of this gateway (the key was rotated?); log in again at /dashboard.");
+            if (_sessions.TryGet(token, out key))
+            {
+                session = token;
+                return null;
+            }
+            return (401, "The dashboard session has ended (logged out, expired, or the gateway restarted); log in again at /dashboard.");
         }
         return (401, $"The dashboard needs a server key: log in at /dashboard, or send 'Authorization: Bearer <server key>' or '{GatewayPolicies.KeyHeader}: <server key>'.");
     }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Json;
 using MicroMoment.Silo;
 
@@ -7,9 +6,10 @@ namespace MicroMoment.Gateway.Dashboard;
 
 /// <summary>
 /// Open sessions per cluster and intent and the hottest grains, from the silo's census (a walk over every active grain on
-/// the partition threads). One walk serves every watcher for <see cref="MaxAge"/>; without a census-capable silo, says so.
+/// the partition threads). One walk serves every watcher for <see cref="MaxAge"/> of the injected clock; without a
+/// census-capable silo, says so.
 /// </summary>
-internal sealed class DashboardCensus(IMicroMomentSilo silo)
+internal sealed class DashboardCensus(IMicroMomentSilo silo, TimeProvider time)
 {
     /// <summary>How long one census is served before the next walk.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
@@ -26,9 +26,9 @@ internal sealed class DashboardCensus(IMicroMomentSilo silo)
     {
         lock (_gate)
         {
-            if (_current is null || _current.IsFaulted || Stopwatch.GetElapsedTime(_takenAt) > MaxAge)
+            if (_current is null || _current.IsFaulted || time.GetElapsedTime(_takenAt) > MaxAge)
             {
-                _takenAt = Stopwatch.GetTimestamp();
+                _takenAt = time.GetTimestamp();
                 _current = TakeAsync();
             }
             return _current;
@@ -51,6 +51,7 @@ internal sealed class DashboardCensus(IMicroMomentSilo silo)
             w.WriteStartObject();
             w.WriteBoolean("available", true);
             w.WriteNumber("activeGrains", result.ActiveGrains);
+            w.WriteNumber("idleSessions", result.IdleSessions);
             w.WriteStartArray("clusters");
             for (int c = 0; c < result.OpenSessionsByCluster.Count; c++)
             {

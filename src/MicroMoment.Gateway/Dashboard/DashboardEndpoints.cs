@@ -3,6 +3,7 @@ using MicroMoment.Gateway.Apis;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Wire;
 using MicroMoment.Silo;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MicroMoment.Gateway.Dashboard;
@@ -31,7 +32,7 @@ public static class DashboardEndpoints
         api.MapGet("/history", (DashboardSampler sampler) => Json(sampler.HistoryJson()));
         api.MapGet("/stream", StreamAsync);
         api.MapGet("/users/{id}", UserAsync);
-        api.MapGet("/model", (DashboardModelReport report) => Json(report.Json));
+        api.MapGet("/model", (DashboardModelReport report) => Json(report.Json()));
         api.MapGet("/census", async (DashboardCensus census) => Json(await census.GetJsonAsync().ConfigureAwait(false)));
         api.MapGet("/experiments", (IMicroMomentSilo silo) => Json(ExperimentsJson(silo.GetExperiments())));
         return app;
@@ -41,12 +42,27 @@ public static class DashboardEndpoints
     {
         var context = invocation.HttpContext;
         var access = context.RequestServices.GetRequiredService<DashboardAccess>();
-        if (access.Check(context, out var key) is { } refusal)
+        if (access.Check(context, out var key, out var session) is { } refusal)
             return Problems.Of(refusal.Status, refusal.Status == 401 ? "Dashboard login required" : "Server key required", refusal.Detail);
         context.Items[typeof(GatewayKey)] = key;
+        if (session is not null) context.Items[typeof(DashboardSessions)] = session;
         context.Response.Headers.CacheControl = "no-store";
         return await next(invocation).ConfigureAwait(false);
     }
+
+    /// <summary>Largest login body, bytes: the form holds one key.</summary>
+    private const int MaxLoginBodyBytes = 4096;
+
+    private static readonly FormOptions LoginForm = new()
+    {
+        ValueCountLimit = 16,
+        KeyLengthLimit = 64,
+        ValueLengthLimit = 1024,
+        MultipartBodyLengthLimit = MaxLoginBodyBytes,
+        MultipartHeadersLengthLimit = 1024,
+        MultipartHeadersCountLimit = 8,
+        BufferBodyLengthLimit = MaxLoginBodyBytes,
+    };
 
     private static async Task<IResult> LoginAsync(HttpContext context, DashboardAccess access)
     {
@@ -57,36 +73,57 @@ public static class DashboardEndpoints
             return Problems.Of(429, "Too many failed logins",
                 $"Too many wrong keys were tried; logins are paused for {seconds} s (at most {DashboardAccess.FailedLoginsPerSecond} failed logins per second, bursts of {DashboardAccess.FailedLoginBurst}).");
         }
-        string? secret = null;
-        if (context.Request.HasFormContentType)
+        const string expected = "a form (application/x-www-form-urlencoded) with one field 'key' holding a server key";
+        if (!context.Request.HasFormContentType)
+            return Problems.Of(415, "Login form required", $"Content-Type '{context.Request.ContentType}' is not a form; expected {expected}.");
+        if (context.Request.ContentLength > MaxLoginBodyBytes)
+            return Problems.Of(413, "Login form too large", $"The login form is {context.Request.ContentLength:N0} bytes; expected {expected}, at most {MaxLoginBodyBytes:N0} bytes.");
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxLoginBodyBytes;
+        string? secret;
+        try
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            var form = await context.Request.ReadFormAsync(LoginForm, context.RequestAborted).ConfigureAwait(false);
             secret = form["key"].ToString().Trim();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.Of(413, "Login form too large", $"The login form is larger than {MaxLoginBodyBytes:N0} bytes; expected {expected}.");
+        }
+        catch (Exception ex) when (ex is InvalidDataException || (ex is IOException and not Microsoft.AspNetCore.Connections.ConnectionResetException && !context.RequestAborted.IsCancellationRequested))
+        {
+            // Form limits (InvalidDataException) and a multipart body that ends before its closing boundary (IOException).
+            return Problems.Of(400, "Malformed login form", $"The login form could not be read ({ex.Message.TrimEnd('.')}); expected {expected}.");
         }
         if (!access.TryServerKey(secret, out var key))
         {
             access.CountFailedLogin();
             return Problems.Of(401, "Login failed", "Log in with a server key of this gateway (form field 'key'); publishable keys cannot read the dashboard.");
         }
-        context.Response.Cookies.Append(DashboardAccess.CookieName, DashboardAccess.TokenOf(key), new CookieOptions
+        // A new session per login: the cookie never repeats, and logout or expiry ends exactly this login.
+        var session = access.Sessions.Start(key);
+        context.Response.Cookies.Append(DashboardAccess.CookieName, session, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
             Secure = context.Request.IsHttps,
             Path = "/dashboard",
-            MaxAge = TimeSpan.FromHours(12),
+            MaxAge = access.Sessions.Lifetime,
         });
+        context.Response.Headers.CacheControl = "no-store";
         return TypedResults.NoContent();
     }
 
-    private static NoContent Logout(HttpContext context)
+    private static NoContent Logout(HttpContext context, DashboardAccess access)
     {
+        if (context.Request.Cookies.TryGetValue(DashboardAccess.CookieName, out var session)) access.Sessions.End(session);
         context.Response.Cookies.Delete(DashboardAccess.CookieName, new CookieOptions { Path = "/dashboard" });
         return TypedResults.NoContent();
     }
 
-    private static async Task StreamAsync(HttpContext context, DashboardSampler sampler, IHostApplicationLifetime lifetime)
+    /// <summary>Server-sent snapshots until the client goes, the gateway stops, or the session that opened it ends (logout, expiry).</summary>
+    private static async Task StreamAsync(HttpContext context, DashboardSampler sampler, DashboardAccess access, IHostApplicationLifetime lifetime)
     {
+        var session = context.Items[typeof(DashboardSessions)] as string;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Accel-Buffering"] = "no";
@@ -101,6 +138,7 @@ public static class DashboardEndpoints
             while (!stop.IsCancellationRequested)
             {
                 var next = await sampler.NextAsync().WaitAsync(stop.Token).ConfigureAwait(false);
+                if (session is not null && !access.Sessions.TryGet(session, out _)) return;
                 await WriteEventAsync(body, next, stop.Token).ConfigureAwait(false);
             }
         }

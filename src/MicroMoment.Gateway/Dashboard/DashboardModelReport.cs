@@ -1,25 +1,26 @@
 using System.Buffers;
 using System.Text.Json;
+using MicroMoment.Gateway.Wire;
 using MicroMoment.Silo;
 using MicroMoment.Silo.Grains;
 
 namespace MicroMoment.Gateway.Dashboard;
 
-/// <summary>The model page's data: version, headline metrics, thresholds and calibration, and the cluster centroids projected to 2-D. Built once per model.</summary>
+/// <summary>
+/// The model page's data: version, headline metrics, thresholds and calibration, the cluster centroids projected to 2-D
+/// (computed once per model), and the trigger policy the silo runs now (read from the silo on every request, so a
+/// reloaded policy file shows at once).
+/// </summary>
 internal sealed class DashboardModelReport(IMicroMomentSilo silo)
 {
-    private readonly Lazy<byte[]> _json = new(() => Build(silo));
+    private readonly Lazy<Projection> _projection = new(() => Project(silo));
 
-    /// <summary>The report as UTF-8 JSON.</summary>
-    public byte[] Json => _json.Value;
-
-    private static byte[] Build(IMicroMomentSilo silo)
+    /// <summary>The report as UTF-8 JSON, with the running policy as the silo reports it now.</summary>
+    public byte[] Json()
     {
         var model = silo.Model;
-        var clusters = new ClusterCentroidGrain(model);
-        var centroids = Enumerable.Range(0, clusters.Count).Select(clusters.Centroid).ToArray();
-        var points = CentroidProjection.Project(centroids, out double explainedX, out double explainedY);
-        var trigger = (silo as EmbeddedSilo)?.Options.Trigger;
+        var (clusters, points, explainedX, explainedY) = _projection.Value;
+        var policy = silo.GetStatistics().Policy;
 
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -49,21 +50,16 @@ internal sealed class DashboardModelReport(IMicroMomentSilo silo)
             Number(w, "exitA", model.ExitCalibration?.A ?? double.NaN);
             Number(w, "exitB", model.ExitCalibration?.B ?? double.NaN);
             w.WriteEndObject();
-            if (trigger is not null)
+            // The running policy (the policy watcher's live status), never the silo's built-in defaults: a policy file
+            // replaces those, and a reload replaces the file's previous version.
+            if (policy is null)
             {
-                w.WriteStartObject("trigger");
-                w.WriteString("policyVersion", trigger.PolicyVersion);
-                if (trigger.BuyThreshold is { } buy) w.WriteNumber("buyThreshold", buy);
-                if (trigger.ExitThreshold is { } exit) w.WriteNumber("exitThreshold", exit);
-                w.WriteNumber("cooldownSeconds", trigger.Cooldown.TotalSeconds);
-                w.WriteNumber("maxOffersPerSession", trigger.MaxOffersPerSession);
-                if (trigger.BuyThresholdByCluster is { } byCluster)
-                {
-                    w.WriteStartObject("buyThresholdByCluster");
-                    foreach (var pair in byCluster.OrderBy(p => p.Key)) w.WriteNumber(clusters.NameOf(pair.Key) ?? pair.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), pair.Value);
-                    w.WriteEndObject();
-                }
-                w.WriteEndObject();
+                w.WriteNull("policy");
+            }
+            else
+            {
+                w.WritePropertyName("policy");
+                JsonSerializer.Serialize(w, policy, GatewayJsonContext.Default.PolicyStatus);
             }
             w.WriteNumber("explainedX", explainedX);
             w.WriteNumber("explainedY", explainedY);
@@ -88,4 +84,14 @@ internal sealed class DashboardModelReport(IMicroMomentSilo silo)
         if (double.IsFinite(value)) w.WriteNumber(name, value);
         else w.WriteNull(name);
     }
+
+    private static Projection Project(IMicroMomentSilo silo)
+    {
+        var clusters = new ClusterCentroidGrain(silo.Model);
+        var centroids = Enumerable.Range(0, clusters.Count).Select(clusters.Centroid).ToArray();
+        var points = CentroidProjection.Project(centroids, out double explainedX, out double explainedY);
+        return new Projection(clusters, points, explainedX, explainedY);
+    }
+
+    private sealed record Projection(ClusterCentroidGrain Clusters, (double X, double Y)[] Points, double ExplainedX, double ExplainedY);
 }

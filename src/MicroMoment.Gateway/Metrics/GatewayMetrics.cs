@@ -60,7 +60,7 @@ public sealed class GatewayMetrics : IDisposable
     /// <summary>Rejected or dropped events with <paramref name="reason"/>.</summary>
     public long RejectionsWith(string reason) => _rejections.Get(reason);
 
-    /// <summary>Requests or messages refused by a rate limit of <paramref name="kind"/> (server, publishable, stream).</summary>
+    /// <summary>Requests or messages refused by a rate limit of <paramref name="kind"/> (server, publishable, stream, new-shopper).</summary>
     public long RateLimited(string kind) => _rateLimited.Get(kind);
 
     internal void CountEvent(IngestStatus status, string? reason)
@@ -115,7 +115,7 @@ public sealed class GatewayMetrics : IDisposable
         foreach (var (reason, count) in _rejections.Snapshot()) w.Sample("micromoment_gateway_drops_total", count, ("reason", reason));
         w.Family("micromoment_gateway_signals_total", "counter", "Tracker signals recorded, by signal name.");
         foreach (var (name, count) in _signals.Snapshot()) w.Sample("micromoment_gateway_signals_total", count, ("signal", name));
-        w.Family("micromoment_gateway_rate_limited_total", "counter", "Requests (server, publishable) or WebSocket messages (stream) refused by a rate limit.");
+        w.Family("micromoment_gateway_rate_limited_total", "counter", "Requests (server, publishable) or WebSocket messages (stream) refused by a rate limit, and new shoppers refused by the new-shopper limits (new-shopper).");
         foreach (var (kind, count) in _rateLimited.Snapshot()) w.Sample("micromoment_gateway_rate_limited_total", count, ("kind", kind));
         w.Family("micromoment_gateway_http_request_duration_seconds", "histogram", "HTTP request duration by route, method and status (WebSocket sessions excluded).");
         foreach (var ((route, method, status), histogram) in _requests.OrderBy(p => p.Key.Route, StringComparer.Ordinal).ThenBy(p => p.Key.Method, StringComparer.Ordinal).ThenBy(p => p.Key.Status))
@@ -132,7 +132,7 @@ public sealed class GatewayMetrics : IDisposable
         w.Family("micromoment_gateway_offers_pushed_total", "counter", "Offers pushed to at least one open connection of the shopper.").Sample("micromoment_gateway_offers_pushed_total", OffersPushed);
         w.Family("micromoment_gateway_offers_without_connection_total", "counter", "Offers fired for shoppers with no open connection (still returned in the HTTP answer).").Sample("micromoment_gateway_offers_without_connection_total", OffersWithoutConnection);
 
-        w.Family("micromoment_silo_ready", "gauge", "1 once the silo has restored state and accepts events.").Sample("micromoment_silo_ready", silo.Ready ? 1 : 0);
+        w.Family("micromoment_silo_ready", "gauge", "1 while the silo accepts every event (0: see /readyz for why not).").Sample("micromoment_silo_ready", silo.Ready ? 1 : 0);
         w.Family("micromoment_silo_events_total", "counter", "Events processed by the silo, by status.");
         foreach (var (status, count) in silo.EventsByStatus.OrderBy(p => p.Key, StringComparer.Ordinal)) w.Sample("micromoment_silo_events_total", count, ("status", status));
         w.Family("micromoment_silo_events_accepted_total", "counter", "Events applied by the silo.").Sample("micromoment_silo_events_accepted_total", silo.EventsAccepted);

@@ -31,6 +31,7 @@ internal sealed class StreamConnection
     private readonly DeliveredOffers _delivered = new(256);
     private readonly TokenBucket _bucket;
     private readonly int _maxUsers;
+    private readonly string? _boundUser;
     private int _dropped;
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -38,10 +39,13 @@ internal sealed class StreamConnection
 
     /// <summary>
     /// Creates the session for an accepted socket, or (with a null socket) for one about to be accepted: offers routed
-    /// to it wait in its queue until <see cref="Attach"/> hands it the socket.
+    /// to it wait in its queue until <see cref="Attach"/> hands it the socket. A publishable-key connection is bound to
+    /// <paramref name="boundUser"/>: its offers are routed here at once, and events for anyone else are refused.
     /// </summary>
-    public StreamConnection(WebSocket? socket, GatewayKey key, EventIngestor ingestor, OfferHub hub, GatewayMetrics metrics, GatewayOptions options, TimeProvider time)
+    public StreamConnection(WebSocket? socket, GatewayKey key, EventIngestor ingestor, OfferHub hub, GatewayMetrics metrics, GatewayOptions options, TimeProvider time, string? boundUser = null)
     {
+        if (key.Kind == GatewayKeyKind.Publishable && boundUser is null)
+            throw new ArgumentException("A publishable-key connection must be bound to one shopper.", nameof(boundUser));
         _socket = socket ?? Pending.Instance;
         _key = key;
         _ingestor = ingestor;
@@ -51,7 +55,9 @@ internal sealed class StreamConnection
         _time = time;
         _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _bucket = new TokenBucket(MessageLimit, time);
-        _maxUsers = key.Kind == GatewayKeyKind.Server ? options.MaxUsersPerServerConnection : options.MaxUsersPerPublishableConnection;
+        _maxUsers = key.Kind == GatewayKeyKind.Server ? options.MaxUsersPerServerConnection : 1;
+        _boundUser = key.Kind == GatewayKeyKind.Publishable ? boundUser : null;
+        if (_boundUser is not null) TryRoute(_boundUser);
     }
 
     /// <summary>The message rate of this connection: the server rate for a server key, the stream rate for a publishable key.</summary>
@@ -228,7 +234,7 @@ internal sealed class StreamConnection
     private async ValueTask EventsAsync(ReadOnlyMemory<byte> json, string? batch)
     {
         var parsed = new List<ParsedEvent>();
-        var failure = new EventParser(_key.Tenant, _time.GetUtcNow().UtcDateTime, _options).Parse(json.Span, BodyFormat.Json, parsed);
+        var failure = new EventParser(_key.Tenant, _time.GetUtcNow().UtcDateTime, _options, _boundUser).Parse(json.Span, BodyFormat.Json, parsed);
         if (failure is not null)
         {
             Send(Error(failure.StatusCode, failure.Title, failure.Detail, batch));
@@ -238,7 +244,7 @@ internal sealed class StreamConnection
         {
             var p = parsed[i];
             if (p.Kind != ParsedKind.Rejected && !TryRoute(p.UserId!))
-                parsed[i] = ParsedEvent.Reject(RejectCodes.TooManyUsers, $"This connection already sends events for {_maxUsers} shoppers, the most one {(_key.Kind == GatewayKeyKind.Server ? "server-key" : "publishable-key")} connection may; open another connection for more shoppers.", p.EventId, p.UserId);
+                parsed[i] = ParsedEvent.Reject(RejectCodes.TooManyUsers, $"This connection already sends events for {_maxUsers} shoppers, the most one server-key connection may; open another connection for more shoppers.", p.EventId, p.UserId);
         }
         var response = await _ingestor.IngestAsync(_key.Tenant, parsed, _abort.Token).ConfigureAwait(false);
         Send(new StreamMessage("ack", batch, Ack: response, RetryAfterSeconds: response.Overloaded > 0 ? _options.OverloadRetryAfterSeconds : null));
@@ -251,18 +257,34 @@ internal sealed class StreamConnection
             Send(Error(400, "Malformed feedback", $"Feedback needs \"offerId\" (a string) and \"feedback\": shown, clicked, dismissed or converted; got offerId {(inspection.OfferId is null ? "none" : "'" + inspection.OfferId + "'")} and feedback {(inspection.Feedback is null ? "none" : "'" + inspection.Feedback + "'")}.", inspection.Batch));
             return;
         }
+        if (_boundUser is not null && !await IsBoundShoppersOfferAsync(wireId).ConfigureAwait(false))
+        {
+            // Answered the same whether or not the offer exists, so a page cannot probe other shoppers' offers.
+            Send(Error(403, "Not this shopper's offer", $"Offer '{wireId}' was not delivered on this connection and is not an open offer of the shopper it is bound to; a publishable key may only give feedback on its own shopper's offers.", inspection.Batch));
+            return;
+        }
         if (!OfferIds.TryFromWire(wireId, _key.Tenant, out var siloId))
         {
             Send(new StreamMessage("feedback", inspection.Batch, Feedback: new FeedbackResponse(wireId, WireMapper.Feedback(feedback), "unknown_offer")));
             return;
         }
-        if (_key.Kind == GatewayKeyKind.Publishable && !_delivered.Contains(wireId))
-        {
-            Send(Error(403, "Offer not delivered here", $"Offer '{wireId}' was not delivered on this connection; a publishable key may only give feedback on offers its connection received.", inspection.Batch));
-            return;
-        }
         var outcome = await _ingestor.Silo.RecordFeedbackAsync(siloId, feedback, _time.GetUtcNow().UtcDateTime, _abort.Token).ConfigureAwait(false);
         Send(new StreamMessage("feedback", inspection.Batch, Feedback: new FeedbackResponse(wireId, WireMapper.Feedback(feedback), WireMapper.FeedbackOutcome(outcome))));
+    }
+
+    /// <summary>
+    /// True when the offer reached this connection, or is an open offer of the bound shopper (delivered to an earlier
+    /// connection of the same shopper, say before a reconnect).
+    /// </summary>
+    private async ValueTask<bool> IsBoundShoppersOfferAsync(string wireId)
+    {
+        if (_delivered.Contains(wireId)) return true;
+        if (!OfferIds.TryFromWire(wireId, _key.Tenant, out var siloId)) return false;
+        var view = await _ingestor.Silo.GetUserAsync(_key.Tenant, _boundUser!, _abort.Token).ConfigureAwait(false);
+        if (view is null) return false;
+        foreach (var offer in view.ActiveOffers)
+            if (string.Equals(offer.Id, siloId, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     private bool TryRoute(string userId)

@@ -3,10 +3,18 @@
  *
  *   <script src="https://YOUR-GATEWAY/tracker.js"></script>
  *   <script>
- *     var mm = MicroMoment.init({ key: "mm_pk_..." });     // publishable key
- *     mm.productView({ productId: 1001, categoryId: 20, categoryCode: "electronics.audio", brand: "acme", price: 59.9 });
+ *     var mm = MicroMoment.init({
+ *       key: "mm_pk_...",                                   // publishable key
+ *       shopperToken: "<minted by your backend>"            // or a function returning one (or a Promise of one)
+ *     });
+ *     mm.productView({ productId: 1001, categoryId: "2053013555631882655", categoryCode: "electronics.audio", brand: "acme", price: 59.9 });
  *     mm.addToCart({ productId: 1001, price: 59.9 });
  *   </script>
+ *
+ * The page never names the shopper: the gateway binds the connection to the shopper of the token (signed by the shop's
+ * backend with its server key), or, without a token, to an anonymous shopper of its own kept in an HttpOnly cookie.
+ * Events therefore carry no userId. When shopperToken is a function it is called before each (re)connect whose token
+ * is missing or within a minute of its expiry, so a long-open page keeps a fresh token.
  *
  * Records page and product views, add-to-cart, removals and purchases, plus dwell, hesitation and scroll signals;
  * gives every event an id; sends batches over one WebSocket (GET /v1/stream) with reconnect (exponential back-off)
@@ -26,10 +34,6 @@
     var s = "";
     for (var i = 0; i < 32; i++) s += Math.floor(Math.random() * 16).toString(16);
     return s;
-  }
-
-  function storage() {
-    try { return global.localStorage; } catch (e) { return null; }
   }
 
   function scriptBase() {
@@ -64,12 +68,35 @@
     return "referral";
   }
 
+  function base64UrlText(part) {
+    var base64 = part.replace(/-/g, "+").replace(/_/g, "/");
+    while (base64.length % 4) base64 += "=";
+    var binary = global.atob(base64);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return new global.TextDecoder().decode(bytes);
+  }
+
+  // A shopper token is "<kind>.<tenant>.<user id>.<expiry, Unix seconds>.<signature>" (base64url parts).
+  function tokenParts(token) {
+    var parts = typeof token === "string" ? token.split(".") : [];
+    if (parts.length !== 5) return null;
+    try { return { userId: base64UrlText(parts[2]), expiresAt: Number(parts[3]) * 1000 }; } catch (e) { return null; }
+  }
+
+  function warn(title, detail) { if (global.console) global.console.warn("MicroMoment:", title, detail || ""); }
+
   function Tracker(options) {
     if (!options || !options.key) throw new Error("MicroMoment.init needs { key: '<publishable key>' }");
+    if (options.userId != null)
+      throw new Error("MicroMoment.init no longer takes userId: a page cannot name its shopper. Have your backend mint a shopper token for the user (MicroMomentClient.CreateShopperToken or POST /v1/shopper-tokens) and pass { shopperToken }, or leave it out for an anonymous shopper.");
     this.options = options;
     this.key = options.key;
     this.endpoint = (options.endpoint || BASE).replace(/\/$/, "");
-    this.userId = options.userId || this._persistentUserId();
+    this.token = null;
+    this.userId = null;            // the token's shopper; null for the gateway's anonymous shopper (its id stays in an HttpOnly cookie)
+    if (typeof options.shopperToken === "string") this._setToken(options.shopperToken);
+    this.pageId = randomId().replace(/-/g, "").slice(0, 16);
     this.timeZone = options.timeZone || browserTimeZone();
     this.page = options.page || (global.document && global.document.body && global.document.body.getAttribute("data-mm-page")) || "other";
     this.batchSize = options.batchSize || 20;
@@ -94,14 +121,29 @@
     if (options.autoTrack !== false) this._autoTrack();
   }
 
-  Tracker.prototype._persistentUserId = function () {
-    var store = storage();
-    var id = store && store.getItem("mm_uid");
-    if (!id) {
-      id = "anon-" + randomId();
-      if (store) store.setItem("mm_uid", id);
-    }
-    return id;
+  Tracker.prototype._setToken = function (token) {
+    var parts = tokenParts(token);
+    if (!parts) { warn("Malformed shopper token", "expected the token your backend minted (five dot-separated parts); continuing without it."); return false; }
+    this.token = token;
+    this.userId = parts.userId;
+    return true;
+  };
+
+  // Calls done(true) once a usable token is in hand (or none is needed), done(false) when getting one failed.
+  Tracker.prototype._withToken = function (done) {
+    var source = this.options.shopperToken;
+    if (typeof source !== "function") { done(true); return; }
+    var current = this.token && tokenParts(this.token);
+    if (current && current.expiresAt - now() > 60000) { done(true); return; }
+    var self = this;
+    var result;
+    try { result = source(); } catch (e) { warn("shopperToken failed", e && e.message); done(false); return; }
+    Promise.resolve(result).then(function (token) {
+      done(self._setToken(token));
+    }, function (e) {
+      warn("shopperToken failed", e && e.message);
+      done(false);
+    });
   };
 
   Tracker.prototype._context = function (page) {
@@ -112,16 +154,18 @@
 
   Tracker.prototype._eventId = function () {
     this.sequence += 1;
-    return this.userId + "-" + this.pageStart.toString(36) + "-" + this.sequence.toString(36) + "-" + randomId().slice(0, 8);
+    return this.pageId + "-" + this.pageStart.toString(36) + "-" + this.sequence.toString(36) + "-" + randomId().slice(0, 8);
   };
 
   /** Records one event; type is view, cart, remove_from_cart, purchase or signal. Returns its event id. */
   Tracker.prototype.track = function (type, fields) {
     if (this.closed) return null;
-    var e = { eventId: this._eventId(), userId: this.userId, type: type, timestamp: new Date().toISOString(), context: this._context(fields && fields.page) };
+    // No userId: the gateway fills in the shopper this page is bound to.
+    var e = { eventId: this._eventId(), type: type, timestamp: new Date().toISOString(), context: this._context(fields && fields.page) };
     if (fields) {
       if (fields.productId != null) e.productId = fields.productId;
-      if (fields.categoryId != null) e.categoryId = fields.categoryId;
+      // Category ids such as REES46's need 64 bits: send them as strings (numbers beyond 2^53 lose digits in JavaScript).
+      if (fields.categoryId != null) e.categoryId = typeof fields.categoryId === "number" ? fields.categoryId : String(fields.categoryId);
       if (fields.categoryCode != null) e.categoryCode = fields.categoryCode;
       if (fields.brand != null) e.brand = fields.brand;
       if (fields.price != null) e.price = fields.price;
@@ -184,10 +228,22 @@
     try { this.socket.send(JSON.stringify(message)); return true; } catch (e) { return false; }
   };
 
+  Tracker.prototype._shopperQuery = function () {
+    return this.token ? "&shopperToken=" + encodeURIComponent(this.token) : "";
+  };
+
   Tracker.prototype._connect = function () {
     if (this.closed || typeof global.WebSocket !== "function") return;
     var self = this;
-    var url = this.endpoint.replace(/^http/, "ws") + "/v1/stream?key=" + encodeURIComponent(this.key) + "&userId=" + encodeURIComponent(this.userId);
+    this._withToken(function (ok) {
+      if (self.closed) return;
+      if (ok) self._open(); else self._reconnectLater();
+    });
+  };
+
+  Tracker.prototype._open = function () {
+    var self = this;
+    var url = this.endpoint.replace(/^http/, "ws") + "/v1/stream?key=" + encodeURIComponent(this.key) + this._shopperQuery();
     var socket;
     try { socket = new global.WebSocket(url); } catch (e) { this._reconnectLater(); return; }
     this.socket = socket;
@@ -257,7 +313,7 @@
       } else if (data.batch && this.inflight[data.batch]) {
         delete this.inflight[data.batch];   // refused for good (e.g. malformed): resending would not help
       }
-      if (global.console) global.console.warn("MicroMoment:", data.title, data.detail);
+      warn(data.title, data.detail);
     }
   };
 
@@ -266,7 +322,7 @@
     var events = this.queue.splice(0);
     for (var id in this.inflight) if (Object.prototype.hasOwnProperty.call(this.inflight, id)) events = events.concat(this.inflight[id].events);
     if (events.length === 0 || !global.navigator || typeof global.navigator.sendBeacon !== "function") return;
-    var url = this.endpoint + "/v1/events?key=" + encodeURIComponent(this.key);
+    var url = this.endpoint + "/v1/events?key=" + encodeURIComponent(this.key) + this._shopperQuery();
     global.navigator.sendBeacon(url, new Blob([JSON.stringify(events)], { type: "text/plain" }));
   };
 

@@ -35,11 +35,19 @@ internal sealed class EventParser
     private readonly TimeSpan? _maxAge;
     private readonly TimeSpan _maxSkew;
     private readonly int _maxEvents;
+    private readonly string? _boundUser;
+    private string? _foreignUser;
+    private int _foreignIndex = -1;
 
-    /// <summary>Creates a parser for one request: events belong to <paramref name="tenant"/> and are judged against <paramref name="nowUtc"/>.</summary>
-    public EventParser(string tenant, DateTime nowUtc, GatewayOptions options)
+    /// <summary>
+    /// Creates a parser for one request: events belong to <paramref name="tenant"/> and are judged against
+    /// <paramref name="nowUtc"/>. With <paramref name="boundUserId"/> (a publishable-key caller bound to one shopper) an
+    /// event without a userId is that shopper's, and an event naming anyone else refuses the whole body with 403.
+    /// </summary>
+    public EventParser(string tenant, DateTime nowUtc, GatewayOptions options, string? boundUserId = null)
     {
         _tenant = tenant;
+        _boundUser = boundUserId;
         _now = DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc);
         _maxAge = options.MaxEventAge;
         _maxSkew = options.MaxClockSkew;
@@ -63,7 +71,8 @@ internal sealed class EventParser
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                output.Add(ParseObject(ref reader));
+                output.Add(ParseObject(ref reader, output.Count));
+                if (_foreignUser is not null) return Foreign(output);
             }
             else if (reader.TokenType == JsonTokenType.StartArray)
             {
@@ -72,7 +81,8 @@ internal sealed class EventParser
                     if (output.Count >= _maxEvents) return TooMany();
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
-                        output.Add(ParseObject(ref reader));
+                        output.Add(ParseObject(ref reader, output.Count));
+                        if (_foreignUser is not null) return Foreign(output);
                         continue;
                     }
                     var kind = reader.TokenType;
@@ -116,7 +126,8 @@ internal sealed class EventParser
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    var parsed = ParseObject(ref reader);
+                    var parsed = ParseObject(ref reader, output.Count);
+                    if (_foreignUser is not null) return Foreign(output);
                     while (reader.Read()) { }
                     output.Add(parsed);
                 }
@@ -145,10 +156,17 @@ internal sealed class EventParser
         return new ParseFailure(400, "Empty body", "The NDJSON body has no events; expected one event object per line.");
     }
 
+    private ParseFailure Foreign(List<ParsedEvent> output)
+    {
+        output.Clear();
+        return new ParseFailure(403, "Shopper not bound",
+            $"Event {_foreignIndex} names user '{Shorten(_foreignUser!)}', but this publishable-key caller is bound to one shopper (by its shopper token, or the gateway's anonymous cookie); nothing was applied. Omit userId (the bound shopper is used) or send the bound shopper's id; to act for other shoppers, use a server key from a backend.");
+    }
+
     private ParseFailure TooMany() =>
         new(413, "Too many events", $"The body holds more than {_maxEvents:N0} events; send at most {_maxEvents:N0} per request (split the batch).");
 
-    private ParsedEvent ParseObject(ref Utf8JsonReader reader)
+    private ParsedEvent ParseObject(ref Utf8JsonReader reader, int index)
     {
         string? eventId = null, userId = null, categoryCode = null, brand = null, signal = null;
         string? device = null, platform = null, referrer = null, page = null, timeZone = null, badType = null;
@@ -214,8 +232,22 @@ internal sealed class EventParser
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
         }
 
+        if (_boundUser is not null)
+        {
+            if (userId is null)
+            {
+                userId = _boundUser;
+            }
+            else if (!string.Equals(userId, _boundUser, StringComparison.Ordinal))
+            {
+                _foreignUser = userId;
+                _foreignIndex = index;
+                return ParsedEvent.Reject(RejectCodes.MissingUserId, "foreign user", eventId);
+            }
+        }
         if (error is not null) return ParsedEvent.Reject(error, detail!, eventId, userId);
-        if (string.IsNullOrEmpty(userId)) return ParsedEvent.Reject(RejectCodes.MissingUserId, "The event has no userId; every event needs the shopper's id (a non-empty string).", eventId);
+        if (string.IsNullOrWhiteSpace(userId))
+            return ParsedEvent.Reject(RejectCodes.MissingUserId, $"The event has {(userId is null ? "no userId" : "a blank userId")}; every event needs the shopper's id (a string with at least one non-blank character).", eventId);
         if (string.IsNullOrEmpty(eventId)) return ParsedEvent.Reject(RejectCodes.MissingEventId, "The event has no eventId; every event needs a unique id (a non-empty string) so that retries are not applied twice.", null, userId);
         if (!hasType) return ParsedEvent.Reject(RejectCodes.MissingType, $"The event has no type; expected {ExpectedTypes}.", eventId, userId);
         if (badType is not null) return ParsedEvent.Reject(RejectCodes.UnknownType, $"type '{badType}' is not an event type; expected {ExpectedTypes}.", eventId, userId);

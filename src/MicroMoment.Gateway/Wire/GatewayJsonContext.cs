@@ -13,6 +13,7 @@ namespace MicroMoment.Gateway.Wire;
 [JsonSerializable(typeof(FeedbackResponse))]
 [JsonSerializable(typeof(StreamMessage))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ShopperTokenResponse))]
 [JsonSerializable(typeof(OfferDto))]
 [JsonSerializable(typeof(MicroMoment.Silo.PolicyStatus))]
 [JsonSerializable(typeof(MicroMoment.Gateway.Apis.AlertsResponse))]

@@ -6,8 +6,8 @@ internal sealed record EventBatchResponse(int Received, int Accepted, int Duplic
 /// <summary>What happened to one event of a batch.</summary>
 internal sealed record EventResultDto(int Index, string? EventId, string Status, string? Reason = null, string? Detail = null, ScoreDto? Score = null, DecisionDto? Decision = null, string? Signal = null);
 
-/// <summary>The model's score after an event; a head the model does not have is null (left out of the JSON).</summary>
-internal sealed record ScoreDto(float? Buy, float? Exit, int Cluster, string? ClusterName, string Intent, int Position, bool NewSession, float Attention);
+/// <summary>The model's score after an event; a head the model does not have is null (left out of the JSON); <c>attentionLogit</c> is the raw attention logit e_t (the timeline's <c>attentionWeight</c> is the softmax weight).</summary>
+internal sealed record ScoreDto(float? Buy, float? Exit, int Cluster, string? ClusterName, string Intent, int Position, bool NewSession, float AttentionLogit);
 
 /// <summary>The trigger's decision after an event.</summary>
 internal sealed record DecisionDto(bool Fired, OfferDto? Offer, string? SuppressedBecause);
@@ -30,13 +30,13 @@ internal sealed record EraseResponse(string UserId, bool Erased, int SignalsEras
 /// <summary>The answer to recorded feedback.</summary>
 internal sealed record FeedbackResponse(string OfferId, string Feedback, string Outcome);
 
-/// <summary>One event of the live session in the user view; a head the model does not have is null (left out of the JSON).</summary>
-internal sealed record TimelineEventDto(string? EventId, DateTime Timestamp, string Type, long ProductId, long CategoryId, float? Buy, float? Exit, float Attention);
+/// <summary>One event of the live session in the user view; a head the model does not have is null (left out of the JSON); <c>attentionWeight</c> is the softmax weight α the session gives it (weights of a session sum to 1).</summary>
+internal sealed record TimelineEventDto(string? EventId, DateTime Timestamp, string Type, long ProductId, long CategoryId, float? Buy, float? Exit, float AttentionWeight);
 
 /// <summary>A tracker signal as recorded.</summary>
 internal sealed record SignalDto(string Name, double? Value, DateTime Timestamp, string? Page, long ProductId);
 
-/// <summary>The live view of one shopper (GET /v1/users/{id}).</summary>
+/// <summary>The live view of one shopper (GET /v1/users/{id}); <c>sessionOpen</c> is false once the session went idle by the silo clock.</summary>
 internal sealed record UserStateResponse(
     string UserId,
     ConsentDto Consent,
@@ -50,7 +50,9 @@ internal sealed record UserStateResponse(
     long EventsApplied,
     long DuplicatesDropped,
     IReadOnlyList<SignalDto> Signals,
-    string? TimeZone);
+    string? TimeZone,
+    bool SessionOpen,
+    DateTimeOffset? LastEventAppliedAt);
 
 /// <summary>A WebSocket message from the gateway: an ack, an offer, a feedback answer or an error.</summary>
 internal sealed record StreamMessage(
@@ -63,6 +65,9 @@ internal sealed record StreamMessage(
     string? Title = null,
     string? Detail = null,
     int? RetryAfterSeconds = null);
+
+/// <summary>A minted shopper token (POST /v1/shopper-tokens, POST /demo/shopper-token).</summary>
+internal sealed record ShopperTokenResponse(string Token, string UserId, DateTimeOffset ExpiresAt);
 
 /// <summary>/healthz and /readyz answers.</summary>
 internal sealed record HealthResponse(string Status, string? Model = null, long? LiveActivations = null);

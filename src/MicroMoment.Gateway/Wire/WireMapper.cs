@@ -65,7 +65,7 @@ internal static class WireMapper
 
     /// <summary>A score on the wire; the cluster gets its name from the model.</summary>
     public static ScoreDto Score(in EventScore score, MicroMomentModel model) =>
-        new(Present(score.BuyProbability), Present(score.ExitProbability), score.Cluster, ClusterName(model, score.Cluster), Intent(score.Intent), score.Position, score.NewSession, score.AttentionScore);
+        new(Present(score.BuyProbability), Present(score.ExitProbability), score.Cluster, ClusterName(model, score.Cluster), Intent(score.Intent), score.Position, score.NewSession, score.AttentionLogit);
 
     /// <summary>A probability on the wire: null for the NaN of a head the model does not have (JSON has no NaN).</summary>
     public static float? Present(float probability) => float.IsNaN(probability) ? null : probability;
@@ -101,5 +101,7 @@ internal static class WireMapper
             view.EventsApplied,
             view.DuplicatesDropped,
             signals,
-            view.TimeZone);
+            view.TimeZone,
+            view.SessionOpen,
+            view.LastEventAppliedAt);
 }

@@ -15,7 +15,7 @@ namespace MicroMoment.Silo;
 /// <param name="ProcessingLatencySum">Sum of the observed latencies, seconds.</param>
 /// <param name="ProcessingLatencyCount">Number of observed latencies.</param>
 /// <param name="PendingWrites">Grain states waiting for the write-behind flush.</param>
-/// <param name="Ready">True once the silo has restored state and accepts events.</param>
+/// <param name="Ready">True while the silo accepts every event: started, not shutting down, no partition lost to another owner, storage writes succeeding.</param>
 public sealed record SiloStatistics(
     long EventsAccepted,
     IReadOnlyDictionary<string, long> EventsByStatus,
@@ -77,6 +77,9 @@ public sealed record SiloStatistics(
 
     /// <summary>The sliding window the alerts are judged over.</summary>
     public TimeSpan AlertWindow { get; init; }
+
+    /// <summary>Why <see cref="Ready"/> is false (null while ready, and from silos that do not say).</summary>
+    public string? NotReadyReason { get; init; }
 
     /// <summary>Partitions this silo lost to a newer owner (it no longer takes their events).</summary>
     public int FencedPartitions { get; init; }

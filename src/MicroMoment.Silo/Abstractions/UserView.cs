@@ -18,13 +18,13 @@ public sealed record TimelineEvent(string? EventId, DateTime Timestamp, EventTyp
 /// <param name="Tenant">The shop.</param>
 /// <param name="UserId">The shopper.</param>
 /// <param name="Consent">Current consent.</param>
-/// <param name="SessionStart">Start of the current session, or null when none.</param>
+/// <param name="SessionStart">Start of the current (or, when <see cref="SessionOpen"/> is false, the last) session, or null when none.</param>
 /// <param name="Timeline">The current session's events with scores and attention weights (bounded; oldest first).</param>
 /// <param name="Latest">The latest score, or null before the first event.</param>
 /// <param name="ClusterName">The behavioral cluster's name.</param>
 /// <param name="Intent">Buy, research or exit.</param>
-/// <param name="ActiveOffers">Offers proposed or shown in this session and not yet resolved.</param>
-/// <param name="RecentDecisions">The latest trigger decisions, newest last (bounded).</param>
+/// <param name="ActiveOffers">Offers proposed or shown in the live session and not yet resolved or expired (none once the session went idle).</param>
+/// <param name="RecentDecisions">The latest trigger decisions, newest last (bounded); a fired offer is given in its current state.</param>
 /// <param name="EventsApplied">Events applied over the grain's lifetime.</param>
 /// <param name="DuplicatesDropped">Duplicate events dropped over the grain's lifetime.</param>
 public sealed record UserView(
@@ -43,4 +43,13 @@ public sealed record UserView(
 {
     /// <summary>The shopper's time zone (IANA id) that daily caps count days in, or null: the policy's.</summary>
     public string? TimeZone { get; init; }
+
+    /// <summary>
+    /// True while the session is live by the silo clock: its last event was applied at most the model's session timeout
+    /// ago. False for a session gone idle (and for one restored from storage until its next event).
+    /// </summary>
+    public bool SessionOpen { get; init; }
+
+    /// <summary>When (silo clock) the silo last applied an event of this shopper since the grain was activated, or null.</summary>
+    public DateTimeOffset? LastEventAppliedAt { get; init; }
 }

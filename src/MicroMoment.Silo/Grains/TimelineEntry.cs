@@ -33,7 +33,7 @@ internal struct TimelineEntry
     public float Exit;
 
     /// <summary>Attention logit e_t the network gave the event.</summary>
-    public float AttentionScore;
+    public float AttentionLogit;
 
     /// <summary>Event type.</summary>
     public EventType Type;

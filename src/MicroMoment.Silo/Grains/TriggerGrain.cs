@@ -33,20 +33,36 @@ internal sealed class TriggerGrain
     /// <summary>Restores a remembered offer (storage).</summary>
     public void Restore(OfferRecord record) => _offers.Add(record);
 
-    /// <summary>Moves proposals older than <paramref name="timeToLive"/> at <paramref name="nowTicks"/> (silo clock) to Expired; returns how many.</summary>
-    public int ExpireProposals(long nowTicks, TimeSpan timeToLive)
+    /// <summary>
+    /// Moves proposals older than <paramref name="timeToLive"/> at <paramref name="nowTicks"/> (silo clock) to Expired;
+    /// calls <paramref name="expired"/> for each and returns how many.
+    /// </summary>
+    public int ExpireProposals(long nowTicks, TimeSpan timeToLive, Action<OfferRecord>? expired = null)
     {
-        int expired = 0;
+        int count = 0;
         foreach (var record in _offers)
         {
             if (record.Offer.State == OfferState.Proposed && nowTicks - record.ProposedAtTicks > timeToLive.Ticks)
             {
                 record.Offer = record.Offer with { State = OfferState.Expired };
-                expired++;
+                expired?.Invoke(record);
+                count++;
             }
         }
 
-        return expired;
+        return count;
+    }
+
+    /// <summary>The silo-clock time (UTC ticks) of the oldest proposal still waiting for "shown", or null when none waits.</summary>
+    public long? OldestProposalTicks()
+    {
+        long? oldest = null;
+        foreach (var record in _offers)
+        {
+            if (record.Offer.State == OfferState.Proposed && (oldest is null || record.ProposedAtTicks < oldest)) oldest = record.ProposedAtTicks;
+        }
+
+        return oldest;
     }
 
     /// <summary>The remembered offer with id <paramref name="offerId"/>, or null.</summary>

@@ -76,8 +76,21 @@ internal sealed class UserGrain
     /// <summary>Events applied over the grain's life.</summary>
     public long EventsApplied => _eventsApplied;
 
-    /// <summary>The latest score while a session is open (for the census), else null.</summary>
-    public EventScore? OpenSessionScore => _hasLatest && _sessionLength > 0 ? _latest : null;
+    /// <summary>
+    /// True while the session is live by the silo clock: it has events and this grain applied the last of them at most the
+    /// model's session timeout before <paramref name="nowTicks"/>. Sessions are cut by event time when the next event
+    /// arrives; until then a session whose shopper went quiet would stay "open" for ever, so the census and the view ask
+    /// the clock. A grain restored from storage counts as idle until its next event (when the last one was applied is not
+    /// stored).
+    /// </summary>
+    public bool SessionLive(GrainContext context, long nowTicks) =>
+        _sessionLength > 0 && LastEventAppliedTicks > 0 && nowTicks - LastEventAppliedTicks <= context.Model.SessionTimeout.Ticks;
+
+    /// <summary>The latest score while the session is live (<see cref="SessionLive"/>; for the census), else null.</summary>
+    public EventScore? LiveSessionScore(GrainContext context, long nowTicks) => _hasLatest && SessionLive(context, nowTicks) ? _latest : null;
+
+    /// <summary>True when the session holds events (live or gone idle).</summary>
+    public bool HasSession => _hasLatest && _sessionLength > 0;
 
     /// <summary>Duplicates dropped over the grain's life.</summary>
     public long DuplicatesDropped => _duplicatesDropped;
@@ -102,6 +115,9 @@ internal sealed class UserGrain
     /// <summary>Silo-clock ticks of the last message.</summary>
     internal long LastTouchedTicks;
 
+    /// <summary>Silo-clock ticks at which this activation last applied an event (0: none since it was activated).</summary>
+    internal long LastEventAppliedTicks;
+
     /// <summary>True when the state changed since it was last handed to storage.</summary>
     internal bool Dirty;
 
@@ -124,13 +140,10 @@ internal sealed class UserGrain
         if (!_consent.Tracking) return EventAdmission.OptedOut;
         if (hasId && _recentIds is { } ids)
         {
-            for (int i = 0; i < _recentCount; i++)
+            if (ids.AsSpan(0, _recentCount).Contains(eventIdHash))
             {
-                if (ids[i] == eventIdHash)
-                {
-                    _duplicatesDropped++;
-                    return EventAdmission.Duplicate;
-                }
+                _duplicatesDropped++;
+                return EventAdmission.Duplicate;
             }
 
             if (_recentCount >= context.DedupCapacity && timestampTicks < _lastEventTicks)
@@ -187,6 +200,7 @@ internal sealed class UserGrain
         EventScore score = SessionScorer.Complete(context.Model, output, prepared.Cluster, prepared.Position, prepared.NewSession);
         if (hasId) RememberId(context, eventIdHash);
         _eventsApplied++;
+        LastEventAppliedTicks = nowTicks;
         _latest = score;
         _hasLatest = true;
 
@@ -195,7 +209,7 @@ internal sealed class UserGrain
         var policy = context.Policy;
         if (_trigger is not null)
         {
-            expired = _trigger.ExpireProposals(nowTicks, policy.ProposalTimeToLive);
+            expired = ExpireProposals(context, nowTicks);
             if (e.Type == EventType.Purchase) conversions = Attribute(context, policy, e.Timestamp.Ticks);
         }
 
@@ -222,14 +236,33 @@ internal sealed class UserGrain
         entry.Price = e.Price;
         entry.Buy = score.BuyProbability;
         entry.Exit = score.ExitProbability;
-        entry.AttentionScore = score.AttentionScore;
+        entry.AttentionLogit = score.AttentionLogit;
         entry.Type = e.Type;
         return score;
     }
 
-    /// <summary>Expires stale proposals at <paramref name="nowTicks"/> (silo clock); returns how many expired.</summary>
-    public int ExpireProposals(GrainContext context, long nowTicks) =>
-        _trigger?.ExpireProposals(nowTicks, context.Policy.ProposalTimeToLive) ?? 0;
+    /// <summary>
+    /// Expires the proposals older than the policy's time to live at <paramref name="nowTicks"/> (silo clock) and counts
+    /// each once, in the silo's expired-offers counter and in the experiment counters of the rule that fired it, so
+    /// statistics and experiments agree; returns how many expired.
+    /// </summary>
+    public int ExpireProposals(GrainContext context, long nowTicks)
+    {
+        // The common case (nothing due) allocates nothing: this runs on every event of a shopper who got an offer.
+        if (_trigger?.OldestProposalTicks() is not { } oldest) return 0;
+        var policy = context.Policy;
+        if (nowTicks - oldest <= policy.ProposalTimeToLive.Ticks) return 0;
+        int expired = ExpireAndCount(context, policy, nowTicks);
+        if (expired > 0 && context.Counters is { } counters) Interlocked.Add(ref counters.OffersExpired, expired);
+        return expired;
+    }
+
+    private int ExpireAndCount(GrainContext context, Policy policy, long nowTicks) =>
+        _trigger!.ExpireProposals(nowTicks, policy.ProposalTimeToLive,
+            policy.Experiments.Count == 0 ? null : record => CountFeedback(context, policy, record.Rule, ExperimentMetric.Expirations));
+
+    /// <summary>The silo-clock time (UTC ticks) of the oldest proposal still waiting for "shown", or null.</summary>
+    public long? OldestProposalTicks() => _trigger?.OldestProposalTicks();
 
     private int Attribute(GrainContext context, Policy policy, long eventTicks)
     {
@@ -292,14 +325,15 @@ internal sealed class UserGrain
             for (int i = 0; i < _timelineCount; i++)
             {
                 ref TimelineEntry t = ref _timeline![(_timelineStart + i) % _timeline.Length];
-                float weight = sum > 0 ? (float)(Math.Exp(t.AttentionScore - max) / sum) : 0f;
+                float weight = sum > 0 ? (float)(Math.Exp(t.AttentionLogit - max) / sum) : 0f;
                 timeline[i] = new TimelineEvent(t.EventId, new DateTime(t.Ticks, DateTimeKind.Utc), t.Type, t.ProductId, t.CategoryId, t.Buy, t.Exit, weight);
-                if (i >= _timelineCount - RecentDecisionCount && t.Decision is { } d) decisions.Add(d);
+                if (i >= _timelineCount - RecentDecisionCount && t.Decision is { } d) decisions.Add(Current(d));
             }
         }
 
+        bool live = SessionLive(context, nowTicks);
         var active = new List<Offer>();
-        if (_trigger is not null)
+        if (_trigger is not null && live)
         {
             foreach (var record in _trigger.Offers)
             {
@@ -323,8 +357,14 @@ internal sealed class UserGrain
             _duplicatesDropped)
         {
             TimeZone = _timeZone.Id,
+            SessionOpen = live,
+            LastEventAppliedAt = LastEventAppliedTicks > 0 ? new DateTimeOffset(LastEventAppliedTicks, TimeSpan.Zero) : null,
         };
     }
+
+    /// <summary>A decision as it stands now: a fired offer in its current state (it may have been shown, resolved or expired since).</summary>
+    private TriggerDecision Current(TriggerDecision decision) =>
+        decision.Offer is { } offer && _trigger?.Find(offer.Id) is { } record && !ReferenceEquals(record.Offer, offer) ? decision with { Offer = record.Offer } : decision;
 
     /// <summary>Writes the grain's state (see <see cref="Load"/> for the layout).</summary>
     public void Save(StateWriter w, GrainContext context)
@@ -368,7 +408,7 @@ internal sealed class UserGrain
         w.Float(_latest.BuyProbability);
         w.Float(_latest.ExitProbability);
         w.Int(_latest.Cluster);
-        w.Float(_latest.AttentionScore);
+        w.Float(_latest.AttentionLogit);
         w.Byte((byte)_latest.Intent);
         w.Int(_latest.Position);
         w.Bool(_latest.NewSession);
@@ -394,7 +434,7 @@ internal sealed class UserGrain
             w.Float(t.Price);
             w.Float(t.Buy);
             w.Float(t.Exit);
-            w.Float(t.AttentionScore);
+            w.Float(t.AttentionLogit);
             w.Byte((byte)t.Type);
             switch (t.Decision)
             {
@@ -487,7 +527,7 @@ internal sealed class UserGrain
             t.Price = r.Float();
             t.Buy = r.Float();
             t.Exit = r.Float();
-            t.AttentionScore = r.Float();
+            t.AttentionLogit = r.Float();
             t.Type = (EventType)r.Byte();
             t.Decision = r.Byte() switch
             {

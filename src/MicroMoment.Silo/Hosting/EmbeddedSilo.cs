@@ -20,13 +20,16 @@ namespace MicroMoment.Silo;
 /// a call's events for that partition are answered <see cref="IngestStatus.Overloaded"/> at once (never queued), so
 /// memory stays bounded. A user's events are never reordered: once one is refused, the call's later events of that
 /// partition are refused too.</para>
-/// <para>De-duplication: events with an <see cref="ClickEvent.EventId"/> are applied once; each grain remembers the
-/// 64-bit hashes of its last <see cref="SiloOptions.DedupCapacity"/> ids (persisted with its state). Events without an
-/// id (offline logs) are always applied: a retried event without an id is applied twice.</para>
-/// <para>Durability: state is written behind every <see cref="SiloOptions.FlushInterval"/>, on deactivation, on
-/// <see cref="FlushAsync"/> and on dispose; a crash loses at most the last interval. Each start takes over every
+/// <para>De-duplication: each grain remembers the 64-bit hashes of its last <see cref="SiloOptions.DedupCapacity"/> event
+/// ids (persisted with its state); a retried id is answered duplicate while it is among them, and after that when it
+/// carries its original timestamp (it is then older than the shopper's latest event: <c>late-duplicate</c>). Events
+/// without an id (offline logs) are always applied: a retried event without an id is applied twice.</para>
+/// <para>Durability: an event is answered once it is applied in memory; state is written behind every
+/// <see cref="SiloOptions.FlushInterval"/>, on deactivation, on <see cref="FlushAsync"/> and on dispose, so a process
+/// crash loses at most the events answered in the last interval plus the write in flight. Each start takes over every
 /// partition by raising its epoch in the file; writes carrying a lower epoch are refused, so an older silo on the
-/// same directory cannot overwrite a newer one (it stops taking events of partitions it lost).</para>
+/// same directory cannot overwrite a newer one (it stops taking events of partitions it lost and is no longer ready).
+/// Hosts keep a second process off the directory with <see cref="DataDirectoryLock"/>.</para>
 /// <para>Without a data directory, a deactivated (idle or evicted) grain's state is gone.</para>
 /// </remarks>
 public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
@@ -80,7 +83,8 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     /// <param name="time">The silo clock for idle timeouts, flush intervals and offer expiry (null: system clock).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
-    /// <exception cref="InvalidOperationException">The data directory holds state of another partition count or schema.</exception>
+    /// <exception cref="StateFileException">The state file is damaged, is not a state file or holds another schema version (it is left as it was).</exception>
+    /// <exception cref="InvalidOperationException">The data directory holds state of another partition count.</exception>
     public static async Task<EmbeddedSilo> StartAsync(MicroMomentModel model, SiloOptions? options = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -99,6 +103,11 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
                     foreach (string metric in context.Ledger.Restore(opened.LoadExperimentCounters()).Distinct())
                         options.Log?.Invoke($"Silo state: experiment counter metric '{metric}' is unknown to this build and was skipped; expected one of: {string.Join(", ", Enum.GetNames<Triggers.ExperimentMetric>())}.");
                     return (opened, opened.LoadKeyHashes());
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException ex)
+                {
+                    opened.Dispose();
+                    throw new StateFileException(opened.Path, $"Reading the state file {opened.Path} failed: '{StateFileCheck.Describe(ex)}' (SQLite error {ex.SqliteErrorCode}). Restore the data directory from a backup, or move the file aside with its -wal and -shm files to start with empty state.", ex);
                 }
                 catch
                 {
@@ -180,16 +189,17 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
             worker.FlushDirty(p);
             return true;
         }).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (_runtime.WriteBehind is { } writer) await writer.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_runtime.WriteBehind is { } writer) await writer.FlushAsync(scrub: !consent.Tracking).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    /// <remarks>Returns after the stored row is deleted.</remarks>
+    /// <remarks>Returns after the stored row is deleted: its bytes are overwritten with zeros in the state file and the
+    /// write-ahead log is emptied, so the shopper's id and event ids are no longer in any file of the data directory.</remarks>
     public async ValueTask<bool> EraseUserAsync(string tenant, string userId, CancellationToken cancellationToken = default)
     {
         var (key, hash, partition) = Route(tenant, userId);
         bool existed = await Send(partition, (worker, p) => worker.Erase(p, key, hash)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (_runtime.WriteBehind is { } writer) await writer.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_runtime.WriteBehind is { } writer) await writer.FlushAsync(scrub: true).WaitAsync(cancellationToken).ConfigureAwait(false);
         return existed;
     }
 
@@ -272,6 +282,7 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         for (int i = 0; i < TriggerPolicy.AllReasonCodes.Count; i++) suppressions[TriggerPolicy.AllReasonCodes[i]] = Volatile.Read(ref c.Suppressions[i]);
         long live = 0;
         foreach (var p in _partitions) live += p.LiveActivations;
+        string? notReady = NotReadyReason();
         return new SiloStatistics(
             byStatus[nameof(IngestStatus.Accepted)],
             byStatus,
@@ -287,8 +298,9 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
             sumTicks / (double)System.Diagnostics.Stopwatch.Frequency,
             count,
             _runtime.WriteBehind?.PendingWrites ?? 0,
-            _accepting && Volatile.Read(ref _disposed) == 0)
+            notReady is null)
         {
+            NotReadyReason = notReady,
             OffersExpired = Volatile.Read(ref c.OffersExpired),
             UnknownTimeZones = Volatile.Read(ref c.UnknownTimeZones),
             OffersAttributed = Volatile.Read(ref c.OffersAttributed),
@@ -312,43 +324,71 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         };
     }
 
+    /// <summary>Why the silo cannot take every event now (shutting down, partitions lost, storage failing), or null when it can.</summary>
+    private string? NotReadyReason()
+    {
+        if (!_accepting || Volatile.Read(ref _disposed) != 0) return "The silo is shutting down and takes no more events.";
+        int fenced = 0;
+        foreach (var p in _partitions) fenced += p.Fenced ? 1 : 0;
+        if (fenced > 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{fenced} of {_partitions.Length} partitions were taken over by another silo on the same state file ({StatePath}); their events are refused (partition-fenced).");
+        }
+
+        if (_runtime.WriteBehind?.Failure is { } failure)
+            return $"Writing grain state to {StatePath} fails ({failure}); acknowledged events would not become durable. Retried every flush interval.";
+        return null;
+    }
+
     /// <inheritdoc/>
     public async ValueTask<SessionCensus> CensusAsync(int hottest, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(hottest);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hottest, 1000);
         int clusters = _runtime.Context.Clusters.Count;
+        var context = _runtime.Context;
+        long now = _runtime.NowTicks;
         var parts = await Task.WhenAll(Enumerable.Range(0, _partitions.Length).Select(p => Send(p, (worker, partition) =>
         {
+            long idle = 0;
             var byCluster = new long[clusters];
             var byIntent = new long[Enum.GetValues<Scoring.Intent>().Length];
             var top = new PriorityQueue<HotGrain, long>();
             foreach (var grain in partition.Grains.Values)
             {
-                if (grain.OpenSessionScore is { } score)
+                if (grain.LiveSessionScore(context, now) is { } score)
                 {
                     if ((uint)score.Cluster < (uint)clusters) byCluster[score.Cluster]++;
                     byIntent[(int)score.Intent]++;
+                }
+                else if (grain.HasSession)
+                {
+                    idle++;
                 }
                 if (hottest == 0) continue;
                 if (top.Count < hottest) top.Enqueue(new HotGrain(grain.Key.Tenant, grain.Key.UserId, partition.Index, grain.EventsApplied), grain.EventsApplied);
                 else if (top.TryPeek(out _, out long least) && grain.EventsApplied > least)
                     top.EnqueueDequeue(new HotGrain(grain.Key.Tenant, grain.Key.UserId, partition.Index, grain.EventsApplied), grain.EventsApplied);
             }
-            return (Count: (long)partition.Grains.Count, byCluster, byIntent, Top: top.UnorderedItems.Select(i => i.Element).ToArray());
+            return (Count: (long)partition.Grains.Count, Idle: idle, byCluster, byIntent, Top: top.UnorderedItems.Select(i => i.Element).ToArray());
         }))).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         var totalByCluster = new long[clusters];
         var totalByIntent = new long[Enum.GetValues<Scoring.Intent>().Length];
-        long active = 0;
+        long active = 0, idleSessions = 0;
         foreach (var part in parts)
         {
             active += part.Count;
+            idleSessions += part.Idle;
             for (int c = 0; c < clusters; c++) totalByCluster[c] += part.byCluster[c];
             for (int i = 0; i < totalByIntent.Length; i++) totalByIntent[i] += part.byIntent[i];
         }
         var hot = parts.SelectMany(p => p.Top).OrderByDescending(g => g.EventsApplied).ThenBy(g => g.UserId, StringComparer.Ordinal).Take(hottest).ToArray();
-        return new SessionCensus(active, totalByCluster, Enum.GetValues<Scoring.Intent>().ToDictionary(i => i.ToString(), i => totalByIntent[(int)i]), hot);
+        return new SessionCensus(active, totalByCluster, Enum.GetValues<Scoring.Intent>().ToDictionary(i => i.ToString(), i => totalByIntent[(int)i]), hot)
+        {
+            IdleSessions = idleSessions,
+        };
     }
 
     /// <summary>Stops taking messages, lets the queued ones run, writes all changed state and stops the threads.</summary>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using MicroMoment.Silo.Grains;
 using MicroMoment.Silo.Triggers;
 
@@ -11,8 +10,8 @@ namespace MicroMoment.Silo;
 /// <see cref="SettleDelay"/> after the last notification, so an editor's partial writes settle), plus polling every
 /// <see cref="SiloOptions.PolicyPollInterval"/> as a fallback (file systems such as network mounts send no
 /// notifications; polling compares size and modification time, then the SHA-256 of the bytes). A file that fails to
-/// read or validate leaves the running policy in place and is recorded (once per distinct content) with the loader's
-/// path-named message. Checks run one at a time.
+/// read, parse or validate, in whatever way, leaves the running policy in place and is recorded (once per distinct
+/// content) with the loader's message naming the file and the line. Checks run one at a time.
 /// </summary>
 internal sealed class PolicyWatcher : IDisposable
 {
@@ -45,8 +44,8 @@ internal sealed class PolicyWatcher : IDisposable
         _status = StatusOf(context.Policy, initialHash, clock.GetUtcNow(), 0, 0, null, null, watching: true);
 
         // Timers run on real time whatever the silo clock is: file-system changes happen in real time.
-        _settle = TimeProvider.System.CreateTimer(_ => Check(force: true), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _poll = TimeProvider.System.CreateTimer(_ => Check(force: false), null, pollInterval, pollInterval);
+        _settle = TimeProvider.System.CreateTimer(_ => CheckOnTimer(force: true), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _poll = TimeProvider.System.CreateTimer(_ => CheckOnTimer(force: false), null, pollInterval, pollInterval);
         try
         {
             string folder = Path.GetDirectoryName(_path) ?? ".";
@@ -86,11 +85,11 @@ internal sealed class PolicyWatcher : IDisposable
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(_path);
+                bytes = PolicyLoader.ReadBytes(_path);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (PolicyException ex)
             {
-                Fail("unreadable:" + ex.GetType().Name, new PolicyException(_path, "(file)", $"cannot be read ({ex.Message}); expected a readable YAML or JSON policy file."));
+                Fail("unreadable:" + ex.Problem, ex);
                 return false;
             }
 
@@ -108,17 +107,11 @@ internal sealed class PolicyWatcher : IDisposable
             Policy next;
             try
             {
-                next = Parse(bytes, _path, _context.Binding);
+                next = Parse(bytes, _path, _context.Binding, running.Version);
             }
             catch (PolicyException ex)
             {
                 Fail(hash, ex);
-                return false;
-            }
-
-            if (next.Version == running.Version)
-            {
-                Fail(hash, new PolicyException(_path, "version", $"is '{next.Version}', the version of the running policy, but the content changed; expected a new version label, so that every offer names the policy that fired it."));
                 return false;
             }
 
@@ -142,19 +135,11 @@ internal sealed class PolicyWatcher : IDisposable
     }
 
     /// <summary>Reads and compiles the policy file, returning it with the SHA-256 of its bytes.</summary>
+    /// <exception cref="PolicyException">The file cannot be read or used; the message names the file, the line and the reason.</exception>
     public static (Policy Policy, string Hash) Load(string path, PolicyBinding binding)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new PolicyException(path, "(file)", $"cannot be read ({ex.Message}); expected a readable YAML or JSON policy file.");
-        }
-
-        return (Parse(bytes, path, binding), Hash(bytes));
+        byte[] bytes = PolicyLoader.ReadBytes(path);
+        return (Parse(bytes, path, binding, runningVersion: null), Hash(bytes));
     }
 
     /// <summary>The status of a policy that is not watched (the built-in one, or a file at start).</summary>
@@ -163,8 +148,34 @@ internal sealed class PolicyWatcher : IDisposable
         [.. policy.Rules.Select(r => new PolicyRuleSummary(r.Name, r.Intent.ToString().ToLowerInvariant(), r.Offer.ToString().ToLowerInvariant(), r.Priority, r.Campaign, r.Consent ?? ConsentCategories.None))],
         [.. policy.Experiments.Select(e => e.Name)], reloads, failures, error, errorAt, watching);
 
-    private static Policy Parse(byte[] bytes, string path, PolicyBinding binding) =>
-        PolicyLoader.Parse(new UTF8Encoding(false).GetString(bytes), path, binding, path.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
+    private static Policy Parse(byte[] bytes, string path, PolicyBinding binding, string? runningVersion) =>
+        PolicyLoader.Parse(PolicyLoader.Decode(bytes), path, binding, PolicyLoader.IsJson(path), runningVersion);
+
+    /// <summary>
+    /// A check started by a timer: nothing may escape a timer callback (it would end the process, and with it every
+    /// event already acknowledged), so anything unexpected is recorded as a failed reload and the running policy stays.
+    /// </summary>
+    private void CheckOnTimer(bool force)
+    {
+        try
+        {
+            Check(force);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            try
+            {
+                lock (_gate)
+                {
+                    if (!_disposed) Fail("unexpected:" + ex.GetType().Name + ex.Message, new PolicyException(_path, "(file)", $"could not be checked ({ex.GetType().Name}: {ex.Message}); the running policy stays.", null, null, ex));
+                }
+            }
+            catch (Exception)
+            {
+                // Reporting failed too (e.g. the log sink threw); the running policy stays all the same.
+            }
+        }
+    }
 
     private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

@@ -41,6 +41,13 @@ internal sealed class Partition(int index, long epoch, HashSet<ulong> storedHash
     /// <summary>Active grains that hold offers, by key hash, for routing feedback (worker only).</summary>
     public Dictionary<ulong, UserGrain> OfferOwners { get; } = [];
 
+    /// <summary>
+    /// Keys of grains holding a proposal that waits for "shown", by the silo-clock time it was proposed (worker only; a key
+    /// once per proposal, possibly of a grain since deactivated): maintenance expires them by the clock, untouched. Keys,
+    /// not grains, so a deactivated grain is not kept in memory until its proposal's time is up.
+    /// </summary>
+    public PriorityQueue<GrainKey, long> Proposals { get; } = new();
+
     /// <summary>Grains whose state changed since their last snapshot (worker only; may hold stale entries).</summary>
     public List<UserGrain> DirtyGrains { get; } = [];
 

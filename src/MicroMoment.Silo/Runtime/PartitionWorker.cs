@@ -296,15 +296,15 @@ internal sealed class PartitionWorker : IDisposable
             _states.AsSpan(r * s, s).CopyTo(grain.NetworkState);
             var score = grain.Complete(
                 _context, e, e.EventId is not null, _idHashes[i], new StepOutput(_buy[r], _exit[r], _attention[r]), _prepared[r], now,
-                out var decision, out var suppressed, out int conversions, out int expired);
+                out var decision, out var suppressed, out int conversions, out _);
             MarkDirty(partition, grain);
             if (suppressed is { } reason) Interlocked.Increment(ref counters.Suppressions[(int)reason]);
             if (conversions > 0) Interlocked.Add(ref counters.OffersAttributed, conversions);
-            if (expired > 0) Interlocked.Add(ref counters.OffersExpired, expired);
             if (decision.Offer is { } offer)
             {
                 Interlocked.Increment(ref counters.OffersFired);
                 partition.OfferOwners[grain.KeyHash] = grain;
+                partition.Proposals.Enqueue(grain.Key, now);
                 _silo.Deliver(offer);
             }
 
@@ -357,6 +357,7 @@ internal sealed class PartitionWorker : IDisposable
 
         partition.Add(grain, now);
         if (grain.Trigger is { Offers.Count: > 0 }) partition.OfferOwners[hash] = grain;
+        if (grain.OldestProposalTicks() is { } proposedAt) partition.Proposals.Enqueue(key, proposedAt);
         Interlocked.Increment(ref _silo.Counters.Activations);
         EnforceCap(partition);
         return grain;
@@ -439,6 +440,7 @@ internal sealed class PartitionWorker : IDisposable
     /// </summary>
     internal void Maintain(Partition partition, long now, bool force)
     {
+        ExpireDueProposals(partition, now);
         long idle = _silo.IdleTimeout.Ticks;
         while (partition.Oldest is { } oldest && now - oldest.LastTouchedTicks > idle)
         {
@@ -449,6 +451,23 @@ internal sealed class PartitionWorker : IDisposable
         lock (partition.WriteLock) writerBehind = partition.Pending.Count > 0;
         if (force || !writerBehind) FlushDirty(partition);
         partition.LastFlushTicks = now;
+    }
+
+    /// <summary>
+    /// Expires, by the silo clock, every proposal of an active grain older than the running policy's time to live, whether
+    /// or not anything touches the grain, so an unconfirmed offer is counted expired (statistics and experiments) when its
+    /// life ends rather than at the shopper's next event or view. A grain deactivated meanwhile expires its proposals when
+    /// it is next activated (activation queues its pending proposals again). Expiring is idempotent, so a key queued more
+    /// than once costs a lookup, never a second count.
+    /// </summary>
+    private void ExpireDueProposals(Partition partition, long now)
+    {
+        long timeToLive = _context.Policy.ProposalTimeToLive.Ticks;
+        while (partition.Proposals.TryPeek(out var key, out long proposedAt) && now - proposedAt > timeToLive)
+        {
+            partition.Proposals.Dequeue();
+            if (partition.Grains.TryGetValue(key, out var grain) && grain.ExpireProposals(_context, now) > 0) MarkDirty(partition, grain);
+        }
     }
 
     /// <summary>Hands every dirty grain's state to the write-behind and wakes the writer.</summary>
@@ -472,12 +491,7 @@ internal sealed class PartitionWorker : IDisposable
         long now = _silo.NowTicks;
         var grain = Activate(partition, key, hash, now, create: false);
         if (grain is null) return null;
-        int expired = grain.ExpireProposals(_context, now);
-        if (expired > 0)
-        {
-            Interlocked.Add(ref _silo.Counters.OffersExpired, expired);
-            MarkDirty(partition, grain);
-        }
+        if (grain.ExpireProposals(_context, now) > 0) MarkDirty(partition, grain);
 
         return grain.View(_context, now);
     }
@@ -524,7 +538,6 @@ internal sealed class PartitionWorker : IDisposable
         var grain = FindOfferOwner(partition, offerId, hash, now);
         if (grain is null) return FeedbackOutcome.UnknownOffer;
         var outcome = grain.RecordFeedback(_context, offerId, feedback, now, out int expired);
-        if (expired > 0) Interlocked.Add(ref _silo.Counters.OffersExpired, expired);
         if (outcome == FeedbackOutcome.Recorded || expired > 0) MarkDirty(partition, grain);
         return outcome;
     }

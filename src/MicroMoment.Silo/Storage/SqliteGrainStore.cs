@@ -11,6 +11,12 @@ namespace MicroMoment.Silo.Storage;
 /// lower than the row's or than the partition's current epoch, so a silo that lost a partition cannot overwrite
 /// the new owner's state. Opening the store takes over every partition: their epochs go up by one.
 /// </summary>
+/// <remarks>
+/// Opening checks an existing file first, without writing to it (<see cref="StateFileCheck"/>): a damaged file or one
+/// that is not a state file is refused, never written over. The writer runs with <c>secure_delete</c>, so a deleted or
+/// rewritten grain's bytes are overwritten with zeros in the file, and <see cref="TruncateLog"/> empties the write-ahead
+/// log once such a change is committed.
+/// </remarks>
 internal sealed class SqliteGrainStore : IDisposable
 {
     /// <summary>The state file's name inside the data directory.</summary>
@@ -60,16 +66,29 @@ internal sealed class SqliteGrainStore : IDisposable
     /// <summary>
     /// Opens (creating if needed) the state file in <paramref name="directory"/> and takes over all partitions.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The file was created with another partition count or schema.</exception>
+    /// <exception cref="StateFileException">The file is damaged, is not a state file, or holds another schema version; it was not changed.</exception>
+    /// <exception cref="InvalidOperationException">The file was created with another partition count.</exception>
     public static SqliteGrainStore Open(string directory, int partitions)
     {
         Directory.CreateDirectory(directory);
-        string path = System.IO.Path.Combine(directory, FileName);
-        var writer = Connect(path);
+        string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, FileName));
+        StateFileCheck.Run(path, SchemaVersion);
+        SqliteConnection writer;
+        try
+        {
+            writer = Connect(path);
+        }
+        catch (SqliteException ex)
+        {
+            throw new StateFileException(path, $"Opening the state file {path} failed: '{StateFileCheck.Describe(ex)}' (SQLite error {ex.SqliteErrorCode}).", ex);
+        }
+
         try
         {
             Execute(writer, "PRAGMA journal_mode = WAL;");
             Execute(writer, "PRAGMA synchronous = NORMAL;");
+            // Deleted and overwritten content is zeroed in the file (an erased shopper leaves no bytes behind).
+            Execute(writer, "PRAGMA secure_delete = ON;");
             Execute(writer,
                 """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -104,6 +123,11 @@ internal sealed class SqliteGrainStore : IDisposable
             }
 
             return new SqliteGrainStore(path, partitions, writer, epochs);
+        }
+        catch (SqliteException ex)
+        {
+            writer.Dispose();
+            throw new StateFileException(path, $"Opening the state file {path} failed: '{StateFileCheck.Describe(ex)}' (SQLite error {ex.SqliteErrorCode}).", ex);
         }
         catch
         {
@@ -219,6 +243,19 @@ internal sealed class SqliteGrainStore : IDisposable
         tx.Commit();
         _epochOf.Transaction = null;
         return (written, refused);
+    }
+
+    /// <summary>
+    /// Copies the write-ahead log into the file and truncates the log to zero bytes, so page images of deleted or
+    /// rewritten grains do not stay in it. Returns false when readers kept part of the log (it is then emptied later).
+    /// </summary>
+    public bool TruncateLog()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var command = _writer.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        using var reader = command.ExecuteReader();
+        return reader.Read() && reader.GetInt32(0) == 0;
     }
 
     /// <summary>Closes the writer connection.</summary>

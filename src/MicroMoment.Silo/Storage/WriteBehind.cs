@@ -16,11 +16,12 @@ internal sealed class WriteBehind : IDisposable
     private readonly SiloRuntime _silo;
     private readonly Thread _thread;
     private readonly SemaphoreSlim _signal = new(0);
-    private readonly List<TaskCompletionSource> _waiters = [];
+    private readonly List<(TaskCompletionSource Done, bool Scrub)> _waiters = [];
     private readonly int _intervalMilliseconds;
     private int _nudged;
     private volatile bool _stopping;
     private long _countersWritten;
+    private volatile string? _failure;
 
     /// <summary>Starts the writer thread.</summary>
     public WriteBehind(SqliteGrainStore store, Partition[] partitions, SiloRuntime silo)
@@ -48,6 +49,9 @@ internal sealed class WriteBehind : IDisposable
         }
     }
 
+    /// <summary>Why the last round failed, or null while writes succeed (a failed round is retried every interval).</summary>
+    public string? Failure => _failure;
+
     /// <summary>Asks for a round soon.</summary>
     public void Nudge()
     {
@@ -55,10 +59,12 @@ internal sealed class WriteBehind : IDisposable
     }
 
     /// <summary>Completes after a round that started after this call (so every snapshot handed over before is written).</summary>
-    public Task FlushAsync()
+    /// <param name="scrub">Also empty the write-ahead log after the round, so the page images of what it deleted or
+    /// rewrote (an erased shopper) do not stay in the log.</param>
+    public Task FlushAsync(bool scrub = false)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_waiters) _waiters.Add(done);
+        lock (_waiters) _waiters.Add((done, scrub));
         _signal.Release();
         return done.Task;
     }
@@ -79,7 +85,7 @@ internal sealed class WriteBehind : IDisposable
             _signal.Wait(_intervalMilliseconds);
             Volatile.Write(ref _nudged, 0);
             bool stopping = _stopping;
-            TaskCompletionSource[] waiters;
+            (TaskCompletionSource Done, bool Scrub)[] waiters;
             lock (_waiters)
             {
                 waiters = [.. _waiters];
@@ -87,7 +93,8 @@ internal sealed class WriteBehind : IDisposable
             }
 
             Exception? failure = Round();
-            foreach (var waiter in waiters)
+            if (failure is null && waiters.Any(w => w.Scrub)) failure = Scrub();
+            foreach (var (waiter, _) in waiters)
             {
                 if (failure is null) waiter.TrySetResult();
                 else waiter.TrySetException(new IOException($"Writing grain state to '{_store.Path}' failed: {failure.Message}", failure));
@@ -152,10 +159,13 @@ internal sealed class WriteBehind : IDisposable
                 lock (partition.WriteLock) partition.InFlight = null;
             }
 
+            if (_failure is not null) _silo.Log?.Invoke("Write-behind: writing grain state works again.");
+            _failure = null;
             return null;
         }
         catch (Exception ex)
         {
+            _failure = ex.Message;
             Interlocked.Increment(ref _silo.Counters.WriteFailures);
             _silo.Log?.Invoke($"Write-behind round failed ({ex.Message}); its states stay pending and are retried.");
             foreach (var partition in taken)
@@ -167,6 +177,20 @@ internal sealed class WriteBehind : IDisposable
                 }
             }
 
+            return ex;
+        }
+    }
+
+    private Exception? Scrub()
+    {
+        try
+        {
+            if (!_store.TruncateLog()) _silo.Log?.Invoke("Write-behind: readers kept part of the write-ahead log; it is emptied at a later checkpoint.");
+            return null;
+        }
+        catch (Exception ex)
+        {
+            _silo.Log?.Invoke($"Write-behind: emptying the write-ahead log failed ({ex.Message}).");
             return ex;
         }
     }

@@ -23,4 +23,7 @@ public enum ExperimentMetric
 
     /// <summary>Shown or clicked offers credited with a purchase within the attribution window.</summary>
     AttributedOffers,
+
+    /// <summary>Offers that expired unconfirmed (never shown within the policy's proposal time to live, by the silo clock).</summary>
+    Expirations,
 }

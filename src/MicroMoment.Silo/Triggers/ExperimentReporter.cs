@@ -9,11 +9,21 @@ public static class ExperimentReporter
     /// <summary>The error level of the report's intervals.</summary>
     public const double Alpha = 0.05;
 
+    /// <summary>
+    /// Conversions and non-conversions each arm needs before a lift's interval and p-value mean anything: the mSPRT
+    /// treats the difference of rates as normal, which holds only once both outcomes are this common in both arms
+    /// (the usual success/failure rule of the normal approximation to a binomial). Below it the lift is flagged
+    /// <see cref="LiftEstimate.SampleTooSmall"/>.
+    /// </summary>
+    public const int MinimumOutcomes = 10;
+
     /// <summary>The report's method, in words.</summary>
-    public const string Method =
+    public static readonly string Method =
         "conversion rate = conversions / exposures (shoppers who reached a fire point; a purchase within the attribution window after the latest one converts), " +
         "95% Wilson score interval; lift = rate(variant) - rate(holdout) with the mixture sequential probability ratio test (mSPRT, normal mixture, tau^2 = 1e-4): " +
-        "always-valid p-value and 95% confidence sequence, valid however often the report is read";
+        "always-valid p-value and 95% confidence sequence (clipped to [-1, 1], the possible range of a difference of rates), valid however often the report is read; " +
+        "a lift's sample counts as too small until both arms have at least " + MinimumOutcomes.ToString(System.Globalization.CultureInfo.InvariantCulture) +
+        " conversions and as many non-conversions";
 
     /// <summary>Builds the report of <paramref name="policy"/>'s experiments plus any others the ledger counted.</summary>
     public static ExperimentsReport Build(Policy policy, AttributionLedger ledger, DateTimeOffset at)
@@ -59,12 +69,14 @@ public static class ExperimentReporter
             if (!holdout)
             {
                 var (difference, p, lo, hi) = ExperimentStatistics.Msprt(conversions, exposures, Math.Min(holdoutConversions, holdoutExposures), holdoutExposures, Tau2, Alpha);
-                lift = new LiftEstimate(Finite(difference), Finite(lo), Finite(hi), p);
+                long holdoutConverted = Math.Min(holdoutConversions, holdoutExposures);
+                bool tooSmall = !Enough(conversions, exposures) || !Enough(holdoutConverted, holdoutExposures);
+                lift = new LiftEstimate(Finite(difference), Finite(lo), Finite(hi), p, tooSmall);
             }
 
             result.Add(new VariantReport(
                 name, holdout, weight, exposures, Get(ExperimentMetric.Proposals), Get(ExperimentMetric.Shows), Get(ExperimentMetric.Clicks),
-                Get(ExperimentMetric.Dismissals), conversions, Get(ExperimentMetric.AttributedOffers),
+                Get(ExperimentMetric.Dismissals), Get(ExperimentMetric.Expirations), conversions, Get(ExperimentMetric.AttributedOffers),
                 exposures > 0 ? (double)conversions / exposures : null, low, high, lift));
         }
 
@@ -72,4 +84,6 @@ public static class ExperimentReporter
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    private static bool Enough(long conversions, long exposures) => conversions >= MinimumOutcomes && exposures - conversions >= MinimumOutcomes;
 }

@@ -22,7 +22,9 @@ public static class ExperimentStatistics
     /// <summary>
     /// mSPRT for the difference of two rates: the mixture likelihood ratio Λ = √(V/(V+τ²))·exp(τ²θ̂²/(2V(V+τ²))),
     /// with θ̂ = pA − pB and V = pA(1−pA)/nA + pB(1−pB)/nB; the always-valid p-value min(1, 1/Λ) and the
-    /// confidence sequence θ̂ ± √(2V(V+τ²)/τ² · (ln(1/α) + ½ ln((V+τ²)/V))). Undefined (NaN, p = 1) while V = 0.
+    /// confidence sequence θ̂ ± √(2V(V+τ²)/τ² · (ln(1/α) + ½ ln((V+τ²)/V))), intersected with [−1, 1] (a difference of
+    /// two rates cannot leave it, so the clipped sequence keeps its coverage; small samples give half-widths far above 1).
+    /// Undefined (NaN, p = 1) while V = 0.
     /// </summary>
     public static (double Difference, double PValue, double Low, double High) Msprt(long xA, long nA, long xB, long nB, double tau2 = 0.0001, double alpha = 0.05)
     {
@@ -33,6 +35,6 @@ public static class ExperimentStatistics
         double logLambda = 0.5 * Math.Log(v / (v + tau2)) + tau2 * theta * theta / (2 * v * (v + tau2));
         double p = Math.Min(1, Math.Exp(-logLambda));
         double half = Math.Sqrt(2 * v * (v + tau2) / tau2 * (Math.Log(1 / alpha) + 0.5 * Math.Log((v + tau2) / v)));
-        return (theta, p, theta - half, theta + half);
+        return (theta, p, Math.Max(-1, theta - half), Math.Min(1, theta + half));
     }
 }

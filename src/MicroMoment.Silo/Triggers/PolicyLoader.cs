@@ -1,54 +1,89 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using MicroMoment.Scoring;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace MicroMoment.Silo.Triggers;
 
 /// <summary>
 /// Reads a policy file (YAML, or JSON for <c>.json</c>), validates every field and compiles it against a model's
-/// clusters. Errors are <see cref="PolicyException"/>s naming the file, the field path and what was expected.
+/// clusters. Errors are <see cref="PolicyException"/>s naming the file, the line, the field path and what was expected;
+/// no other exception comes out of parsing, whatever the text.
 /// </summary>
 public static class PolicyLoader
 {
     private static readonly string[] RuleFields =
         ["name", "intent", "offer", "priority", "thresholds", "cart", "confirmation", "debounce", "cooldown", "caps", "campaign", "suppress", "consent"];
 
+    /// <summary>The largest policy file read, in bytes (the shipped policy is about 2 KB).</summary>
+    public const int MaxFileBytes = PolicyDocument.MaxChars;
+
     /// <summary>Loads and compiles the policy file at <paramref name="path"/>.</summary>
-    public static Policy LoadFile(string path, PolicyBinding binding)
+    /// <exception cref="PolicyException">The file cannot be read or used; the message names the file, the line and the reason.</exception>
+    public static Policy LoadFile(string path, PolicyBinding binding) =>
+        Parse(Decode(ReadBytes(path)), path, binding, IsJson(path));
+
+    /// <summary>Parses and compiles policy text; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="PolicyException">The text cannot be used; the message names the source, the line and the reason.</exception>
+    public static Policy Parse(string text, string source, PolicyBinding binding, bool json = false) => Parse(text, source, binding, json, runningVersion: null);
+
+    /// <summary>
+    /// Parses and compiles policy text that is to replace a running policy of version <paramref name="runningVersion"/>
+    /// (refused when it carries the same version, since every offer names the policy version that fired it).
+    /// Whatever goes wrong, the only exception is a <see cref="PolicyException"/> naming the line.
+    /// </summary>
+    internal static Policy Parse(string text, string source, PolicyBinding binding, bool json, string? runningVersion)
     {
-        string text;
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+        var document = PolicyDocument.Parse(text, source, json);
         try
         {
-            text = File.ReadAllText(path);
+            return Compile(new Reader(document), document.Root, binding, runningVersion);
+        }
+        catch (Exception ex) when (ex is not PolicyException and not OutOfMemoryException)
+        {
+            // Every rule of the schema throws PolicyException itself; this keeps a gap in it from escaping as anything else.
+            throw document.Error(PolicyDocument.RootPath, $"cannot be compiled ({ex.GetType().Name}: {ex.Message}); expected a policy as described in docs/triggers.md.", ex);
+        }
+    }
+
+    /// <summary>True when <paramref name="path"/> names a JSON policy (by its extension); YAML otherwise.</summary>
+    internal static bool IsJson(string path) => path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads a policy file's bytes, refusing one larger than <see cref="MaxFileBytes"/> before reading it whole.</summary>
+    /// <exception cref="PolicyException">The file cannot be read, or is too large.</exception>
+    internal static byte[] ReadBytes(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var bytes = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            int n;
+            while ((n = stream.Read(buffer)) > 0)
+            {
+                if (bytes.Length + n > MaxFileBytes)
+                    throw new PolicyException(path, "(file)", $"is larger than {MaxFileBytes:N0} bytes; expected a policy file of ordinary size.");
+                bytes.Write(buffer, 0, n);
+            }
+
+            return bytes.ToArray();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new PolicyException(path, "(file)", $"cannot be read ({ex.Message}); expected a readable YAML or JSON policy file.");
         }
-
-        return Parse(text, path, binding, path.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Parses and compiles policy text; <paramref name="source"/> names it in errors.</summary>
-    public static Policy Parse(string text, string source, PolicyBinding binding, bool json = false)
+    /// <summary>Decodes a policy file's bytes as UTF-8, or as the encoding its byte-order mark names (the mark is dropped).</summary>
+    internal static string Decode(byte[] bytes)
     {
-        JsonNode? root;
-        try
-        {
-            root = json ? JsonNode.Parse(text) : FromYaml(text);
-        }
-        catch (Exception ex) when (ex is JsonException or YamlException)
-        {
-            throw new PolicyException(source, "(document)", $"is not valid {(json ? "JSON" : "YAML")}: {ex.Message}");
-        }
-
-        return Compile(new Reader(source), root, binding);
+        using var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
-    private static Policy Compile(Reader r, JsonNode? root, PolicyBinding binding)
+    private static Policy Compile(Reader r, JsonNode? root, PolicyBinding binding, string? runningVersion)
     {
         var doc = r.Map(root, "(document)");
         r.Known(doc, "(document)", ["version", "maxOffersPerSession", "proposalTimeToLive", "offerMemory", "attributionWindow", "timeZone", "monitoring", "rules", "experiments"]);
@@ -98,6 +133,8 @@ public static class PolicyLoader
             }
         }
 
+        if (version == runningVersion)
+            throw r.Error("version", $"is '{version}', the version of the running policy, but the content changed; expected a new version label, so that every offer names the policy that fired it.");
         return new Policy(version, r.Source, rules, experiments, binding, maxPerSession, ttl, memory, window, zone, monitoring);
     }
 
@@ -246,28 +283,12 @@ public static class PolicyLoader
         return new PolicyExperiment(name, holdout, variants, governed);
     }
 
-    private static JsonNode? FromYaml(string text)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
-
-        static JsonNode? Convert(YamlNode node) => node switch
-        {
-            YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", Convert(kv.Value)))),
-            YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(Convert)]),
-            YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" } => null,
-            YamlScalarNode scalar => JsonValue.Create(scalar.Value),
-            _ => throw new YamlException($"unsupported node {node.NodeType}"),
-        };
-    }
-
     /// <summary>Typed, path-aware access to a parsed document.</summary>
-    private sealed class Reader(string source)
+    private sealed class Reader(PolicyDocument document)
     {
-        public string Source { get; } = source;
+        public string Source => document.Source;
 
-        public PolicyException Error(string field, string problem) => new(Source, field, problem);
+        public PolicyException Error(string field, string problem) => document.Error(field, problem);
 
         public JsonObject Map(JsonNode? node, string at) => Object(node, at, required: true)!;
 

@@ -241,17 +241,35 @@ public class Rees46CsvReaderTests
     }
 
     [Fact]
-    public void CorruptGzipDataThrowsNamingTheInput()
+    public void CorruptGzipDataEndsTheRowsAndIsReportedAsDamageNamingTheInput()
     {
         string rows = string.Concat(Enumerable.Range(0, 5000).Select(i => $"2019-10-01 00:00:00 UTC,view,{i},2,,,1.00,{i % 97},s{i % 13}\n"));
         byte[] gz = TestStreams.Gzip(Header + rows).ToArray();
-        for (int i = 200; i < 260; i++)
+        for (int i = gz.Length / 2; i < gz.Length / 2 + 60; i++)
         {
             gz[i] ^= 0x5A;
         }
 
-        var events = Rees46CsvReader.Read(new MemoryStream(gz), "broken.csv.gz", new IngestReport());
-        var error = Assert.Throws<InvalidDataException>(() => events.ToList());
-        Assert.Contains("'broken.csv.gz' could not be decompressed", error.Message);
+        var report = new IngestReport();
+        var events = Rees46CsvReader.Read(new MemoryStream(gz), "broken.csv.gz", report).ToList();
+        Assert.InRange(events.Count, 1, 4999);
+        Assert.Equal(GzipDamage.Corrupt, report.Files[0].Damage);
+        var error = Assert.Throws<IncompleteInputException>(() => report.ThrowIfIncomplete());
+        Assert.Contains("broken.csv.gz: gzip-corrupt", error.Message);
+        Assert.Contains($"{report.Files[0].RowsRead:N0} rows were read before it", error.Message);
+    }
+
+    [Fact]
+    public void GzipCorruptBeforeTheFirstLineIsAnErrorThatSaysSo()
+    {
+        byte[] gz = TestStreams.Gzip(Header + "2019-10-01 00:00:00 UTC,view,1,2,,,1.00,7,s\n").ToArray();
+        for (int i = 12; i < 20; i++)
+        {
+            gz[i] ^= 0x5A;
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => Rees46CsvReader.Read(new MemoryStream(gz), "broken.csv.gz", new IngestReport()).ToList());
+        Assert.Contains("'broken.csv.gz'", error.Message);
+        Assert.Contains("gzip-corrupt", error.Message);
     }
 }

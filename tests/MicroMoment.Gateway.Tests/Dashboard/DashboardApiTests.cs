@@ -1,7 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json.Nodes;
+using MicroMoment.Events;
 using MicroMoment.Gateway.Dashboard;
+using MicroMoment.Silo;
+using MicroMoment.Silo.Triggers;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroMoment.Gateway.Tests.Dashboard;
 
@@ -180,14 +184,176 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         Assert.Equal(fixture.WatchedUser, hottest[0]!["userId"]!.GetValue<string>());
         var counts = hottest.Select(g => g!["eventsApplied"]!.GetValue<long>()).ToList();
         Assert.Equal(counts.OrderByDescending(c => c), counts);
-        // A census is shared for up to two seconds; a fresh one reports what the user grain reports now.
+        // The page's census may be up to MaxAge old (CensusIsSharedForItsMaxAgeOnTheInjectedClockThenTakenAfresh); a walk
+        // taken now reports what the user grain reports now.
         var (_, user) = await Json.GetAsync(fixture.Gateway.Server, "/v1/users/" + Uri.EscapeDataString(fixture.WatchedUser));
         long applied = user!["eventsApplied"]!.GetValue<long>();
         Assert.InRange(counts[0], 1, applied);
-        await Task.Delay(DashboardCensus.MaxAge + TimeSpan.FromMilliseconds(100));
-        var (_, fresh) = await Json.GetAsync(fixture.Gateway.Server, "/dashboard/api/census");
-        Assert.Equal(applied, fresh!["hottest"]![0]!["eventsApplied"]!.GetValue<long>());
+        var fresh = await Assert.IsAssignableFrom<ISiloCensus>(fixture.Gateway.Silo).CensusAsync(DashboardCensus.Hottest);
+        Assert.Equal(applied, fresh.Hottest[0].EventsApplied);
     }
+    [Fact]
+    public async Task CensusIsSharedForItsMaxAgeOnTheInjectedClockThenTakenAfresh()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var silo = await RecordingSilo.StartAsync(new SiloOptions { Partitions = 2, WorkerCount = 1 });
+        var census = new DashboardCensus(silo, clock);
+        await silo.IngestAsync([new ClickEvent("t", "first", TestClock.UtcNow, EventType.View, 1, 2, null, null, 10f)]);
+        var taken = await census.GetJsonAsync();
+        Assert.Equal(1, JsonNode.Parse(taken)!["activeGrains"]!.GetValue<long>());
+
+        await silo.IngestAsync([new ClickEvent("t", "second", TestClock.UtcNow, EventType.View, 1, 2, null, null, 10f)]);
+        Assert.Same(taken, await census.GetJsonAsync());
+        clock.Advance(DashboardCensus.MaxAge);
+        Assert.Same(taken, await census.GetJsonAsync()); // still within its age: no second walk, whatever the wall clock does
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var fresh = await census.GetJsonAsync();
+        Assert.NotSame(taken, fresh);
+        Assert.Equal(2, JsonNode.Parse(fresh)!["activeGrains"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task ModelReportShowsThePolicyTheSiloRunsAndFollowsAnEditedAndReloadedFile()
+    {
+        var dir = Directory.CreateTempSubdirectory("mm-dashboard-policy-");
+        try
+        {
+            string path = Path.Combine(dir.FullName, "policy.yaml");
+            File.WriteAllText(path, PolicyVersion("dash-a"));
+            // Polling is slow on purpose: the reload below swaps the policy (unless a file-system notification came first).
+            var silo = await RecordingSilo.StartAsync(new SiloOptions { Partitions = 2, WorkerCount = 1, PolicyPath = path, PolicyPollInterval = TimeSpan.FromHours(1) });
+            await using var gateway = await TestGateway.StartAsync(silo);
+
+            var (_, model) = await Json.GetAsync(gateway.Server, "/dashboard/api/model");
+            var policy = model!["policy"]!;
+            Assert.Equal("dash-a", (string?)policy["version"]);
+            Assert.Equal(Path.GetFullPath(path), (string?)policy["source"]);
+            Assert.Equal(["buy-intent-cart", "buy-intent", "exit-risk"], policy["rules"]!.AsArray().Select(r => (string?)r!["name"]));
+            Assert.Equal(0, policy["reloads"]!.GetValue<long>());
+            // The silo's built-in default policy ("simple-1") is not what runs, so it appears nowhere.
+            Assert.DoesNotContain(new TriggerPolicyOptions().PolicyVersion, model.ToJsonString(), StringComparison.Ordinal);
+
+            File.WriteAllText(path, PolicyVersion("dash-b"));
+            silo.Inner.ReloadPolicy();
+            (_, model) = await Json.GetAsync(gateway.Server, "/dashboard/api/model");
+            Assert.Equal("dash-b", (string?)model!["policy"]!["version"]);
+            Assert.Equal(1, model["policy"]!["reloads"]!.GetValue<long>());
+            var (_, running) = await Json.GetAsync(gateway.Server, "/v1/policy");
+            Assert.Equal((string?)running!["version"], (string?)model["policy"]!["version"]);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The shipped policy under another version label.</summary>
+    internal static string PolicyVersion(string version)
+    {
+        string text = File.ReadAllText(DashboardFixture.PolicyPath);
+        Assert.Contains("version: default-2", text);
+        return text.Replace("version: default-2", "version: " + version, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UserViewCensusAndSnapshotFollowTheSiloClockPastTheOffersLifeAndTheSessionTimeout()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Grains stay in memory a day, so only the clock can tell the session went quiet; any buy score fires an offer.
+        var silo = await RecordingSilo.StartAsync(new SiloOptions
+        {
+            Partitions = 2,
+            WorkerCount = 1,
+            IdleTimeout = TimeSpan.FromDays(1),
+            Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1f, ProposalTimeToLive = TimeSpan.FromMinutes(2) },
+        }, clock);
+        await using var gateway = await TestGateway.StartAsync(silo);
+        var (_, answer) = await Json.PostAsync(gateway.Server, "/v1/events", Json.Event("quiet-1", "q1").ToJsonString());
+        Assert.True(answer!["results"]![0]!["decision"]!["fired"]!.GetValue<bool>());
+
+        var (_, view) = await Json.GetAsync(gateway.Server, "/v1/users/quiet-1");
+        Assert.True(view!["sessionOpen"]!.GetValue<bool>());
+        Assert.Equal("proposed", (string?)Assert.Single(view["activeOffers"]!.AsArray())!["state"]);
+        var (_, census) = await Json.GetAsync(gateway.Server, "/dashboard/api/census");
+        Assert.Equal(1, census!["intents"]!.AsObject().Sum(p => p.Value!.GetValue<long>()));
+
+        clock.Advance(TimeSpan.FromHours(21));
+        await silo.Inner.RunMaintenanceAsync();
+        (_, view) = await Json.GetAsync(gateway.Server, "/v1/users/quiet-1");
+        Assert.False(view!["sessionOpen"]!.GetValue<bool>());
+        Assert.Empty(view["activeOffers"]!.AsArray());
+        Assert.Equal("expired", (string?)view["recentDecisions"]![0]!["offer"]!["state"]);
+        Assert.Equal(clock.GetUtcNow() - TimeSpan.FromHours(21), view["lastEventAppliedAt"]!.GetValue<DateTimeOffset>());
+
+        var walk = new DashboardCensus(silo, TimeProvider.System); // the gateway's own census may still be shared
+        census = JsonNode.Parse(await walk.GetJsonAsync());
+        Assert.Equal(0, census!["intents"]!.AsObject().Sum(p => p.Value!.GetValue<long>()));
+        Assert.Equal(0, census["clusters"]!.AsArray().Sum(c => c!["sessions"]!.GetValue<long>()));
+        Assert.Equal(1, census["idleSessions"]!.GetValue<long>());
+        Assert.Equal(1, census["activeGrains"]!.GetValue<long>());
+
+        var snapshot = JsonNode.Parse(gateway.Host.App.Services.GetRequiredService<DashboardSampler>().Sample())!;
+        Assert.Equal(1, snapshot["offersExpired"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task ExperimentsApiClipsTheLiftIntervalToMinusOneToOneAndFlagsATooSmallSample()
+    {
+        // The fixture's REES46 sample: a 10% holdout of a few dozen exposed shoppers.
+        var (_, api) = await Json.GetAsync(fixture.Gateway.Server, "/v1/experiments");
+        Assert.Equal(ExperimentReporter.MinimumOutcomes, api!["minimumOutcomes"]!.GetValue<int>());
+        var variants = Assert.Single(api["experiments"]!.AsArray())!["variants"]!.AsArray();
+        var holdout = variants.Single(v => v!["isHoldout"]!.GetValue<bool>())!;
+        var offers = variants.Single(v => (string?)v!["name"] == "offers")!;
+        var lift = offers["lift"]!;
+        Assert.True(lift["sampleTooSmall"]!.GetValue<bool>());
+        if (lift["low"] is { } low)
+        {
+            double difference = lift["difference"]!.GetValue<double>(), raw = RawHalfWidth(offers, holdout);
+            Assert.Equal(Math.Max(-1, difference - raw), low.GetValue<double>(), 12);
+            Assert.Equal(Math.Min(1, difference + raw), lift["high"]!.GetValue<double>(), 12);
+        }
+
+        // Small and large samples with known counts (reports a test cannot gather in seconds).
+        await using var silo = await RecordingSilo.StartAsync(new SiloOptions { Partitions = 2, WorkerCount = 1 });
+        await using var gateway = await TestGateway.StartAsync(silo);
+        var policy = PolicyLoader.Parse("""
+            version: x1
+            rules:
+              - { name: a, intent: buy, offer: popup, thresholds: { default: 0.5 } }
+            experiments:
+              - { name: e1, holdout: 0.5, variants: [ { name: on } ] }
+            """, "test", new PolicyBinding(["c0"], 0.5f, 0.5f));
+        foreach (var (n, x, hn, hx, tooSmall) in new[] { (4L, 1L, 3L, 0L, true), (20L, 15L, 20L, 5L, true), (5000L, 600L, 5000L, 500L, false) })
+        {
+            var ledger = new AttributionLedger();
+            ledger.Count("e1", "on", ExperimentMetric.Exposures, n);
+            ledger.Count("e1", "on", ExperimentMetric.Conversions, x);
+            ledger.Count("e1", "holdout", ExperimentMetric.Exposures, hn);
+            ledger.Count("e1", "holdout", ExperimentMetric.Conversions, hx);
+            silo.ExperimentsOverride = () => ExperimentReporter.Build(policy, ledger, DateTimeOffset.UnixEpoch);
+            (_, api) = await Json.GetAsync(gateway.Server, "/v1/experiments");
+            var arms = api!["experiments"]![0]!["variants"]!.AsArray();
+            var on = arms.Single(v => (string?)v!["name"] == "on")!;
+            lift = on["lift"]!;
+            double d = (double)x / n - (double)hx / hn, half = RawHalfWidth(on, arms[0]!);
+            Assert.Equal(tooSmall, lift["sampleTooSmall"]!.GetValue<bool>());
+            Assert.Equal(Math.Max(-1, d - half), lift["low"]!.GetValue<double>(), 12);
+            Assert.Equal(Math.Min(1, d + half), lift["high"]!.GetValue<double>(), 12);
+            if (tooSmall) Assert.True(d + half > 1 || d - half < -1, "these small samples' raw intervals leave [-1, 1]");
+            else Assert.True(d + half < 1 && d - half > -1, "a large sample's interval needs no clipping");
+        }
+    }
+
+    /// <summary>The mSPRT half-width from an arm's and the holdout's counts on the wire (the report's τ² and α), unclipped.</summary>
+    private static double RawHalfWidth(JsonNode arm, JsonNode holdout)
+    {
+        double nA = arm["exposures"]!.GetValue<long>(), nB = holdout["exposures"]!.GetValue<long>();
+        double pA = arm["conversions"]!.GetValue<long>() / nA, pB = holdout["conversions"]!.GetValue<long>() / nB;
+        double v = pA * (1 - pA) / nA + pB * (1 - pB) / nB, tau2 = ExperimentReporter.Tau2;
+        return Math.Sqrt(2 * v * (v + tau2) / tau2 * (Math.Log(1 / ExperimentReporter.Alpha) + 0.5 * Math.Log((v + tau2) / v)));
+    }
+
 
     [Fact]
     public async Task CensusRefusesAnUnreasonableNumberOfHottestGrains()

@@ -56,17 +56,17 @@ public sealed class DashboardFixture : IAsyncLifetime
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
     }
 
-    /// <summary>A fresh browser page (own cookies), not logged in.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser page (own cookies) on the fixture's gateway, or on <paramref name="gateway"/>, not logged in.</summary>
+    internal async Task<IPage> NewPageAsync(TestGateway? gateway = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Gateway.Host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (gateway ?? Gateway).Host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         return await context.NewPageAsync();
     }
 
-    /// <summary>A fresh page logged in with the server key, showing the overview.</summary>
-    public async Task<IPage> LoggedInPageAsync()
+    /// <summary>A fresh page logged in with the server key, showing the overview (of the fixture's gateway, or of <paramref name="gateway"/>).</summary>
+    internal async Task<IPage> LoggedInPageAsync(TestGateway? gateway = null)
     {
-        var page = await NewPageAsync();
+        var page = await NewPageAsync(gateway);
         await page.GotoAsync("/dashboard");
         await page.FillAsync("#login-key", TestGateway.ServerKey);
         await page.ClickAsync("#login-form button");

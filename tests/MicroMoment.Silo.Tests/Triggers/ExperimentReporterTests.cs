@@ -58,6 +58,30 @@ public class ExperimentReporterTests
         Assert.Equal(1, off.Lift.PValue);
     }
 
+    [Theory]
+    [InlineData(100, 30, 100, 20, false)] // 30 / 70 against 20 / 80: enough of both outcomes in both arms
+    [InlineData(100, 30, 100, 9, true)]   // the holdout has 9 conversions
+    [InlineData(100, 9, 100, 20, true)]   // the variant has 9 conversions
+    [InlineData(100, 91, 100, 20, true)]  // the variant has 9 non-conversions
+    [InlineData(20, 10, 20, 10, false)]   // exactly 10 of each in both arms
+    [InlineData(4, 1, 3, 0, true)]
+    public void LiftIsFlaggedSampleTooSmallUntilBothArmsHaveEnoughConversionsAndNonConversions(long exposures, long conversions, long holdoutExposures, long holdoutConversions, bool tooSmall)
+    {
+        var ledger = new AttributionLedger();
+        ledger.Count("e1", "on", ExperimentMetric.Exposures, exposures);
+        ledger.Count("e1", "on", ExperimentMetric.Conversions, conversions);
+        ledger.Count("e1", "holdout", ExperimentMetric.Exposures, holdoutExposures);
+        ledger.Count("e1", "holdout", ExperimentMetric.Conversions, holdoutConversions);
+        var report = ExperimentReporter.Build(WithExperiment(), ledger, DateTimeOffset.UnixEpoch);
+        var lift = report.Find("e1")!.Variants.Single(v => v.Name == "on").Lift!;
+        Assert.Equal(tooSmall, lift.SampleTooSmall);
+        Assert.Equal(ExperimentReporter.MinimumOutcomes, report.MinimumOutcomes);
+        Assert.InRange(lift.Low!.Value, -1, 1);
+        Assert.InRange(lift.High!.Value, -1, 1);
+        // The variant without exposures has nothing to judge.
+        Assert.True(report.Find("e1")!.Variants.Single(v => v.Name == "off").Lift!.SampleTooSmall);
+    }
+
     [Fact]
     public void ExperimentsKnownOnlyFromTheirCountersAreReportedInactive()
     {

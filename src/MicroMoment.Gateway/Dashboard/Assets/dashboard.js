@@ -4,12 +4,31 @@
   const MAX_HISTORY = 300;
   const SVG = "http://www.w3.org/2000/svg";
   const COLORS = ["#2f6fde", "#e0a100", "#b3261e", "#2e9d57", "#8a4fd1", "#00838f"];
-  const state = { history: [], source: null, page: "overview", userId: null, userBusy: false, model: null, experimentsLoaded: false, census: null, censusBusy: false };
+  const state = { history: [], source: null, page: "overview", userId: null, userBusy: false, model: null, modelBusy: false, experimentsLoaded: false, census: null, censusRequest: null };
   window.mmDashboard = state;
 
   const $ = (id) => document.getElementById(id);
   const fmt = (v, digits) => v === null || v === undefined || Number.isNaN(v) ? "–" : Number(v).toLocaleString("en-US", { maximumFractionDigits: digits === undefined ? 2 : digits });
   const bytes = (v) => v >= 1 << 30 ? fmt(v / (1 << 30), 2) + " GiB" : fmt(v / (1 << 20), 1) + " MiB";
+  const missing = (v) => v === null || v === undefined || Number.isNaN(v);
+
+  // Human names of the model's headline metrics (the model file stores identifiers); others are spelled out by humanize.
+  const METRIC_NAMES = {
+    testRocAuc: "buy ROC AUC (test split)",
+    testPrAuc: "buy PR AUC (test split)",
+    testRocAucNoCart: "buy ROC AUC, prefixes without a cart (test split)",
+    testExitRocAuc: "exit ROC AUC (test split)",
+    logisticTestRocAuc: "logistic baseline: buy ROC AUC (test split)",
+    ruleTestRocAuc: "rule baseline: buy ROC AUC (test split)",
+  };
+  const ACRONYMS = new Set(["roc", "auc", "pr", "cpu", "gc", "id", "ms", "p50", "p95", "p99"]);
+
+  // "someMetricName" → "some metric name" (acronyms upper-cased): identifiers never reach the page as they are.
+  function humanize(key) {
+    if (Object.prototype.hasOwnProperty.call(METRIC_NAMES, key)) return METRIC_NAMES[key];
+    return String(key).replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s_]+/)
+      .map(w => ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w.toLowerCase()).join(" ");
+  }
 
   function setNumber(id, value, digits) {
     const el = $(id);
@@ -46,51 +65,112 @@
     return node;
   }
 
-  // A line chart of one or more series (arrays of numbers or nulls) on a shared y axis from 0.
-  function lineChart(svg, series, options) {
-    const h = options && options.height || 180, left = 46, bottom = 16, top = 8;
+  const CLOCK = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  const CLOCK_UTC = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: "UTC" });
+  const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map(s => s * 1000);
+
+  // The smallest of 1, 2, 2.5, 5 × 10^k at or above v: a y-axis top that reads well.
+  function niceCeiling(v) {
+    if (!(v > 0)) return 1;
+    const p = Math.pow(10, Math.floor(Math.log10(v)));
+    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v * (1 - 1e-9)) return m * p;
+    return 10 * p;
+  }
+
+  // A line chart over time: options.times (ms since 1970, one per sample), options.series ([{ name, values, color }],
+  // values aligned with times, null where a sample has no value), options.yTitle (with its unit), options.xTitle,
+  // options.max (fixed y top), options.breakBefore (true at a sample whose predecessors are missing: the line is not
+  // joined across), options.utc (clock labels in UTC). Each series is one path joining its samples; a sample with no
+  // neighbour in its stretch of data is also marked with a dot.
+  function lineChart(svg, options) {
+    const h = options.height || 200, left = 60, right = 12, top = 22, bottom = 36;
     const w = fit(svg, h);
     svg.replaceChildren();
-    let max = options && options.max || 0;
-    for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
-    if (max <= 0) max = 1;
-    const n = Math.max(2, ...series.map(s => s.values.length));
-    const x = (i) => left + (w - left - 4) * i / (n - 1);
-    const y = (v) => top + (h - top - bottom) * (1 - v / max);
-    svg.appendChild(el("line", { x1: left, y1: y(0), x2: w - 4, y2: y(0), stroke: "#c5ceda" }));
-    svg.appendChild(el("text", { x: 2, y: y(max) + 10, "font-size": 11, fill: "#5b6b80" }, fmt(max, max >= 100 ? 0 : 3)));
-    svg.appendChild(el("text", { x: 2, y: y(0), "font-size": 11, fill: "#5b6b80" }, "0"));
+    const times = options.times, n = times.length, series = options.series;
+    let top0 = 0;
+    for (const s of series) for (const v of s.values) if (!missing(v) && v > top0) top0 = v;
+    const max = options.max || niceCeiling(top0);
+    let t0 = n ? times[0] : Date.now(), t1 = n ? times[n - 1] : t0;
+    if (t1 - t0 < 1000) t1 = t0 + 1000;
+    const pw = w - left - right, ph = h - top - bottom;
+    const x = (t) => left + pw * (t - t0) / (t1 - t0);
+    const y = (v) => top + ph * (1 - Math.min(v, max) / max);
+    const muted = { "font-size": 11, fill: "#5b6b80" };
+
+    for (const v of [0, max / 2, max]) {
+      svg.appendChild(el("line", { x1: left, y1: y(v), x2: w - right, y2: y(v), stroke: v === 0 ? "#c5ceda" : "#edf0f4" }));
+      svg.appendChild(el("text", Object.assign({ x: left - 6, y: y(v) + 4, "text-anchor": "end", class: "tick y" }, muted), fmt(v, v >= 100 ? 0 : 3)));
+    }
+    svg.appendChild(el("text", Object.assign({ class: "axis-title y", transform: "translate(13 " + (top + ph / 2) + ") rotate(-90)", "text-anchor": "middle" }, muted), options.yTitle));
+
+    const step = TIME_STEPS.find(s => (t1 - t0) / s <= 6) || TIME_STEPS[TIME_STEPS.length - 1];
+    const clock = options.utc ? CLOCK_UTC : CLOCK;
+    for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+      svg.appendChild(el("line", { x1: x(t), y1: top + ph, x2: x(t), y2: top + ph + 4, stroke: "#8593a6" }));
+      // A label near either end is anchored inside the chart (a clock label is about 50 px wide at this size).
+      const anchor = x(t) > w - right - 26 ? "end" : x(t) < left + 26 ? "start" : "middle";
+      svg.appendChild(el("text", Object.assign({ x: x(t), y: top + ph + 16, "text-anchor": anchor, class: "tick x" }, muted), clock.format(new Date(t))));
+    }
+    svg.appendChild(el("text", Object.assign({ x: left + pw / 2, y: h - 3, "text-anchor": "middle", class: "axis-title x" }, muted), options.xTitle));
+
+    // Stretches of data: a new one starts after missing samples.
+    const stretch = new Array(n);
+    for (let i = 0, k = 0; i < n; i++) {
+      if (i > 0 && options.breakBefore && options.breakBefore[i]) k++;
+      stretch[i] = k;
+    }
     series.forEach((s, k) => {
-      let d = "";
-      s.values.forEach((v, i) => { if (v !== null && v !== undefined) d += (d === "" || s.values[i - 1] === null ? "M" : "L") + x(i).toFixed(1) + " " + y(v).toFixed(1) + " "; });
       const color = s.color || COLORS[k % COLORS.length];
-      if (d) svg.appendChild(el("path", { d, fill: "none", stroke: color, "stroke-width": 1.8, "data-series": s.name }));
-      // A value between two gaps (an interval with events after idle ones) has no segment to draw: mark it with a dot.
-      const missing = (v) => v === null || v === undefined;
-      s.values.forEach((v, i) => {
-        if (!missing(v) && (i === 0 || missing(s.values[i - 1])) && (i === s.values.length - 1 || missing(s.values[i + 1])))
-          svg.appendChild(el("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5, fill: color, "data-series": s.name }));
-      });
-      svg.appendChild(el("text", { x: left + 8 + k * 90, y: h - 2, "font-size": 11, fill: color }, s.name));
+      let d = "", last = -1;
+      const perStretch = new Map();
+      for (let i = 0; i < n; i++) {
+        if (missing(s.values[i])) continue;
+        d += (last < 0 || stretch[last] !== stretch[i] ? "M" : "L") + x(times[i]).toFixed(1) + " " + y(s.values[i]).toFixed(1) + " ";
+        perStretch.set(stretch[i], (perStretch.get(stretch[i]) || 0) + 1);
+        last = i;
+      }
+      if (d) svg.appendChild(el("path", { d, fill: "none", stroke: color, "stroke-width": 1.8, "stroke-linejoin": "round", "data-series": s.name }));
+      for (let i = 0; i < n; i++) {
+        if (!missing(s.values[i]) && perStretch.get(stretch[i]) === 1)
+          svg.appendChild(el("circle", { cx: x(times[i]).toFixed(1), cy: y(s.values[i]).toFixed(1), r: 2.5, fill: color, "data-series": s.name }));
+      }
+      const lx = left + 4 + k * 120;
+      svg.appendChild(el("line", { x1: lx, y1: 10, x2: lx + 14, y2: 10, stroke: color, "stroke-width": 3 }));
+      svg.appendChild(el("text", { x: lx + 18, y: 14, "font-size": 11, fill: "#1c2430", class: "legend" }, s.name));
     });
   }
 
   function barChart(svg, values, capacity) {
-    const h = 180, left = 46, bottom = 16, top = 8;
+    const h = 200, left = 60, right = 12, top = 12, bottom = 36;
     const w = fit(svg, h);
     svg.replaceChildren();
-    const max = Math.max(1, ...values);
-    const bw = (w - left - 4) / Math.max(1, values.length);
-    svg.appendChild(el("line", { x1: left, y1: h - bottom, x2: w - 4, y2: h - bottom, stroke: "#c5ceda" }));
+    const max = niceCeiling(Math.max(1, ...values));
+    const pw = w - left - right, ph = h - top - bottom;
+    const bw = pw / Math.max(1, values.length);
+    const muted = { "font-size": 11, fill: "#5b6b80" };
+    for (const v of [0, max / 2, max]) {
+      const yv = top + ph * (1 - v / max);
+      svg.appendChild(el("line", { x1: left, y1: yv, x2: w - right, y2: yv, stroke: v === 0 ? "#c5ceda" : "#edf0f4" }));
+      svg.appendChild(el("text", Object.assign({ x: left - 6, y: yv + 4, "text-anchor": "end", class: "tick y" }, muted), fmt(v, 1)));
+    }
     values.forEach((v, i) => {
-      const bh = (h - top - bottom) * v / max;
-      svg.appendChild(el("rect", { x: left + i * bw + 1, y: h - bottom - bh, width: Math.max(1, bw - 2), height: bh, fill: v > capacity * 0.8 ? "#b3261e" : "#2f6fde", "data-depth": v }));
+      const bh = ph * v / max;
+      svg.appendChild(el("rect", { x: left + i * bw + 1, y: top + ph - bh, width: Math.max(1, bw - 2), height: bh, fill: v > capacity * 0.8 ? "#b3261e" : "#2f6fde", "data-depth": v }));
+      if (bw >= 14) svg.appendChild(el("text", Object.assign({ x: left + (i + 0.5) * bw, y: top + ph + 14, "text-anchor": "middle", class: "tick x" }, muted), String(i)));
     });
-    svg.appendChild(el("text", { x: 2, y: top + 10, "font-size": 11, fill: "#5b6b80" }, fmt(max, 0)));
-    svg.appendChild(el("text", { x: left, y: h - 2, "font-size": 11, fill: "#5b6b80" }, values.length + " partitions"));
+    svg.appendChild(el("text", Object.assign({ class: "axis-title y", transform: "translate(13 " + (top + ph / 2) + ") rotate(-90)", "text-anchor": "middle" }, muted), "events waiting"));
+    svg.appendChild(el("text", Object.assign({ x: left + pw / 2, y: h - 3, "text-anchor": "middle", class: "axis-title x" }, muted), "partition (" + values.length + ")"));
   }
 
   function series(field) { return state.history.map(s => { const v = field(s); return v === undefined ? null : v; }); }
+
+  // The snapshots' times, and where snapshots are missing: every snapshot carries the sampler's sequence number, so a
+  // jump (the page lost the stream for a while) or a restart (the sequence starts over) is a gap. A late snapshot is
+  // not one: its rates and percentiles cover the whole time since the previous one.
+  function timeAxis() {
+    const h = state.history;
+    return { times: h.map(s => s.t), breakBefore: h.map((s, i) => i > 0 && s.seq !== h[i - 1].seq + 1), xTitle: "time (local clock)" };
+  }
 
   // The overview's banner: one line per firing alert with its observed value, limit and basis.
   function renderAlerts(snap) {
@@ -124,16 +204,36 @@
     setNumber("ov-errors", s.errors, 0);
     setNumber("ov-silos", s.silos.length, 0);
     setNumber("ov-queue-capacity", s.queueCapacity, 0);
-    lineChart($("ov-chart-events"), [{ name: "events/s", values: series(x => x.eventsPerSec) }, { name: "accepted/s", values: series(x => x.acceptedPerSec) }]);
-    lineChart($("ov-chart-latency"), [
-      { name: "p50", values: series(x => x.latency.p50) },
-      { name: "p95", values: series(x => x.latency.p95) },
-      { name: "p99", values: series(x => x.latency.p99) }]);
-    lineChart($("ov-chart-offers"), [{ name: "offers/s", values: series(x => x.offersPerSec) }]);
+    const axis = timeAxis();
+    lineChart($("ov-chart-events"), Object.assign({ yTitle: "rate (events/s)", series: [
+      { name: "events/s", values: series(x => x.eventsPerSec) },
+      { name: "accepted/s", values: series(x => x.acceptedPerSec) }] }, axis));
+    lineChart($("ov-chart-latency"), Object.assign({ yTitle: "latency (ms)", series: [
+      { name: "p50 latency (ms)", values: series(x => x.latency.p50) },
+      { name: "p95 latency (ms)", values: series(x => x.latency.p95) },
+      { name: "p99 latency (ms)", values: series(x => x.latency.p99) }] }, axis));
+    lineChart($("ov-chart-offers"), Object.assign({ yTitle: "rate (offers/s)", series: [{ name: "offers/s", values: series(x => x.offersPerSec) }] }, axis));
     barChart($("ov-chart-queues"), s.queueDepths, s.queueCapacity);
     fillRows($("ov-suppressions"), Object.entries(s.suppressions).map(([k, v]) => [k, v]));
     const drops = Object.entries(s.drops);
     fillRows($("ov-drops"), drops.length ? drops.map(([k, v]) => [k, v]) : [["none", 0]]);
+  }
+
+  // The census (open sessions, hottest grains). While the first request runs there is nothing to show yet: callers
+  // get that request's answer, never a stand-in; later callers get the last answer while a fresh one is fetched.
+  function loadCensus() {
+    if (!state.censusRequest) {
+      state.censusRequest = getJson("/dashboard/api/census")
+        .then(c => { state.census = c; return c; })
+        .finally(() => { state.censusRequest = null; });
+    }
+    return state.census ? Promise.resolve(state.census) : state.censusRequest;
+  }
+
+  function showCensusLoading(table, columns) {
+    if (state.census || table.dataset.state === "loading") return;
+    table.dataset.state = "loading";
+    fillRows(table, [["loading census…"].concat(new Array(columns - 1).fill(""))]);
   }
 
   function renderGrains() {
@@ -142,10 +242,17 @@
     fillRows($("grains-table"), s.grains.map(g => [g.type, g.purpose, g.activations, g.activationsTotal, g.messagesPerSec, g.turnP50 ?? g.allTurnP50, g.turnP99 ?? g.allTurnP99]));
     const n = s.networkStep;
     fillRows($("grains-network"), [[n.p50 ?? n.allP50, n.p99 ?? n.allP99, n.steps, s.meanBatch]]);
+    const hottest = $("grains-hottest");
+    showCensusLoading(hottest, 4);
     loadCensus().then(c => {
-      if (!c.available) { fillRows($("grains-hottest"), [["census not available from this silo", "", "", ""]]); return; }
-      fillRows($("grains-hottest"), c.hottest.map(g => [g.userId, g.tenant, g.partition, g.eventsApplied]));
-    }).catch(showError);
+      hottest.dataset.state = c.available ? "ready" : "unavailable";
+      if (!c.available) { fillRows(hottest, [["census not available from this silo", "", "", ""]]); return; }
+      fillRows(hottest, c.hottest.length ? c.hottest.map(g => [g.userId, g.tenant, g.partition, g.eventsApplied]) : [["no active user grains", "", "", ""]]);
+    }).catch(e => {
+      if (e.message === "login required") return;
+      hottest.dataset.state = "error";
+      fillRows(hottest, [["census failed: " + e.message, "", "", ""]]);
+    });
   }
 
   function renderSilos() {
@@ -154,7 +261,8 @@
     fillRows($("silos-table"), s.silos.map(x => [x.id + " (" + x.kind + ")", x.cpuPercent, x.cores, bytes(x.workingSetBytes), bytes(x.heapBytes),
       x.gcCounts.join(" / "), x.gcPauseMs, x.gcPausePercent, x.partitions, x.activations, x.threads]));
     const ids = s.silos.map(x => x.id);
-    lineChart($("silos-chart-cpu"), ids.map(id => ({ name: id, values: series(h => { const m = h.silos.find(x => x.id === id); return m ? m.cpuPercent : null; }) })));
+    lineChart($("silos-chart-cpu"), Object.assign({ yTitle: "CPU (% of one core)",
+      series: ids.map(id => ({ name: id, values: series(h => { const m = h.silos.find(x => x.id === id); return m ? m.cpuPercent : null; }) })) }, timeAxis()));
   }
 
   async function getJson(url) {
@@ -164,6 +272,8 @@
     if (!response.ok) throw new Error(body.detail || body.title || ("HTTP " + response.status));
     return body;
   }
+
+  const stamp = (iso) => iso ? new Date(iso).toLocaleString("en-GB", { hourCycle: "h23" }) : "–";
 
   async function renderUser() {
     if (!state.userId || state.userBusy) return;
@@ -181,21 +291,28 @@
       $("user-intent").textContent = u.intent;
       $("user-consent").textContent = !u.consent.tracking ? "not tracked" : (u.consent.categories.length ? u.consent.categories.join(", ") : "none granted");
       $("user-time-zone").textContent = u.timeZone || "policy's";
-      lineChart($("user-chart"), [
-        { name: "buy", color: "#2e9d57", values: u.timeline.map(t => t.buy) },
-        { name: "exit", color: "#b3261e", values: u.timeline.map(t => t.exit) }], { max: 1 });
+      const session = $("user-session");
+      session.dataset.open = String(u.sessionOpen);
+      session.textContent = u.sessionOpen ? "open (live)"
+        : !u.sessionStart ? "none"
+        : u.lastEventAppliedAt ? "closed (idle since " + stamp(u.lastEventAppliedAt) + ")" : "closed (idle: no event since the grain was restored)";
+      lineChart($("user-chart"), {
+        times: u.timeline.map(t => Date.parse(t.timestamp)), utc: true, max: 1, yTitle: "probability (0–1)", xTitle: "event time (UTC)",
+        series: [{ name: "buy", color: "#2e9d57", values: u.timeline.map(t => t.buy) }, { name: "exit", color: "#b3261e", values: u.timeline.map(t => t.exit) }],
+      });
       const heat = $("user-heatmap");
       heat.replaceChildren();
-      const maxAttention = Math.max(1e-9, ...u.timeline.map(t => t.attention));
+      const maxWeight = Math.max(1e-9, ...u.timeline.map(t => t.attentionWeight));
       const cw = fit(heat, 60) / Math.max(1, u.timeline.length);
       u.timeline.forEach((t, i) => {
-        const rect = el("rect", { x: i * cw, y: 0, width: Math.max(1, cw - 1), height: 40, fill: "#2f6fde", "fill-opacity": (0.05 + 0.95 * t.attention / maxAttention).toFixed(3), "data-attention": t.attention });
-        rect.appendChild(el("title", {}, t.type + " " + t.productId + " α=" + fmt(t.attention, 4)));
+        const rect = el("rect", { x: i * cw, y: 0, width: Math.max(1, cw - 1), height: 40, fill: "#2f6fde", "fill-opacity": (0.05 + 0.95 * t.attentionWeight / maxWeight).toFixed(3), "data-attention-weight": t.attentionWeight });
+        rect.appendChild(el("title", {}, t.type + " " + t.productId + " α=" + fmt(t.attentionWeight, 4)));
         heat.appendChild(rect);
         if (cw >= 14) heat.appendChild(el("text", { x: i * cw + 2, y: 54, "font-size": 9, fill: "#5b6b80" }, t.type.slice(0, 4)));
       });
-      fillRows($("user-offers"), u.activeOffers.length ? u.activeOffers.map(o => [o.type, o.state, o.reason, fmt(o.buyProbability, 3)]) : [["no active offers", ""]]);
-      fillRows($("user-decisions"), u.recentDecisions.length ? u.recentDecisions.map(d => [d.fired ? "fired" : "suppressed", d.fired ? (d.offer ? d.offer.type : "") : d.suppressedBecause]) : [["no decisions", ""]]);
+      fillRows($("user-offers"), u.activeOffers.length ? u.activeOffers.map(o => [o.type, o.state, o.reason, fmt(o.buyProbability, 3)])
+        : [[u.sessionOpen ? "no active offers" : "no active offers (session closed)", ""]]);
+      fillRows($("user-decisions"), u.recentDecisions.length ? u.recentDecisions.map(d => [d.fired ? "fired" : "suppressed", d.fired ? (d.offer ? d.offer.type + " · " + d.offer.state : "") : d.suppressedBecause]) : [["no decisions", ""]]);
     } catch (e) {
       if (e.message !== "login required") { $("user-error").textContent = e.message; $("user-view").hidden = true; }
     } finally {
@@ -203,36 +320,46 @@
     }
   }
 
-  async function loadCensus() {
-    if (state.censusBusy) return state.census || { available: false, clusters: [], intents: {}, hottest: [] };
-    state.censusBusy = true;
-    try { state.census = await getJson("/dashboard/api/census"); } finally { state.censusBusy = false; }
-    return state.census;
+  function renderPolicy(p) {
+    const version = $("model-policy-version");
+    version.textContent = p ? p.version : "not reported";
+    version.dataset.value = p ? p.version : "";
+    if (!p) { fillRows($("model-policy"), [["the silo does not report its policy", ""]]); fillRows($("model-policy-rules"), []); return; }
+    const rows = [["version", p.version], ["source", p.source], ["loaded at", stamp(p.loadedAt)], ["watching the file", p.watching ? "yes" : "no"],
+      ["reloads", p.reloads], ["failed reloads", p.reloadFailures], ["experiments", p.experiments.length ? p.experiments.join(", ") : "none"]];
+    if (p.lastError) rows.push(["last reload error", p.lastError + " (" + stamp(p.lastErrorAt) + ")"]);
+    fillRows($("model-policy"), rows);
+    fillRows($("model-policy-rules"), p.rules.map(r => [r.name, r.intent + " → " + r.offer, r.priority, r.campaign, r.consent]));
   }
 
   async function renderModel() {
-    if (!state.model) state.model = await getJson("/dashboard/api/model");
+    if (state.modelBusy) return;
+    state.modelBusy = true;
+    try {
+      state.model = await getJson("/dashboard/api/model");
+    } finally {
+      state.modelBusy = false;
+    }
     const m = state.model;
     $("model-version").textContent = m.version;
     setNumber("model-buy-threshold", m.buyThreshold, 4);
     setNumber("model-exit-threshold", m.exitThreshold, 4);
     setNumber("model-cluster-count", m.clusters.length, 0);
-    fillRows($("model-metrics"), Object.entries(m.headlineMetrics).map(([k, v]) => [k, v]));
+    renderPolicy(m.policy);
+    fillRows($("model-metrics"), Object.entries(m.headlineMetrics).map(([k, v]) => [humanize(k), v]));
     const settings = [["trained on", m.trainedOn], ["calibration", m.calibration.method], ["buy A / B", fmt(m.calibration.buyA, 4) + " / " + fmt(m.calibration.buyB, 4)],
       ["exit A / B", fmt(m.calibration.exitA, 4) + " / " + fmt(m.calibration.exitB, 4)], ["session timeout (min)", m.sessionTimeoutMinutes], ["heads", (m.heads || []).join(", ")]];
-    if (m.trigger) {
-      settings.push(["policy", m.trigger.policyVersion], ["cooldown (s)", m.trigger.cooldownSeconds], ["max offers / session", m.trigger.maxOffersPerSession]);
-      if (m.trigger.buyThreshold !== undefined) settings.push(["trigger buy threshold", m.trigger.buyThreshold]);
-      if (m.trigger.exitThreshold !== undefined) settings.push(["trigger exit threshold", m.trigger.exitThreshold]);
-    }
     fillRows($("model-settings"), settings);
     $("model-explained").textContent = fmt(100 * (m.explainedX + m.explainedY), 1) + "%";
+    showCensusLoading($("model-intents"), 3);
     const census = await loadCensus();
+    $("model-intents").dataset.state = census.available ? "ready" : "unavailable";
     const sessions = census.available ? census.clusters.map(c => c.sessions) : m.clusters.map(() => null);
     fillRows($("model-sessions"), m.clusters.map((c, i) => [c.name, census.available ? sessions[i] : "–"]));
     const intents = census.available ? Object.entries(census.intents) : [];
     const open = intents.reduce((a, [, v]) => a + v, 0);
-    fillRows($("model-intents"), intents.length ? intents.map(([k, v]) => [k, v, open ? fmt(100 * v / open, 1) + "%" : "–"]) : [["census not available", ""]]);
+    fillRows($("model-intents"), intents.length ? intents.map(([k, v]) => [k, v, open ? fmt(100 * v / open, 1) + "%" : "–"]) : [["census not available from this silo", ""]]);
+    setNumber("model-idle-sessions", census.available ? census.idleSessions : null, 0);
     const svg = $("model-scatter");
     const sw = fit(svg, 360);
     svg.replaceChildren();
@@ -251,15 +378,18 @@
     });
   }
 
-  // An interval [low, high] with a point, on a shared horizontal scale [min, max]; zero marked when inside it.
-  function intervalBar(low, high, point, min, max, color) {
-    const w = 180, h = 18, pad = 4;
+  // An interval [low, high] with a point on the scale [min, max], drawn to the width of its cell (never wider); zero
+  // marked when inside the scale; a dashed outline when the interval means little (sample too small).
+  function intervalBar(low, high, point, min, max, color, weak) {
+    const w = 150, h = 18, pad = 5;
     const svg = el("svg", { width: w, height: h, viewBox: "0 0 " + w + " " + h, class: "interval" });
     const x = (v) => pad + (w - 2 * pad) * (Math.min(max, Math.max(min, v)) - min) / (max - min || 1);
     svg.appendChild(el("line", { x1: pad, y1: h / 2, x2: w - pad, y2: h / 2, stroke: "#e3e8ef" }));
     if (min < 0 && max > 0) svg.appendChild(el("line", { x1: x(0), y1: 2, x2: x(0), y2: h - 2, stroke: "#8593a6", "stroke-dasharray": "2,2", "data-zero": "1" }));
     if (low !== null && high !== null) {
-      svg.appendChild(el("rect", { x: x(low), y: h / 2 - 3, width: Math.max(1, x(high) - x(low)), height: 6, fill: color, "fill-opacity": 0.35, "data-low": low, "data-high": high }));
+      const attrs = { x: x(low), y: h / 2 - 3, width: Math.max(1, x(high) - x(low)), height: 6, fill: color, "fill-opacity": weak ? 0.12 : 0.35, "data-low": low, "data-high": high };
+      if (weak) Object.assign(attrs, { stroke: color, "stroke-dasharray": "3,2", "stroke-width": 1 });
+      svg.appendChild(el("rect", attrs));
     }
     if (point !== null) svg.appendChild(el("circle", { cx: x(point), cy: h / 2, r: 3.5, fill: color, "data-point": point }));
     return svg;
@@ -274,6 +404,8 @@
     tr.appendChild(td);
     return td;
   }
+
+  const pct = (v) => fmt(100 * v, Math.abs(v) >= 0.1 ? 0 : 1) + "%";
 
   async function renderExperiments() {
     const panel = $("experiments-panel");
@@ -293,7 +425,6 @@
     method.className = "note";
     method.textContent = "Policy " + x.policyVersion + ". Method: " + x.method + ".";
     panel.appendChild(method);
-    const heads = ["variant", "weight", "exposures", "proposals", "shows", "clicks", "dismissals", "conversions", "conversion rate", "95% Wilson interval", "", "lift vs holdout", "always-valid 95% interval", "", "p-value"];
     for (const e of x.experiments) {
       const section = document.createElement("section");
       section.className = "experiment";
@@ -301,40 +432,70 @@
       const h = document.createElement("h3");
       h.textContent = e.name + (e.active ? "" : " (not in the running policy: counters only)") + (e.holdout === null || e.holdout === undefined ? "" : " · holdout " + fmt(100 * e.holdout, 1) + "%");
       section.appendChild(h);
-      const table = document.createElement("table");
-      table.className = "experiment-table";
-      const thead = table.createTHead().insertRow();
-      for (const name of heads) { const th = document.createElement("th"); th.textContent = name; thead.appendChild(th); }
-      const body = table.createTBody();
       const rateMax = Math.max(0.05, ...e.variants.map(v => v.rateHigh === null ? 0 : (v.exposures > 0 ? v.rateHigh : 0)));
       let liftSpan = 0.01;
-      for (const v of e.variants) if (v.lift) for (const b of [v.lift.low, v.lift.high, v.lift.difference]) if (b !== null && b !== undefined) liftSpan = Math.max(liftSpan, Math.abs(b));
+      for (const v of e.variants) if (v.lift) for (const b of [v.lift.low, v.lift.high, v.lift.difference]) if (!missing(b)) liftSpan = Math.max(liftSpan, Math.abs(b));
       liftSpan = Math.min(1, liftSpan);
+      // Two tables, so each fits its column widths: the counters, then the rates and the lift with their bars.
+      const countHeads = ["variant", "weight", "exposures", "proposals", "shows", "clicks", "dismissals", "expired", "conversions"].map(n => [n]);
+      const statHeads = [["variant"], ["conversion rate"], ["95% Wilson interval"], ["rate interval (bar, 0 – " + pct(rateMax) + ")", "bar"],
+        ["lift vs holdout (rate difference)"], ["always-valid 95% interval"], ["lift interval (bar, −" + pct(liftSpan) + " – +" + pct(liftSpan) + ", dashed line: 0)", "bar"], ["p-value"]];
+      const table = (cls, heads) => {
+        const t = document.createElement("table");
+        t.className = "experiment-table " + cls;
+        const row = t.createTHead().insertRow();
+        for (const [name, kind] of heads) { const th = document.createElement("th"); th.textContent = name; if (kind) th.className = kind; row.appendChild(th); }
+        t.createTBody();
+        return t;
+      };
+      const counts = table("counts", countHeads), stats = table("statistics", statHeads);
+      let weakRows = 0;
       e.variants.forEach((v, i) => {
-        const tr = body.insertRow();
+        const tc = counts.tBodies[0].insertRow();
+        tc.dataset.variant = v.name;
+        cell(tc, "name", v.name, 0, v.name);
+        cell(tc, "weight", v.weight === undefined ? null : v.weight, 3);
+        for (const f of ["exposures", "proposals", "shows", "clicks", "dismissals", "expirations", "conversions"]) cell(tc, f, v[f], 0);
+        const tr = stats.tBodies[0].insertRow();
         tr.dataset.variant = v.name;
-        cell(tr, "name", v.name, 0, v.name);
-        cell(tr, "weight", v.weight === undefined ? null : v.weight, 3);
-        for (const f of ["exposures", "proposals", "shows", "clicks", "dismissals", "conversions"]) cell(tr, f, v[f], 0);
+        cell(tr, "statName", v.name, 0, v.name);
         cell(tr, "conversionRate", v.conversionRate === undefined ? null : v.conversionRate, 4);
         cell(tr, "rateInterval", v.exposures > 0 ? v.rateLow : null, 4, v.exposures > 0 ? fmt(v.rateLow, 4) + " – " + fmt(v.rateHigh, 4) : "–").dataset.high = String(v.rateHigh);
         const bar = document.createElement("td");
-        bar.appendChild(intervalBar(v.exposures > 0 ? v.rateLow : null, v.exposures > 0 ? v.rateHigh : null, v.conversionRate === undefined ? null : v.conversionRate, 0, rateMax, COLORS[i % COLORS.length]));
+        bar.className = "bar";
+        bar.dataset.field = "rateBar";
+        bar.appendChild(intervalBar(v.exposures > 0 ? v.rateLow : null, v.exposures > 0 ? v.rateHigh : null, v.conversionRate === undefined ? null : v.conversionRate, 0, rateMax, COLORS[i % COLORS.length], false));
         tr.appendChild(bar);
         const lift = v.lift || null;
         const d = lift && lift.difference !== undefined ? lift.difference : null;
         const lo = lift && lift.low !== undefined ? lift.low : null, hi = lift && lift.high !== undefined ? lift.high : null;
+        const weak = !!(lift && lift.sampleTooSmall);
+        if (weak) { weakRows++; tr.dataset.sampleTooSmall = "true"; }
         cell(tr, "lift", d, 4, v.isHoldout ? "baseline" : undefined);
-        cell(tr, "liftInterval", lo, 4, lo === null ? "–" : fmt(lo, 4) + " – " + fmt(hi, 4)).dataset.high = hi === null ? "" : String(hi);
+        const interval = cell(tr, "liftInterval", lo, 4, lo === null ? (weak ? "– (sample too small)" : "–") : fmt(lo, 4) + " – " + fmt(hi, 4) + (weak ? " (sample too small)" : ""));
+        interval.dataset.high = hi === null ? "" : String(hi);
+        if (weak) interval.classList.add("weak");
         const liftBar = document.createElement("td");
-        if (!v.isHoldout) liftBar.appendChild(intervalBar(lo, hi, d, -liftSpan, liftSpan, COLORS[i % COLORS.length]));
+        liftBar.className = "bar";
+        liftBar.dataset.field = "liftBar";
+        if (!v.isHoldout) liftBar.appendChild(intervalBar(lo, hi, d, -liftSpan, liftSpan, COLORS[i % COLORS.length], weak));
         tr.appendChild(liftBar);
         cell(tr, "pValue", lift ? lift.pValue : null, 4);
       });
-      const scroller = document.createElement("div");
-      scroller.className = "scroll-x";
-      scroller.appendChild(table);
-      section.appendChild(scroller);
+      for (const t of [counts, stats]) {
+        const scroller = document.createElement("div");
+        scroller.className = "scroll-x";
+        scroller.appendChild(t);
+        section.appendChild(scroller);
+      }
+      if (weakRows > 0) {
+        const note = document.createElement("p");
+        note.className = "note weak";
+        note.dataset.sampleTooSmall = "true";
+        note.textContent = "Sample too small: a lift means little until the variant and the holdout each have at least " + x.minimumOutcomes +
+          " conversions and " + x.minimumOutcomes + " exposures without one; until then its interval spans most of what is possible (a rate difference lies between −1 and +1) and its p-value says nothing.";
+        section.appendChild(note);
+      }
       panel.appendChild(section);
     }
   }
@@ -372,7 +533,7 @@
     state.ticks = (state.ticks || 0) + 1;
     state.history.push(snapshot);
     if (state.history.length > MAX_HISTORY) state.history.shift();
-    $("status").textContent = "live · " + new Date(snapshot.t).toLocaleTimeString() + " · every " + snapshot.intervalMs + " ms";
+    $("status").textContent = "live · " + CLOCK.format(new Date(snapshot.t)) + " · every " + snapshot.intervalMs + " ms";
     $("status").dataset.seq = String(snapshot.seq);
     render();
   }

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MicroMoment.Silo;
+using Microsoft.Data.Sqlite;
+
+namespace MicroMoment.Gateway.Tests.Durability;
+
+/// <summary>/readyz is 200 only while the silo accepts every event.</summary>
+public sealed class ReadinessTests
+{
+    [Fact]
+    public async Task ReadinessFallsWhenAnotherSiloTakesThePartitionsOver()
+    {
+        var data = Directory.CreateTempSubdirectory("mm-ready-fenced-");
+        try
+        {
+            var options = new SiloOptions { Partitions = 2, WorkerCount = 1, DataDirectory = data.FullName };
+            await using var gateway = await TestGateway.StartAsync(await EmbeddedSilo.StartAsync(BundledModel.Model, options));
+            var silo = (EmbeddedSilo)gateway.Silo;
+            await PostAsync(gateway, "fenced-1");
+            await AssertReadyAsync(gateway);
+
+            // A second silo opens the same state file (the embedded API allows it; serve's directory lock does not) and
+            // raises every partition's epoch: the first one's next write is refused and it loses its partitions.
+            await using (var usurper = await EmbeddedSilo.StartAsync(BundledModel.Model, options))
+            {
+                await PostAsync(gateway, "fenced-2");
+                await silo.FlushAsync();
+            }
+
+            var detail = await AssertNotReadyAsync(gateway);
+            Assert.Contains("partitions were taken over by another silo", detail);
+            Assert.Contains("micromoment_silo_ready 0", await gateway.Server.GetStringAsync("/metrics"));
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ReadinessFallsWhileStorageWritesFailAndComesBackWhenTheyWork()
+    {
+        var data = Directory.CreateTempSubdirectory("mm-ready-storage-");
+        try
+        {
+            var options = new SiloOptions { Partitions = 2, WorkerCount = 1, DataDirectory = data.FullName, FlushInterval = TimeSpan.FromMilliseconds(100) };
+            await using var gateway = await TestGateway.StartAsync(await EmbeddedSilo.StartAsync(BundledModel.Model, options));
+            var silo = (EmbeddedSilo)gateway.Silo;
+            await PostAsync(gateway, "storage-1");
+            await silo.FlushAsync();
+            await AssertReadyAsync(gateway);
+
+            // The grains table goes away under the silo (a broken disk or a meddling tool looks the same to it).
+            Execute(silo.StatePath!, "ALTER TABLE grains RENAME TO grains_elsewhere");
+            await PostAsync(gateway, "storage-2");
+            await Assert.ThrowsAsync<IOException>(() => silo.FlushAsync());
+            var detail = await AssertNotReadyAsync(gateway);
+            Assert.Contains($"Writing grain state to {silo.StatePath} fails", detail);
+
+            Execute(silo.StatePath!, "ALTER TABLE grains_elsewhere RENAME TO grains");
+            await WaitUntilAsync(async () => (await gateway.Anonymous.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK);
+            await silo.FlushAsync();
+            var (_, view) = await Json.GetAsync(gateway.Server, "/v1/users/ready-shopper");
+            Assert.Equal(2, (long)view!["eventsApplied"]!);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ReadinessFallsOnceTheSiloShutsDown()
+    {
+        var silo = await EmbeddedSilo.StartAsync(BundledModel.Model, new SiloOptions { Partitions = 2, WorkerCount = 1 });
+        await using var gateway = await TestGateway.StartAsync(silo);
+        await AssertReadyAsync(gateway);
+
+        await silo.DisposeAsync();
+
+        Assert.Contains("shutting down", await AssertNotReadyAsync(gateway));
+    }
+
+    [Fact]
+    public async Task ReadinessFallsOnceTheGatewayBeginsToStop()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+
+        var answer = Apis.HealthApi.Readyz(gateway.Silo, new StoppingLifetime()).Result;
+
+        var problem = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>(answer);
+        Assert.Equal(503, problem.StatusCode);
+        Assert.Contains("The gateway is shutting down", problem.ProblemDetails.Detail);
+    }
+
+    private static async Task PostAsync(TestGateway gateway, string eventId)
+    {
+        var (response, answer) = await Json.PostAsync(gateway.Server, "/v1/events", Json.Event("ready-shopper", eventId).ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("accepted", (string?)answer!["results"]![0]!["status"]);
+    }
+
+    private static async Task AssertReadyAsync(TestGateway gateway)
+    {
+        var (response, body) = await Json.GetAsync(gateway.Anonymous, "/readyz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ready", (string?)body!["status"]);
+    }
+
+    private static async Task<string> AssertNotReadyAsync(TestGateway gateway)
+    {
+        var (response, body) = await Json.GetAsync(gateway.Anonymous, "/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        return (string?)body!["detail"] ?? "";
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False;Default Timeout=30");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A host whose shutdown has begun (what ASP.NET Core signals between SIGTERM and the end of the drain).</summary>
+    private sealed class StoppingLifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => new(canceled: true);
+
+        public CancellationToken ApplicationStopping => new(canceled: true);
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true within 30 s");
+            await Task.Delay(50);
+        }
+    }
+}
