@@ -31,6 +31,9 @@ public sealed class ExitOnlyModelApiTests : IAsyncLifetime
         var first = body!["results"]![0]!;
         Assert.Equal("accepted", (string?)first["status"]);
         Assert.Null(first["score"]!["buy"]);
+        Assert.False(first["score"]!.AsObject().ContainsKey("buy"));
+        Assert.True(float.IsFinite((float)first["score"]!["attentionLogit"]!));
+        Assert.False(first["score"]!.AsObject().ContainsKey("attention"));
         Assert.InRange((float)first["score"]!["exit"]!, 0f, 1f);
         Assert.NotEqual("buy", (string?)first["score"]!["intent"]);
         var offer = first["decision"]!["offer"]!;
@@ -54,6 +57,8 @@ public sealed class ExitOnlyModelApiTests : IAsyncLifetime
         Assert.Null(Assert.Single(result.Offers).BuyProbability);
         Assert.Null(Assert.Single(user!.Timeline).Buy);
         Assert.Null(user.Latest!.Buy);
+        Assert.True(float.IsFinite(score.AttentionLogit));
+        Assert.Equal(1f, Assert.Single(user.Timeline).AttentionWeight, 1e-5f);
     }
 
     [Fact]
