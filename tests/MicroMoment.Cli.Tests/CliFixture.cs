@@ -1,5 +1,6 @@
 using MicroMoment.Cli.Commands;
 using MicroMoment.Data;
+using MicroMoment.Gbdt;
 using MicroMoment.Training;
 using Spectre.Console;
 
@@ -32,7 +33,11 @@ public sealed class CliFixture : IDisposable
 
     public static ExperimentOptions SmallOptions()
     {
-        var options = new ExperimentOptions { HiddenSize = 8, AttentionSize = 4, Repeats = 2, RandomSplits = true, BootstrapIterations = 50 };
+        var options = new ExperimentOptions
+        {
+            HiddenSize = 8, AttentionSize = 4, Repeats = 2, RandomSplits = true, BootstrapIterations = 50,
+            Peers = [new LightGbmPeer(new LightGbmPeerOptions { MaxIterations = 60, EarlyStoppingRounds = 10 })],
+        };
         options.Trainer = options.Trainer with { Epochs = 2 };
         return options;
     }

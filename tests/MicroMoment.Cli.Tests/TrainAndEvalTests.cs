@@ -21,6 +21,31 @@ public class TrainAndEvalTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public void TrainMeasuresGradientBoostedTreesBesideEveryOtherModelOnBothHeadsAndPairsThemWithTheLstm()
+    {
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.TrainOutput, "metrics.json")));
+        var root = metrics.RootElement;
+        Assert.Equal([ExperimentRunner.Lstm, "gradient-boosted-trees", ExperimentRunner.Logistic, ExperimentRunner.Rules, ExperimentRunner.Majority],
+            root.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+        foreach (var kind in new[] { "time", "stratifiedRandom" })
+        {
+            var gbdt = root.GetProperty("summary").GetProperty(kind).GetProperty("gradient-boosted-trees");
+            foreach (var metric in new[] { "rocAuc", "prAuc", "rocAucNoCart", "logLoss", "calibrationError", "earlyDetectionRate", "falseAlarmRate", "exitRocAuc", "exitPrAuc" })
+                Assert.InRange(gbdt.GetProperty(metric).GetProperty("mean").GetDouble(), 0, 10);
+        }
+        var paired = root.GetProperty("headline").GetProperty("pairedComparisons").EnumerateArray()
+            .Where(c => c.GetProperty("peer").GetString() == "gradient-boosted-trees").ToList();
+        Assert.Equal(["buy", "exit"], paired.Select(c => c.GetProperty("head").GetString()));
+        Assert.All(paired, c => Assert.Contains(c.GetProperty("verdict").GetString(), new[] { "beats", "level with", "behind" }));
+
+        var html = File.ReadAllText(Path.Combine(fixture.TrainOutput, "report.html"));
+        Assert.Contains("The attention-LSTM against each peer (paired)", html);
+        Assert.Contains("Exit-head curves", html);
+        Assert.Contains("largest split gains", html);
+        Assert.True(html.Split("gradient-boosted-trees").Length > 8, "Every table and curve of the report lists the trees.");
+    }
+
+    [Fact]
     public void TrainedModelLoadsAndDescribesItself()
     {
         var model = MicroMomentModel.Load(fixture.ModelPath);

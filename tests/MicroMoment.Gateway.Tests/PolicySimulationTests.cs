@@ -34,7 +34,7 @@ public sealed class PolicySimulationTests
                     lock (gate)
                     {
                         live.Observe(new ObservedDecision(e.UserId, e.Timestamp!.Value.UtcDateTime, e.Type == EventKind.Purchase, score.NewSession,
-                            score.Buy, score.Exit, score.Cluster, r.Decision?.Fired == true, r.Decision?.SuppressedBecause));
+                            score.Buy ?? float.NaN, score.Exit ?? float.NaN, score.Cluster, r.Decision?.Fired == true, r.Decision?.SuppressedBecause));
                     }
                 });
             Assert.Equal(log.Events.Length, report.Accepted);
@@ -109,6 +109,29 @@ public sealed class PolicySimulationTests
             Assert.Contains("<svg", html);
             Assert.Contains("Expected value", html);
             Assert.Contains("default-2-recommended", html);
+        });
+    }
+
+    [Fact]
+    public async Task SimulatePolicyWithAModelWithoutABuyHeadSweepsOnlyTheRulesItCanFire()
+    {
+        await InTemporaryFolderAsync("mm-simpol-exit-", async dir =>
+        {
+            var m = BundledModel.Model;
+            var exitOnly = Path.Combine(dir.FullName, "exit-only.mmm");
+            new Scoring.MicroMomentModel(m.Features, m.Network, null, m.ExitCalibration, float.NaN, m.ExitThreshold, m.SessionTimeout, m.Info).Save(exitOnly);
+            var (console, output) = TextConsole.Create();
+
+            var code = await SimulatePolicyCommand.RunAsync(console, Settings(dir, DefaultPolicy) with { Model = new FileInfo(exitOnly) }, CancellationToken.None);
+
+            var text = output.ToString();
+            Assert.True(code == ExitCodes.Success, text);
+            Assert.Contains("The model has no buy head: rules on it never fire and are not swept.", text);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.FullName, "policy-simulation.json")));
+            var swept = json.RootElement.GetProperty("sweep").GetProperty("coordinates").EnumerateArray().Select(c => c.GetProperty("intent").GetString()).Distinct();
+            Assert.Equal(["exit"], swept);
+            var policy = PolicyLoader.LoadFile(Path.Combine(dir.FullName, "recommended-policy.yaml"), PolicyBinding.Of(m));
+            Assert.All(policy.Rules.Where(r => r.Intent == Scoring.Intent.Buy), r => Assert.Empty(r.ClusterThresholds));
         });
     }
 

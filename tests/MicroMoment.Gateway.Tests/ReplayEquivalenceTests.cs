@@ -43,8 +43,8 @@ public sealed class ReplayEquivalenceTests
                 {
                     var expected = session.Scores[t];
                     var actual = online[session.Session.Events[t].EventId!];
-                    Assert.Equal(expected.BuyProbability, actual.Buy, 1e-5f);
-                    Assert.Equal(expected.ExitProbability, actual.Exit, 1e-5f);
+                    Assert.Equal(expected.BuyProbability, actual.Buy!.Value, 1e-5f);
+                    Assert.Equal(expected.ExitProbability, actual.Exit!.Value, 1e-5f);
                     Assert.Equal(expected.Cluster, actual.Cluster);
                     Assert.Equal(t, actual.Position);
                     Assert.Equal(t == 0, actual.NewSession);

@@ -27,6 +27,14 @@ public interface IClusterCentroidGrain : IGrainWithStringKey
 [Immutable]
 public sealed record ClusterCentroids(string ModelVersion, int Dimension, float[] Centroids, string[] Names)
 {
+    /// <summary>The clusters of <paramref name="model"/>.</summary>
+    public static ClusterCentroids Of(Scoring.MicroMomentModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var clusters = model.Features.Clusters;
+        return new ClusterCentroids(model.Info.Version, clusters.Dimension, clusters.Centroids.ToArray(), [.. model.Features.ClusterNames]);
+    }
+
     /// <summary>Number of clusters.</summary>
     public int Count => Names.Length;
 

@@ -73,17 +73,22 @@ internal static class EvalCommand
                 var e = s.Session.Events[t];
                 var score = s.Scores[t];
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{Csv(e.Tenant)},{Csv(e.UserId)},{s.Session.Id},{t},{e.Timestamp:yyyy-MM-dd HH:mm:ss},{EventTypes.Name(e.Type)},{e.ProductId},{score.BuyProbability:R},{score.ExitProbability:R},{score.Cluster},{score.Intent.ToString().ToLowerInvariant()}"));
+                    $"{Csv(e.Tenant)},{Csv(e.UserId)},{s.Session.Id},{t},{e.Timestamp:yyyy-MM-dd HH:mm:ss},{EventTypes.Name(e.Type)},{e.ProductId},{Probability(score.BuyProbability)},{Probability(score.ExitProbability)},{score.Cluster},{score.Intent.ToString().ToLowerInvariant()}"));
             }
         }
     }
+
+    /// <summary>A probability as written in scores.csv: round-trip digits, or an empty field when the model has no such head.</summary>
+    private static string Probability(float value) => float.IsNaN(value) ? string.Empty : value.ToString("R", CultureInfo.InvariantCulture);
 
     private static string Csv(string value) => value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
     private static void Print(IAnsiConsole console, ModelEvaluationRun run)
     {
         var m = run.Buy;
-        var table = new Table().Title($"Buy head on {run.BuyPrefixes.Count:N0} prefixes ({run.BuyPrefixes.Positives:N0} before a purchase)");
+        var table = new Table().Title(run.BuyPrefixes.Count > 0
+            ? $"Buy head on {run.BuyPrefixes.Count:N0} prefixes ({run.BuyPrefixes.Positives:N0} before a purchase)"
+            : "No buy prefixes measured (the model has no buy head, or the log none)");
         table.AddColumns("metric", "value");
         void Row(string name, double value) => table.AddRow(name, double.IsNaN(value) ? "n/a" : value.ToString("0.000", CultureInfo.InvariantCulture));
         Row("ROC-AUC", m.RocAuc);

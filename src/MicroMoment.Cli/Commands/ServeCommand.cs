@@ -113,6 +113,10 @@ internal static class ServeCommand
         var modelFile = settings.Model ?? QuickstartCommand.BundledModel();
         var model = MicroMomentModel.Load(modelFile.FullName);
         console.MarkupLineInterpolated($"Model:    [bold]{model}[/]");
+        if (!model.HasBuyHead)
+            console.MarkupLine("[yellow]The model has no buy head (its training log held no purchases): it scores no buy probability, and buy-intent rules never fire.[/]");
+        if (!model.HasExitHead)
+            console.MarkupLine("[yellow]The model has no exit head: it scores no exit probability, and exit-intent rules never fire.[/]");
         var policyFile = settings.Policy ?? QuickstartCommand.DefaultPolicy();
         if (!policyFile.Exists)
             throw new ArgumentException($"The policy file {policyFile.FullName} does not exist; expected a YAML or JSON trigger policy (see policies/default.yaml).");

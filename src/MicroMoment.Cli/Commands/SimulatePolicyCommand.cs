@@ -112,13 +112,17 @@ internal static class SimulatePolicyCommand
         string? recommendedFile = null, recommendedText = null;
         SimulationRun? recommended = null;
         PolicyMetrics? recommendedMetrics = null;
+        var (intents, start) = Scorable(console, model, ThresholdSweep.StartOf(policy));
         if (settings.Sweep && currentMetrics.PurchasingSessions == 0)
         {
             console.MarkupLine("[yellow]No session of the log has a purchase, so the sweep has nothing to weigh offers against (it would turn every rule off); no threshold is recommended. A YOOCHOOSE clicks file carries no purchases: its buys are a separate file.[/]");
         }
+        else if (settings.Sweep && intents.Count == 0)
+        {
+            console.MarkupLine("[yellow]No rule of the policy reads a head the model has, so there is nothing to sweep; no threshold is recommended.[/]");
+        }
         else if (settings.Sweep)
         {
-            var (intents, start) = ThresholdSweep.StartOf(policy);
             sweep = console.Status().Start("Sweeping thresholds", _ =>
                 ThresholdSweep.Run(current.Outcomes.Trace, current.Outcomes.Purchased(), intents, start, binding.ClusterNames, settings.Cost));
             bool json = settings.Policy.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase);
@@ -149,6 +153,24 @@ internal static class SimulatePolicyCommand
         console.MarkupLineInterpolated($"JSON:   [bold]{jsonPath}[/]");
         if (recommendedFile is not null) console.MarkupLineInterpolated($"Recommended policy: [bold]{recommendedFile}[/] (serve --policy {recommendedFile})");
         return ExitCodes.Success;
+    }
+
+    /// <summary>The intents (and their sweep starts) the model can score: a rule on a head the model does not have
+    /// never fires, so there is nothing to sweep for it; says which were left out.</summary>
+    private static (IReadOnlyList<Intent> Intents, float[][] Start) Scorable(IAnsiConsole console, MicroMomentModel model, (IReadOnlyList<Intent> Intents, float[][] Start) all)
+    {
+        var keep = Enumerable.Range(0, all.Intents.Count).Where(i => all.Intents[i] switch
+        {
+            Intent.Buy => model.HasBuyHead,
+            Intent.Exit => model.HasExitHead,
+            _ => true,
+        }).ToArray();
+        if (keep.Length < all.Intents.Count)
+        {
+            var missing = Enumerable.Range(0, all.Intents.Count).Except(keep).Select(i => all.Intents[i].ToString().ToLowerInvariant());
+            console.MarkupLineInterpolated($"[yellow]The model has no {string.Join(" or ", missing)} head: rules on it never fire and are not swept.[/]");
+        }
+        return ([.. keep.Select(i => all.Intents[i])], [.. keep.Select(i => all.Start[i])]);
     }
 
     private static Task<SimulationRun> SimulateAsync(IAnsiConsole console, MicroMomentModel model, string policyPath, ClickEvent[] events, string tenant, string label, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MicroMoment.Data;
+using MicroMoment.Gbdt;
 using MicroMoment.Training;
 using Spectre.Console;
 
@@ -19,6 +20,8 @@ internal static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Base seed (repeat r uses seed + r)", DefaultValueFactory = _ => 1UL };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping on validation loss)", DefaultValueFactory = _ => 20 };
         var noRandom = new Option<bool>("--no-random-splits") { Description = "Skip the paper's stratified random 80/20 protocol" };
+        var noGbdt = new Option<bool>("--no-gbdt") { Description = "Skip the gradient-boosted-trees peer (LightGBM) of both heads" };
+        var ensemble = new Option<bool>("--ensemble") { Description = "Also measure the attention-LSTM plus each peer (summed calibrated log-odds); report only, the served model stays the LSTM" };
         var censored = new Option<CensoringPolicy>("--censored") { Description = "Buy labels of sessions cut off by the end of the log", DefaultValueFactory = _ => CensoringPolicy.ObservedAsNegative };
         var timeout = CommonOptions.SessionTimeoutMinutes();
         var acceptPartial = CommonOptions.AcceptPartial();
@@ -28,8 +31,8 @@ internal static class TrainCommand
             DefaultValueFactory = _ => ExperimentOptions.DefaultMaxSessions,
         };
 
-        var command = new Command("train", "Train the attention-LSTM and its baselines; write model, report and metrics");
-        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, censored, timeout, maxSessions, acceptPartial }) command.Options.Add(o);
+        var command = new Command("train", "Train the attention-LSTM and its peers (gradient-boosted trees, logistic regression, rules, majority class); write model, report and metrics");
+        foreach (var o in new Option[] { data, output, hidden, attention, repeats, seed, epochs, noRandom, noGbdt, ensemble, censored, timeout, maxSessions, acceptPartial }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) =>
         {
             var console = AnsiConsole.Console;
@@ -43,6 +46,8 @@ internal static class TrainCommand
                 Censoring = parse.GetValue(censored),
                 SessionTimeout = TimeSpan.FromMinutes(parse.GetValue(timeout)),
                 MaxSessions = parse.GetValue(maxSessions) is 0 ? null : parse.GetValue(maxSessions),
+                Peers = parse.GetValue(noGbdt) ? [] : [new LightGbmPeer()],
+                EnsembleWithPeers = parse.GetValue(ensemble),
             };
             options.Trainer = options.Trainer with { Epochs = parse.GetValue(epochs) };
             var files = parse.GetValue(data)!;
@@ -72,7 +77,7 @@ internal static class TrainCommand
             console.MarkupLineInterpolated($"Peak memory: {DataInput.PeakMemory()}");
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is NoUsableRowsException or IncompleteInputException or FileNotFoundException or InvalidDataException or ArgumentException)
+        catch (Exception ex) when (ex is NoUsableRowsException or IncompleteInputException or FileNotFoundException or InvalidDataException or ArgumentException or PlatformNotSupportedException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.BadInput;

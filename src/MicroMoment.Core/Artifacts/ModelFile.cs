@@ -19,11 +19,17 @@ namespace MicroMoment.Artifacts;
 /// </code>
 /// The header lists the sections (name and element count) so a reader can check sizes before it reads.
 /// Writing the same header and sections gives the same bytes: there is no timestamp in the file.
+/// Version 2 (written since models may lack a head) has the same layout; its header lists the model's heads, so a
+/// build that reads only version 1 refuses a model without a buy head instead of serving a buy score it does not
+/// have. Version 1 files still load, with both heads.
 /// </remarks>
 public sealed class ModelFile
 {
-    /// <summary>The format version this build writes and reads.</summary>
-    public const ushort FormatVersion = 1;
+    /// <summary>The format version this build writes.</summary>
+    public const ushort FormatVersion = 2;
+
+    /// <summary>The oldest format version this build reads.</summary>
+    public const ushort OldestReadableVersion = 1;
 
     private static ReadOnlySpan<byte> Magic => "MMMODEL\0"u8;
     private const int PreambleLength = 8 + 2 + 2 + 4;
@@ -39,6 +45,9 @@ public sealed class ModelFile
         Header = header;
         _sections = new Dictionary<string, float[]>(sections, StringComparer.Ordinal);
     }
+
+    /// <summary>The format version: the version read for a parsed file, <see cref="FormatVersion"/> for a new one.</summary>
+    public ushort Version { get; private init; } = FormatVersion;
 
     /// <summary>The free-form header (schema, shapes, calibration, thresholds, provenance).</summary>
     public JsonObject Header { get; }
@@ -77,7 +86,7 @@ public sealed class ModelFile
         var bytes = new byte[total];
         var span = bytes.AsSpan();
         Magic.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], Version);
         BinaryPrimitives.WriteUInt16LittleEndian(span[10..], 0);
         BinaryPrimitives.WriteUInt32LittleEndian(span[12..], (uint)headerBytes.Length);
         headerBytes.CopyTo(span[PreambleLength..]);
@@ -126,8 +135,8 @@ public sealed class ModelFile
         if (bytes.Length < PreambleLength + ChecksumLength)
             throw new ModelFormatException($"'{name}' is truncated: {bytes.Length} bytes, shorter than the {PreambleLength + ChecksumLength}-byte minimum.");
         var version = BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]);
-        if (version != FormatVersion)
-            throw new ModelFormatException($"'{name}' has model format version {version}; this build reads version {FormatVersion}. Retrain or use a matching build.");
+        if (version is < OldestReadableVersion or > FormatVersion)
+            throw new ModelFormatException($"'{name}' has model format version {version}; this build reads versions {OldestReadableVersion} to {FormatVersion}. Retrain or use a matching build.");
         var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]);
         if (headerLength > bytes.Length - PreambleLength - ChecksumLength)
             throw new ModelFormatException($"'{name}' is truncated: its header claims {headerLength} bytes but only {bytes.Length - PreambleLength - ChecksumLength} remain.");
@@ -177,6 +186,6 @@ public sealed class ModelFile
             sections[sectionName] = values;
         }
         header.Remove("sections");
-        return new ModelFile(header, sections);
+        return new ModelFile(header, sections) { Version = version };
     }
 }

@@ -10,19 +10,22 @@ namespace MicroMoment.Scoring;
 
 /// <summary>
 /// Everything needed to score live events, as one versioned, checksummed file: feature schema and its
-/// hash, scalers, cluster centroids and names, attention-LSTM weights, calibration and thresholds.
+/// hash, scalers, cluster centroids and names, attention-LSTM weights, calibration and thresholds, and which
+/// heads it has. A head the model was not trained for (see <see cref="Heads"/>) scores NaN: no score, which no
+/// threshold is ever reached by.
 /// </summary>
 public sealed class MicroMomentModel
 {
     /// <summary>Header key that identifies the file's kind.</summary>
     public const string Kind = "micromoment.attention-lstm";
 
-    /// <summary>Creates a model from its fitted parts.</summary>
+    /// <summary>Creates a model from its fitted parts. A null calibration means the model has no such head (its
+    /// threshold is then ignored and reads NaN); at least one head is required.</summary>
     public MicroMomentModel(
         FeaturePipeline features,
         AttentionLstm network,
-        PlattCalibrator buyCalibration,
-        PlattCalibrator exitCalibration,
+        PlattCalibrator? buyCalibration,
+        PlattCalibrator? exitCalibration,
         float buyThreshold,
         float exitThreshold,
         TimeSpan sessionTimeout,
@@ -32,14 +35,17 @@ public sealed class MicroMomentModel
         Network = network ?? throw new ArgumentNullException(nameof(network));
         if (network.Shape.InputSize != features.InputDimension)
             throw new ArgumentException($"The network takes {network.Shape.InputSize} inputs but the feature pipeline produces {features.InputDimension}.", nameof(network));
-        if (!(buyThreshold is > 0f and < 1f) || !(exitThreshold is > 0f and < 1f))
+        if (buyCalibration is null && exitCalibration is null)
+            throw new ArgumentException("A model needs at least one head; both the buy and the exit calibration are missing.", nameof(buyCalibration));
+        if ((buyCalibration is not null && !(buyThreshold is > 0f and < 1f)) || (exitCalibration is not null && !(exitThreshold is > 0f and < 1f)))
             throw new ArgumentOutOfRangeException(nameof(buyThreshold), $"Thresholds must be probabilities in (0, 1); got buy {buyThreshold}, exit {exitThreshold}.");
         if (sessionTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(sessionTimeout), $"The session timeout must be positive; got {sessionTimeout}.");
-        BuyCalibration = buyCalibration ?? throw new ArgumentNullException(nameof(buyCalibration));
-        ExitCalibration = exitCalibration ?? throw new ArgumentNullException(nameof(exitCalibration));
-        BuyThreshold = buyThreshold;
-        ExitThreshold = exitThreshold;
+        BuyCalibration = buyCalibration;
+        ExitCalibration = exitCalibration;
+        Heads = (buyCalibration is null ? ModelHeads.None : ModelHeads.Buy) | (exitCalibration is null ? ModelHeads.None : ModelHeads.Exit);
+        BuyThreshold = buyCalibration is null ? float.NaN : buyThreshold;
+        ExitThreshold = exitCalibration is null ? float.NaN : exitThreshold;
         SessionTimeout = sessionTimeout;
         Info = info ?? throw new ArgumentNullException(nameof(info));
     }
@@ -50,17 +56,32 @@ public sealed class MicroMomentModel
     /// <summary>The attention-LSTM.</summary>
     public AttentionLstm Network { get; }
 
-    /// <summary>Maps buy logits to calibrated probabilities.</summary>
-    public PlattCalibrator BuyCalibration { get; }
+    /// <summary>The heads this model scores; a missing head scores NaN.</summary>
+    public ModelHeads Heads { get; }
 
-    /// <summary>Maps exit logits to calibrated probabilities.</summary>
-    public PlattCalibrator ExitCalibration { get; }
+    /// <summary>True when the model has a buy head.</summary>
+    public bool HasBuyHead => (Heads & ModelHeads.Buy) != 0;
 
-    /// <summary>Decision threshold on the calibrated buy probability, chosen on validation data.</summary>
+    /// <summary>True when the model has an exit head.</summary>
+    public bool HasExitHead => (Heads & ModelHeads.Exit) != 0;
+
+    /// <summary>Maps buy logits to calibrated probabilities; null when the model has no buy head.</summary>
+    public PlattCalibrator? BuyCalibration { get; }
+
+    /// <summary>Maps exit logits to calibrated probabilities; null when the model has no exit head.</summary>
+    public PlattCalibrator? ExitCalibration { get; }
+
+    /// <summary>Decision threshold on the calibrated buy probability, chosen on validation data; NaN without a buy head.</summary>
     public float BuyThreshold { get; }
 
-    /// <summary>Decision threshold on the calibrated exit probability, chosen on validation data.</summary>
+    /// <summary>Decision threshold on the calibrated exit probability, chosen on validation data; NaN without an exit head.</summary>
     public float ExitThreshold { get; }
+
+    /// <summary>The calibrated buy probability of a logit, or NaN (no score) when the model has no buy head.</summary>
+    public float BuyProbability(float logit) => BuyCalibration is { } c ? c.Apply(logit) : float.NaN;
+
+    /// <summary>The calibrated exit probability of a logit, or NaN (no score) when the model has no exit head.</summary>
+    public float ExitProbability(float logit) => ExitCalibration is { } c ? c.Apply(logit) : float.NaN;
 
     /// <summary>Inactivity that ends a session (the sessionizer's rule at training time).</summary>
     public TimeSpan SessionTimeout { get; }
@@ -68,7 +89,7 @@ public sealed class MicroMomentModel
     /// <summary>Provenance and headline metrics.</summary>
     public ModelInfo Info { get; }
 
-    /// <summary>Reads the intent from calibrated probabilities.</summary>
+    /// <summary>Reads the intent from calibrated probabilities; a missing head's NaN never reaches its threshold.</summary>
     public Intent IntentOf(float buyProbability, float exitProbability) =>
         buyProbability >= BuyThreshold ? Intent.Buy
         : exitProbability >= ExitThreshold ? Intent.Exit
@@ -108,15 +129,9 @@ public sealed class MicroMomentModel
                 ["dimension"] = Features.Clusters.Dimension,
                 ["names"] = new JsonArray([.. Features.ClusterNames.Select(n => (JsonNode)n)]),
             },
-            ["calibration"] = new JsonObject
-            {
-                ["method"] = "platt",
-                ["buyA"] = BuyCalibration.A,
-                ["buyB"] = BuyCalibration.B,
-                ["exitA"] = ExitCalibration.A,
-                ["exitB"] = ExitCalibration.B,
-            },
-            ["thresholds"] = new JsonObject { ["buy"] = BuyThreshold, ["exit"] = ExitThreshold },
+            ["heads"] = new JsonArray([.. HeadNames(Heads).Select(n => (JsonNode)n)]),
+            ["calibration"] = Calibration(),
+            ["thresholds"] = Thresholds(),
             ["sessionTimeoutSeconds"] = SessionTimeout.TotalSeconds,
             ["headlineMetrics"] = new JsonObject([.. Info.HeadlineMetrics.OrderBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => KeyValuePair.Create(p.Key, (JsonNode?)(double.IsFinite(p.Value) ? JsonValue.Create(p.Value) : null)))]),
@@ -131,6 +146,37 @@ public sealed class MicroMomentModel
             ["clusters.centroids"] = Features.Clusters.Centroids.ToArray(),
         };
         return new ModelFile(header, sections);
+    }
+
+    private JsonObject Calibration()
+    {
+        var calibration = new JsonObject { ["method"] = "platt" };
+        if (BuyCalibration is { } buy)
+        {
+            calibration["buyA"] = buy.A;
+            calibration["buyB"] = buy.B;
+        }
+        if (ExitCalibration is { } exit)
+        {
+            calibration["exitA"] = exit.A;
+            calibration["exitB"] = exit.B;
+        }
+        return calibration;
+    }
+
+    private JsonObject Thresholds()
+    {
+        var thresholds = new JsonObject();
+        if (HasBuyHead) thresholds["buy"] = BuyThreshold;
+        if (HasExitHead) thresholds["exit"] = ExitThreshold;
+        return thresholds;
+    }
+
+    /// <summary>The names of the heads in <paramref name="heads"/>, as the model file lists them ("buy", "exit").</summary>
+    public static IEnumerable<string> HeadNames(ModelHeads heads)
+    {
+        if ((heads & ModelHeads.Buy) != 0) yield return "buy";
+        if ((heads & ModelHeads.Exit) != 0) yield return "exit";
     }
 
     /// <summary>Loads a model file, naming the problem when it is corrupt, truncated or incompatible.</summary>
@@ -169,6 +215,7 @@ public sealed class MicroMomentModel
             var shape = new AttentionLstmShape(net["inputSize"]!.GetValue<int>(), net["hiddenSize"]!.GetValue<int>(), net["attentionSize"]!.GetValue<int>());
             var network = AttentionLstm.FromParameters(shape, file.Section("network.parameters"));
 
+            var heads = ReadHeads(file, name);
             var cal = h["calibration"]!;
             var thresholds = h["thresholds"]!;
             var metrics = (h["headlineMetrics"] as JsonObject ?? [])
@@ -178,10 +225,10 @@ public sealed class MicroMomentModel
             return new MicroMomentModel(
                 pipeline,
                 network,
-                new PlattCalibrator(cal["buyA"]!.GetValue<double>(), cal["buyB"]!.GetValue<double>()),
-                new PlattCalibrator(cal["exitA"]!.GetValue<double>(), cal["exitB"]!.GetValue<double>()),
-                thresholds["buy"]!.GetValue<float>(),
-                thresholds["exit"]!.GetValue<float>(),
+                (heads & ModelHeads.Buy) != 0 ? new PlattCalibrator(cal["buyA"]!.GetValue<double>(), cal["buyB"]!.GetValue<double>()) : null,
+                (heads & ModelHeads.Exit) != 0 ? new PlattCalibrator(cal["exitA"]!.GetValue<double>(), cal["exitB"]!.GetValue<double>()) : null,
+                (heads & ModelHeads.Buy) != 0 ? thresholds["buy"]!.GetValue<float>() : float.NaN,
+                (heads & ModelHeads.Exit) != 0 ? thresholds["exit"]!.GetValue<float>() : float.NaN,
                 TimeSpan.FromSeconds(h["sessionTimeoutSeconds"]!.GetValue<double>()),
                 info);
         }
@@ -192,7 +239,31 @@ public sealed class MicroMomentModel
         }
     }
 
+    /// <summary>The heads a parsed file declares: version 1 files always had both; version 2 lists them.</summary>
+    private static ModelHeads ReadHeads(ModelFile file, string name)
+    {
+        if (file.Version < 2) return ModelHeads.Both;
+        if (file.Header["heads"] is not JsonArray list)
+            throw new ModelFormatException($"'{name}' is a version {file.Version} model file without its list of heads; it is damaged or was not written by MicroMoment.");
+        var heads = ModelHeads.None;
+        foreach (var entry in list)
+        {
+            var head = entry?.GetValue<string>();
+            heads |= head switch
+            {
+                "buy" => ModelHeads.Buy,
+                "exit" => ModelHeads.Exit,
+                _ => throw new ModelFormatException($"'{name}' lists a head '{head}'; this build knows the heads 'buy' and 'exit'."),
+            };
+        }
+        if (heads == ModelHeads.None)
+            throw new ModelFormatException($"'{name}' lists no heads; a model needs at least one of 'buy' and 'exit'.");
+        return heads;
+    }
+
     /// <summary>A short description for logs.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Info.Version}: {Network.Shape.InputSize} inputs, hidden {Network.Shape.HiddenSize}, {Features.Clusters.K} clusters, buy threshold {BuyThreshold:0.###}");
+        $"{Info.Version}: {Network.Shape.InputSize} inputs, hidden {Network.Shape.HiddenSize}, {Features.Clusters.K} clusters, ") +
+        (HasBuyHead ? string.Create(CultureInfo.InvariantCulture, $"buy threshold {BuyThreshold:0.###}") : "no buy head") +
+        (HasExitHead ? string.Create(CultureInfo.InvariantCulture, $", exit threshold {ExitThreshold:0.###}") : ", no exit head");
 }

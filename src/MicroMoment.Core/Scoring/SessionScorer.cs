@@ -109,7 +109,8 @@ public sealed class SessionScorer
         return newSession;
     }
 
-    /// <summary>Phase three: calibrates the network's logits and reads the intent. Allocates nothing.</summary>
+    /// <summary>Phase three: calibrates the network's logits and reads the intent; a head the model does not have
+    /// scores NaN (no score). Allocates nothing.</summary>
     /// <param name="model">The model.</param>
     /// <param name="output">The network's output for the event.</param>
     /// <param name="cluster">The cluster <see cref="Prepare"/> returned.</param>
@@ -118,8 +119,8 @@ public sealed class SessionScorer
     public static EventScore Complete(MicroMomentModel model, in StepOutput output, int cluster, int position, bool newSession)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var buy = model.BuyCalibration.Apply(output.BuyLogit);
-        var exit = model.ExitCalibration.Apply(output.ExitLogit);
+        var buy = model.BuyProbability(output.BuyLogit);
+        var exit = model.ExitProbability(output.ExitLogit);
         return new EventScore(buy, exit, cluster, output.AttentionScore, model.IntentOf(buy, exit), position, newSession);
     }
 }

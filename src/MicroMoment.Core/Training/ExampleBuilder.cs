@@ -37,10 +37,11 @@ public static class ExampleBuilder
         state.Reset();
         for (var t = 0; t < length; t++)
         {
+            var revisit = events[t].ProductId != 0 && state.RecentOccurrences(events[t].ProductId) > 0;
             pipeline.Step(ref state, events[t], inputs.AsSpan(t * dimension, dimension), out _);
             buy[t] = PrefixLabels.Buy(session, t, censoring);
             exit[t] = PrefixLabels.Exit(session, t);
-            prefixes[t] = new PrefixRecord(session.Id, t, state.HasCart, RuleBaseline.Score(state), events[t].Timestamp);
+            prefixes[t] = new PrefixRecord(session.Id, t, state.HasCart, RuleBaseline.Score(state), events[t].Timestamp, RuleBaseline.ExitScore(state, revisit));
         }
         return new SessionExamples(session, new SequenceExample(inputs, length, buy, exit, session.Id), prefixes);
     }

@@ -53,8 +53,18 @@ public sealed class ExperimentOptions
     /// </summary>
     public int? MaxSessions { get; set; } = DefaultMaxSessions;
 
-    /// <summary>Bootstrap resamples for the headline confidence interval.</summary>
+    /// <summary>Bootstrap resamples for the headline confidence interval and the paired comparisons.</summary>
     public int BootstrapIterations { get; set; } = 1000;
+
+    /// <summary>
+    /// Peers trained on flat prefix rows besides the built-in baselines (logistic regression, the rules, the majority
+    /// class), e.g. gradient-boosted trees; each is trained and measured for both heads on every split. Empty by default.
+    /// </summary>
+    public IReadOnlyList<IPrefixClassifierTrainer> Peers { get; set; } = [];
+
+    /// <summary>Also measure the sum of the attention-LSTM's and each peer's calibrated log-odds, recalibrated (an
+    /// ensemble that only the training report can run: serving it would need the peer in the engine).</summary>
+    public bool EnsembleWithPeers { get; set; }
 
     /// <summary>Checks the options and throws with a message naming the bad value.</summary>
     public void Validate()
@@ -65,5 +75,14 @@ public sealed class ExperimentOptions
         if (SessionTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SessionTimeout), $"Session timeout must be positive; got {SessionTimeout}.");
         if (MaxSessions is < 1) throw new ArgumentOutOfRangeException(nameof(MaxSessions), $"The session bound must be at least 1 (or null for every session); got {MaxSessions}.");
         if (DegreeOfParallelism < 1) throw new ArgumentOutOfRangeException(nameof(DegreeOfParallelism), $"Degree of parallelism must be at least 1; got {DegreeOfParallelism}.");
+        if (BootstrapIterations < 1) throw new ArgumentOutOfRangeException(nameof(BootstrapIterations), $"Bootstrap iterations must be at least 1; got {BootstrapIterations}.");
+        ArgumentNullException.ThrowIfNull(Peers);
+        var names = new HashSet<string>(ExperimentRunner.ModelNames, StringComparer.Ordinal);
+        foreach (var peer in Peers)
+        {
+            if (peer is null) throw new ArgumentException("Peers holds a null entry.", nameof(Peers));
+            if (string.IsNullOrWhiteSpace(peer.Name) || !names.Add(peer.Name))
+                throw new ArgumentException($"Peer name '{peer.Name}' is empty or already taken; model names must be unique ({string.Join(", ", names)}).", nameof(Peers));
+        }
     }
 }

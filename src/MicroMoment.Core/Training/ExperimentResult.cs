@@ -1,4 +1,5 @@
 using MicroMoment.Evaluation;
+using MicroMoment.Scoring;
 using MicroMoment.Sessions;
 
 namespace MicroMoment.Training;
@@ -24,6 +25,12 @@ public sealed class ExperimentResult(ExperimentOptions options, IReadOnlyList<Sp
 
     /// <summary>Every split, time splits first.</summary>
     public IReadOnlyList<SplitRun> Runs { get; } = runs;
+
+    /// <summary>Every model of the run in report order: the attention-LSTM, the peers, the built-in baselines.</summary>
+    public IReadOnlyList<string> ModelNames { get; } = ExperimentRunner.ModelNamesFor(options);
+
+    /// <summary>The heads trained on at least one split.</summary>
+    public ModelHeads Heads => Runs.Aggregate(ModelHeads.None, (heads, r) => heads | r.Heads);
 
     /// <summary>The headline split (first time split); its model is the one shipped.</summary>
     public SplitRun Headline => Runs[0];

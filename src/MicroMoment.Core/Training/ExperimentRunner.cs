@@ -26,7 +26,8 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
     /// <summary>Name of the majority-class baseline.</summary>
     public const string Majority = "majority-class";
 
-    /// <summary>Model names in report order.</summary>
+    /// <summary>The built-in model names in report order (a run adds the peers of <see cref="ExperimentOptions.Peers"/>
+    /// after the attention-LSTM; see <see cref="ModelNamesFor"/>).</summary>
     public static IReadOnlyList<string> ModelNames { get; } = [Lstm, Logistic, Rules, Majority];
 
     /// <summary>Runs every split; the first time split is the headline and provides the shipped model. When there are
@@ -66,7 +67,10 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         return new ExperimentResult(options, runs, sample.Population, SessionStatistics.Of(sessions));
     }
 
-    /// <summary>Fits features, trains, calibrates and evaluates every model on one split.</summary>
+    /// <summary>Fits features, trains, calibrates and evaluates every model on one split. A head whose training
+    /// prefixes lack a class (a log without purchases teaches no buy head) is not trained by any model, and the split's
+    /// notes say so; the model then has only the other head.</summary>
+    /// <exception cref="ArgumentException">Neither head can be trained on the split's training sessions.</exception>
     public SplitRun RunSplit(SessionSplit split, ulong seed, string label, string trainedOn, string command)
     {
         Report(label, "features and clusters", 0);
@@ -77,81 +81,285 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         var train = ExampleBuilder.Build(pipeline, split.Train, options.Censoring, options.DegreeOfParallelism);
         var validation = ExampleBuilder.Build(pipeline, split.Validation, options.Censoring, options.DegreeOfParallelism);
         var test = ExampleBuilder.Build(pipeline, split.Test, options.Censoring, options.DegreeOfParallelism);
+        var notes = new List<string>(clustering.FeatureNotes.Select(n => "Features: " + n));
+        var heads = TrainableHeads(train, notes);
 
         var network = AttentionLstm.Create(new AttentionLstmShape(pipeline.InputDimension, options.HiddenSize, options.AttentionSize), seed);
         var trainerOptions = options.Trainer with { Seed = seed, DegreeOfParallelism = options.DegreeOfParallelism };
         var trainingProgress = progress is null ? null : new Progress<TrainingProgress>(p =>
             Report(label, $"training epoch {p.Epoch}, loss {p.TrainLoss:0.0000}",
-                0.1 + 0.8 * ((p.Epoch - 1 + (double)p.Batch / Math.Max(1, p.BatchesPerEpoch)) / Math.Max(1, trainerOptions.Epochs))));
-        var training = new AttentionLstmTrainer().Train(network, [.. train.Select(e => e.Sequence)], [.. validation.Select(e => e.Sequence)], trainerOptions, trainingProgress);
+                0.1 + 0.75 * ((p.Epoch - 1 + (double)p.Batch / Math.Max(1, p.BatchesPerEpoch)) / Math.Max(1, trainerOptions.Epochs))));
+        var training = new AttentionLstmTrainer().Train(network, Sequences(train, heads), Sequences(validation, heads), trainerOptions, trainingProgress);
 
-        Report(label, "calibrating and evaluating", 0.9);
-        var notes = new List<string>(clustering.FeatureNotes.Select(n => "Features: " + n));
+        Report(label, "peers, calibration and evaluation", 0.85);
         var lstmValidation = NetworkLogits(network, validation);
         var lstmTest = NetworkLogits(network, test);
-        var logistic = FitLogistic(train, pipeline.InputDimension);
+        Logits? lstmTrain = null;
+        var names = ModelNamesFor(options);
+        var buy = new Dictionary<string, ModelEvaluation>(StringComparer.Ordinal);
+        var exit = new Dictionary<string, ModelEvaluation>(StringComparer.Ordinal);
+        var paired = new List<PairedComparison>();
+        var descriptions = new List<string>();
+        PlattCalibrator? buyCalibration = null, exitCalibration = null;
+        float buyThreshold = float.NaN, exitThreshold = float.NaN;
+        float[] lstmBuyTest = [];
+        Row[] testBuy = [];
+        var buyCounts = (Train: 0, Validation: 0, Test: 0, TestPositives: 0);
+        var exitCounts = (Train: 0, Validation: 0, Test: 0, TestPositives: 0);
 
-        var valBuy = BuyRows(validation);
-        var testBuy = BuyRows(test);
-        var models = new Dictionary<string, ModelEvaluation>(StringComparer.Ordinal);
+        foreach (var head in new[] { ModelHeads.Buy, ModelHeads.Exit })
+        {
+            var trainRows = Rows(train, head);
+            var valRows = Rows(validation, head);
+            var testRows = Rows(test, head);
+            var counts = (trainRows.Length, valRows.Length, testRows.Length, testRows.Count(r => r.Label == 1));
+            if (head == ModelHeads.Buy) buyCounts = counts; else exitCounts = counts;
+            if ((heads & head) == 0) continue;
 
-        var (lstmEval, buyCalibration, buyThreshold, lstmTestProbabilities) = EvaluateModel(Lstm, validation, test, valBuy, testBuy,
-            (set, row) => (set == 0 ? lstmValidation : lstmTest).Buy[row.Session][row.Position]);
-        var exitRowsVal = ExitRows(validation);
-        var exitRowsTest = ExitRows(test);
-        var (exitCalibration, exitThreshold) = CalibrateExit(network, train, validation, lstmValidation, exitRowsVal, notes);
-        var exitTestScores = Scores(exitRowsTest, r => lstmTest.Exit[r.Session][r.Position]);
-        var exitLabels = Labels(exitRowsTest);
-        if (!exitLabels.Contains((byte)1) || !exitLabels.Contains((byte)0))
-            notes.Add($"Exit head: the test sessions hold {exitLabels.Count(l => l == 1)} known exits and {exitLabels.Count(l => l == 0)} known continuations, so its test ROC-AUC is undefined on this split (sessions still running when the log ends have no known exit).");
-        models[Lstm] = lstmEval with { ExitRocAuc = BinaryMetrics.RocAuc(exitTestScores, exitLabels), ExitPrAuc = BinaryMetrics.AveragePrecision(exitTestScores, exitLabels) };
+            // Calibration and thresholds come from the validation sessions; when they hold one class only (in a short
+            // log every validation session may still be running at its end, so no exit is known), from training.
+            var validationUsable = HasBothClasses(valRows);
+            var calibrationSet = validationUsable ? validation : train;
+            var calibrationRows = validationUsable ? valRows : trainRows;
+            if (!validationUsable)
+            {
+                notes.Add($"{HeadName(head)} head: the validation sessions hold {valRows.Count(r => r.Label == 1)} positive and {valRows.Count(r => r.Label == 0)} negative prefixes, so every model's calibration and threshold for it were fitted on the training sessions instead{(options.Peers.Count > 0 ? ", and the peers stopped by their own rule instead of early stopping" : string.Empty)}.");
+                lstmTrain ??= NetworkLogits(network, train);
+            }
+            if (!HasBothClasses(testRows))
+                notes.Add($"{HeadName(head)} head: the test sessions hold {testRows.Count(r => r.Label == 1)} positive and {testRows.Count(r => r.Label == 0)} negative prefixes, so its test ROC-AUC is undefined on this split{(head == ModelHeads.Exit ? " (sessions still running when the log ends have no known exit)" : string.Empty)}.");
 
-        models[Logistic] = EvaluateModel(Logistic, validation, test, valBuy, testBuy,
-            (set, row) => logistic.PredictLogit((set == 0 ? validation : test)[row.Session].Sequence.Inputs.AsSpan(row.Position * pipeline.InputDimension, pipeline.InputDimension))).Evaluation;
-        models[Rules] = EvaluateModel(Rules, validation, test, valBuy, testBuy,
-            (set, row) => (set == 0 ? validation : test)[row.Session].Prefixes[row.Position].RuleScore).Evaluation;
-        var prevalence = train.Sum(e => e.Sequence.BuyTargets.Count(t => t == 1f)) / (float)Math.Max(1, train.Sum(e => e.Sequence.BuyTargets.Count(t => !float.IsNaN(t))));
-        models[Majority] = EvaluateModel(Majority, validation, test, valBuy, testBuy, (_, _) => prevalence).Evaluation;
+            var lstmCalibrationLogits = validationUsable ? lstmValidation : lstmTrain!;
+            var scores = new Dictionary<string, (float[] Calibration, float[] Test)>(StringComparer.Ordinal)
+            {
+                [Lstm] = (Scores(calibrationRows, r => lstmCalibrationLogits.Of(head)[r.Session][r.Position]), Scores(testRows, r => lstmTest.Of(head)[r.Session][r.Position])),
+            };
+            var trainTable = Table(pipeline, train, trainRows);
+            var validationTable = validationUsable ? Table(pipeline, validation, valRows) : null;
+            var calibrationTable = validationTable ?? trainTable;
+            var testTable = Table(pipeline, test, testRows);
+            foreach (var peer in RowPeers())
+            {
+                var fitted = peer.Fit(trainTable, validationTable, seed);
+                descriptions.Add($"{peer.Name}, {HeadName(head).ToLowerInvariant()} head: {fitted.Description}");
+                var calibrationScores = new float[calibrationTable.Count];
+                var testScores = new float[testTable.Count];
+                fitted.Score(calibrationTable, calibrationScores);
+                fitted.Score(testTable, testScores);
+                scores[peer.Name] = (calibrationScores, testScores);
+            }
+            Func<PrefixRecord, float> rule = head == ModelHeads.Buy ? p => p.RuleScore : p => p.ExitRuleScore;
+            scores[Rules] = (Scores(calibrationRows, r => rule(calibrationSet[r.Session].Prefixes[r.Position])), Scores(testRows, r => rule(test[r.Session].Prefixes[r.Position])));
+            var prevalence = trainRows.Count(r => r.Label == 1) / (float)trainRows.Length;
+            scores[Majority] = (Scores(calibrationRows, _ => prevalence), Scores(testRows, _ => prevalence));
 
-        var model = new MicroMomentModel(pipeline, network, buyCalibration, exitCalibration, buyThreshold, Math.Clamp(exitThreshold, 1e-4f, 1 - 1e-4f), options.SessionTimeout,
+            if (options.EnsembleWithPeers)
+            {
+                var calibrationLabels = Labels(calibrationRows);
+                var lstmCalibration = PlattCalibrator.Fit(scores[Lstm].Calibration, calibrationLabels);
+                foreach (var peer in options.Peers)
+                {
+                    var peerCalibration = PlattCalibrator.Fit(scores[peer.Name].Calibration, calibrationLabels);
+                    float Sum(float lstmScore, float peerScore) => (float)(-(lstmCalibration.A * lstmScore + lstmCalibration.B) - (peerCalibration.A * peerScore + peerCalibration.B));
+                    scores[$"{Lstm}+{peer.Name}"] = (
+                        [.. scores[Lstm].Calibration.Zip(scores[peer.Name].Calibration, Sum)],
+                        [.. scores[Lstm].Test.Zip(scores[peer.Name].Test, Sum)]);
+                }
+            }
+
+            var testLabels = Labels(testRows);
+            var testProbabilities = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var name in names)
+            {
+                var (calibration, threshold, probabilities) = Calibrate(scores[name].Calibration, Labels(calibrationRows), scores[name].Test);
+                testProbabilities[name] = probabilities;
+                if (head == ModelHeads.Buy)
+                {
+                    buy[name] = MeasureBuy(name, test, testRows, probabilities, threshold);
+                    if (name == Lstm) (buyCalibration, buyThreshold, lstmBuyTest, testBuy) = (calibration, threshold, probabilities, testRows);
+                }
+                else
+                {
+                    exit[name] = MeasureExit(name, testLabels, probabilities);
+                    if (name == Lstm) (exitCalibration, exitThreshold) = (calibration, threshold);
+                }
+            }
+
+            if (HasBothClasses(testRows))
+            {
+                var sessions = testRows.Select(r => test[r.Session].Session.Id).ToArray();
+                foreach (var name in names.Where(n => n != Lstm))
+                {
+                    var difference = Bootstrap.PairedAucDifference(testProbabilities[Lstm], testProbabilities[name], testLabels, sessions, options.BootstrapIterations, seed);
+                    paired.Add(new PairedComparison(head, name, BinaryMetrics.RocAuc(testProbabilities[Lstm], testLabels), BinaryMetrics.RocAuc(testProbabilities[name], testLabels), difference));
+                }
+            }
+        }
+
+        var models = names.ToDictionary(n => n, n => (buy.TryGetValue(n, out var b) ? b : ModelEvaluation.WithoutBuyHead(n)) with
+        {
+            ExitRocAuc = exit.TryGetValue(n, out var e) ? e.ExitRocAuc : double.NaN,
+            ExitPrAuc = e?.ExitPrAuc ?? double.NaN,
+            ExitRocCurve = e?.ExitRocCurve ?? [],
+            ExitPrCurve = e?.ExitPrCurve ?? [],
+        }, StringComparer.Ordinal);
+
+        var headline = new Dictionary<string, double>
+        {
+            ["testRocAuc"] = models[Lstm].RocAuc,
+            ["testPrAuc"] = models[Lstm].PrAuc,
+            ["testRocAucNoCart"] = models[Lstm].RocAucNoCart,
+            ["testExitRocAuc"] = models[Lstm].ExitRocAuc,
+            ["logisticTestRocAuc"] = models[Logistic].RocAuc,
+            ["ruleTestRocAuc"] = models[Rules].RocAuc,
+        };
+        foreach (var peer in options.Peers)
+        {
+            headline[MetricKey(peer.Name, "TestRocAuc")] = models[peer.Name].RocAuc;
+            headline[MetricKey(peer.Name, "TestExitRocAuc")] = models[peer.Name].ExitRocAuc;
+        }
+        var model = new MicroMomentModel(pipeline, network, buyCalibration, exitCalibration,
+            buyCalibration is null ? float.NaN : buyThreshold, exitCalibration is null ? float.NaN : Math.Clamp(exitThreshold, 1e-4f, 1 - 1e-4f), options.SessionTimeout,
             new ModelInfo(
                 string.Create(CultureInfo.InvariantCulture, $"{split.Kind.ToString().ToLowerInvariant()}-h{options.HiddenSize}-s{seed}"),
                 trainedOn,
                 command,
-                new Dictionary<string, double>
-                {
-                    ["testRocAuc"] = models[Lstm].RocAuc,
-                    ["testPrAuc"] = models[Lstm].PrAuc,
-                    ["testRocAucNoCart"] = models[Lstm].RocAucNoCart,
-                    ["testExitRocAuc"] = models[Lstm].ExitRocAuc,
-                    ["logisticTestRocAuc"] = models[Logistic].RocAuc,
-                    ["ruleTestRocAuc"] = models[Rules].RocAuc,
-                }));
+                headline));
 
-        var interval = Bootstrap.AucInterval(lstmTestProbabilities, Labels(testBuy), [.. testBuy.Select(r => test[r.Session].Session.Id)], options.BootstrapIterations, seed);
+        var interval = buyCalibration is null || !HasBothClasses(testBuy)
+            ? new ConfidenceInterval(double.NaN, double.NaN, double.NaN, 0.95, 0, 0)
+            : Bootstrap.AucInterval(lstmBuyTest, Labels(testBuy), [.. testBuy.Select(r => test[r.Session].Session.Id)], options.BootstrapIterations, seed);
         Report(label, "done", 1);
         return new SplitRun
         {
             Kind = split.Kind,
             Seed = seed,
             Sessions = (split.Train.Count, split.Validation.Count, split.Test.Count),
-            BuyPrefixes = (BuyRows(train).Length, valBuy.Length, testBuy.Length, Labels(testBuy).Count(l => l == 1)),
+            BuyPrefixes = buyCounts,
+            ExitPrefixes = exitCounts,
+            Heads = heads,
             Models = models,
+            PairedComparisons = paired,
+            PeerDescriptions = descriptions,
             Model = model,
             Training = training,
             Clustering = clustering,
             IntentShares = IntentShares(model, test, lstmTest),
-            AttentionExamples = AttentionExamples(network, buyCalibration, test),
+            AttentionExamples = AttentionExamples(network, model, test),
             LstmAucInterval = (interval.Lower, interval.Upper),
             Notes = notes,
         };
+    }
+
+    /// <summary>Every model name of a run with <paramref name="options"/>, in report order: the attention-LSTM, the
+    /// peers of <see cref="ExperimentOptions.Peers"/>, then the built-in baselines.</summary>
+    public static IReadOnlyList<string> ModelNamesFor(ExperimentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return [Lstm, .. options.Peers.Select(p => p.Name), .. options.EnsembleWithPeers ? options.Peers.Select(p => $"{Lstm}+{p.Name}") : [], Logistic, Rules, Majority];
+    }
+
+    /// <summary>"buy" or "exit".</summary>
+    internal static string HeadName(ModelHeads head) => head == ModelHeads.Buy ? "Buy" : "Exit";
+
+    private static string MetricKey(string name, string suffix)
+    {
+        var parts = name.Split(['-', '_', ' '], StringSplitOptions.RemoveEmptyEntries);
+        return string.Concat(parts.Select((p, i) => i == 0 ? p.ToLowerInvariant() : char.ToUpperInvariant(p[0]) + p[1..].ToLowerInvariant())) + suffix;
+    }
+
+    private IEnumerable<IPrefixClassifierTrainer> RowPeers() => [.. options.Peers, new LogisticRegressionPeer()];
+
+    /// <summary>The heads whose training prefixes hold both classes; notes every other head.</summary>
+    private static ModelHeads TrainableHeads(SessionExamples[] train, List<string> notes)
+    {
+        var heads = ModelHeads.None;
+        foreach (var head in new[] { ModelHeads.Buy, ModelHeads.Exit })
+        {
+            var rows = Rows(train, head);
+            var positives = rows.Count(r => r.Label == 1);
+            if (positives > 0 && positives < rows.Length)
+            {
+                heads |= head;
+                continue;
+            }
+            notes.Add(head == ModelHeads.Buy
+                ? $"Buy head: untrainable and skipped: the training sessions hold {positives} prefixes before a purchase among {rows.Length:N0} buy prefixes (a log without purchases cannot teach it). No model was trained or measured for it, and the saved model has no buy head: it scores no buy probability and fires no buy-intent offers."
+                : $"Exit head: untrainable and skipped: the training sessions hold {positives:N0} known exits among {rows.Length:N0} exit prefixes. No model was trained or measured for it, and the saved model has no exit head.");
+        }
+        if (heads == ModelHeads.None)
+            throw new ArgumentException($"Neither head can be trained: {string.Join(" ", notes.Where(n => n.Contains("untrainable", StringComparison.Ordinal)))} A log needs purchases (buy head) or sessions that end before the log does (exit head).");
+        return heads;
+    }
+
+    /// <summary>The LSTM's training sequences: a head that is not trained gets no targets (NaN), so it adds no loss.</summary>
+    private static SequenceExample[] Sequences(SessionExamples[] set, ModelHeads heads) =>
+        [.. set.Select(e => heads == ModelHeads.Both ? e.Sequence : new SequenceExample(
+            e.Sequence.Inputs, e.Sequence.Length,
+            (heads & ModelHeads.Buy) != 0 ? e.Sequence.BuyTargets : NaNs(e.Sequence.Length),
+            (heads & ModelHeads.Exit) != 0 ? e.Sequence.ExitTargets : NaNs(e.Sequence.Length),
+            e.Sequence.Key))];
+
+    private static float[] NaNs(int length)
+    {
+        var values = new float[length];
+        Array.Fill(values, float.NaN);
+        return values;
+    }
+
+    private static PrefixRows Table(FeaturePipeline pipeline, SessionExamples[] set, Row[] rows) => new(
+        pipeline.Schema.Names,
+        [.. set.Select(e => e.Sequence.Inputs)],
+        [.. rows.Select(r => r.Session)],
+        [.. rows.Select(r => r.Position * pipeline.InputDimension)],
+        Labels(rows),
+        [.. rows.Select(r => set[r.Session].Session.Id)]);
+
+    /// <summary>Platt-calibrates raw scores on the calibration rows, picks the maximum-F1 threshold there, and
+    /// calibrates the test scores.</summary>
+    private static (PlattCalibrator Calibration, float Threshold, float[] TestProbabilities) Calibrate(float[] calibrationScores, byte[] calibrationLabels, float[] testScores)
+    {
+        var calibration = PlattCalibrator.Fit(calibrationScores, calibrationLabels);
+        var threshold = Math.Clamp(ThresholdSelector.MaximizeF1([.. calibrationScores.Select(calibration.Apply)], calibrationLabels).Threshold, 1e-4f, 1 - 1e-4f);
+        return (calibration, threshold, [.. testScores.Select(calibration.Apply)]);
+    }
+
+    private static ModelEvaluation MeasureBuy(string name, SessionExamples[] test, Row[] testRows, float[] probabilities, float threshold)
+    {
+        var traces = new List<SessionTrace>();
+        foreach (var group in testRows.Select((r, i) => (r, i)).GroupBy(x => x.r.Session))
+        {
+            var session = test[group.Key].Session;
+            var trace = new float[session.Events.Length];
+            foreach (var (r, i) in group) trace[r.Position] = probabilities[i];
+            traces.Add(new SessionTrace(session.Id, trace, [.. session.Events.Select(e => e.Timestamp)], session.FirstPurchaseIndex));
+        }
+        return PrefixMetrics.Measure(name, probabilities, Labels(testRows),
+            [.. testRows.Select(r => r.Position + 1)], [.. testRows.Select(r => test[r.Session].Prefixes[r.Position].HasCartSoFar)], traces, threshold);
+    }
+
+    private static ModelEvaluation MeasureExit(string name, byte[] labels, float[] probabilities) => ModelEvaluation.WithoutBuyHead(name) with
+    {
+        ExitRocAuc = BinaryMetrics.RocAuc(probabilities, labels),
+        ExitPrAuc = BinaryMetrics.AveragePrecision(probabilities, labels),
+        ExitRocCurve = BinaryMetrics.RocCurve(probabilities, labels),
+        ExitPrCurve = BinaryMetrics.PrCurve(probabilities, labels),
+    };
+
+    private static bool HasBothClasses(Row[] rows)
+    {
+        var positives = rows.Count(r => r.Label == 1);
+        return positives > 0 && positives < rows.Length;
     }
 
     private void Report(string label, string stage, double fraction) => progress?.Report(new PipelineProgress(label, stage, fraction));
 
     private readonly record struct Row(int Session, int Position, byte Label);
 
-    private sealed record Logits(float[][] Buy, float[][] Exit);
+    private sealed record Logits(float[][] Buy, float[][] Exit)
+    {
+        public float[][] Of(ModelHeads head) => head == ModelHeads.Buy ? Buy : Exit;
+    }
 
     private Logits NetworkLogits(AttentionLstm network, SessionExamples[] set)
     {
@@ -167,16 +375,12 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         return new Logits(buy, exit);
     }
 
-    private static Row[] BuyRows(SessionExamples[] set) => Rows(set, e => e.Sequence.BuyTargets);
-
-    private static Row[] ExitRows(SessionExamples[] set) => Rows(set, e => e.Sequence.ExitTargets);
-
-    private static Row[] Rows(SessionExamples[] set, Func<SessionExamples, float[]> targets)
+    private static Row[] Rows(SessionExamples[] set, ModelHeads head)
     {
         var rows = new List<Row>();
         for (var s = 0; s < set.Length; s++)
         {
-            var t = targets(set[s]);
+            var t = head == ModelHeads.Buy ? set[s].Sequence.BuyTargets : set[s].Sequence.ExitTargets;
             for (var p = 0; p < t.Length; p++)
                 if (!float.IsNaN(t[p])) rows.Add(new Row(s, p, t[p] > 0.5f ? (byte)1 : (byte)0));
         }
@@ -192,60 +396,6 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         return scores;
     }
 
-    /// <summary>Fits the exit head's calibration and threshold on validation exits; when the validation sessions
-    /// hold no known exit (all still running at the end of the log), falls back to the training sessions and says so.</summary>
-    private (PlattCalibrator Calibration, float Threshold) CalibrateExit(AttentionLstm network, SessionExamples[] train, SessionExamples[] validation, Logits validationLogits, Row[] validationRows, List<string> notes)
-    {
-        var logits = validationLogits;
-        var rows = validationRows;
-        var labels = Labels(rows);
-        if (!labels.Contains((byte)1) || !labels.Contains((byte)0))
-        {
-            notes.Add($"Exit head: the validation sessions hold {labels.Count(l => l == 1)} known exits, so its calibration and threshold were fitted on the training sessions instead.");
-            logits = NetworkLogits(network, train);
-            rows = ExitRows(train);
-            labels = Labels(rows);
-        }
-        var calibration = PlattCalibrator.Fit(Scores(rows, r => logits.Exit[r.Session][r.Position]), labels);
-        var probabilities = Scores(rows, r => calibration.Apply(logits.Exit[r.Session][r.Position]));
-        var threshold = Math.Clamp(ThresholdSelector.MaximizeF1(probabilities, labels).Threshold, 1e-4f, 1 - 1e-4f);
-        return (calibration, threshold);
-    }
-
-    /// <summary>Calibrates a raw score on validation rows, picks the threshold there, and measures on test rows.
-    /// <paramref name="score"/> gets 0 for validation rows and 1 for test rows.</summary>
-    private static (ModelEvaluation Evaluation, PlattCalibrator Calibration, float Threshold, float[] TestProbabilities) EvaluateModel(
-        string name, SessionExamples[] validation, SessionExamples[] test, Row[] valRows, Row[] testRows, Func<int, Row, float> score)
-    {
-        var valLabels = Labels(valRows);
-        var calibration = PlattCalibrator.Fit(Scores(valRows, r => score(0, r)), valLabels);
-        var valProbabilities = Scores(valRows, r => calibration.Apply(score(0, r)));
-        var threshold = Math.Clamp(ThresholdSelector.MaximizeF1(valProbabilities, valLabels).Threshold, 1e-4f, 1 - 1e-4f);
-
-        var labels = Labels(testRows);
-        var probabilities = Scores(testRows, r => calibration.Apply(score(1, r)));
-        var traces = new List<SessionTrace>();
-        foreach (var group in testRows.Select((r, i) => (r, i)).GroupBy(x => x.r.Session))
-        {
-            var session = test[group.Key].Session;
-            var trace = new float[session.Events.Length];
-            foreach (var (r, i) in group) trace[r.Position] = probabilities[i];
-            traces.Add(new SessionTrace(session.Id, trace, [.. session.Events.Select(e => e.Timestamp)], session.FirstPurchaseIndex));
-        }
-        var evaluation = PrefixMetrics.Measure(name, probabilities, labels,
-            [.. testRows.Select(r => r.Position + 1)], [.. testRows.Select(r => test[r.Session].Prefixes[r.Position].HasCartSoFar)], traces, threshold);
-        return (evaluation, calibration, threshold, probabilities);
-    }
-
-    private LogisticRegression FitLogistic(SessionExamples[] train, int dimension)
-    {
-        var rows = BuyRows(train);
-        var x = new float[rows.Length * dimension];
-        for (var i = 0; i < rows.Length; i++)
-            train[rows[i].Session].Sequence.Inputs.AsSpan(rows[i].Position * dimension, dimension).CopyTo(x.AsSpan(i * dimension));
-        return LogisticRegression.Fit(x, dimension, Labels(rows), new LogisticRegressionOptions { BalanceClasses = true });
-    }
-
     private static (double Buy, double Research, double Exit) IntentShares(MicroMomentModel model, SessionExamples[] test, Logits logits)
     {
         long buy = 0, research = 0, exit = 0;
@@ -253,7 +403,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
         {
             for (var p = 0; p < logits.Buy[s].Length; p++)
             {
-                var intent = model.IntentOf(model.BuyCalibration.Apply(logits.Buy[s][p]), model.ExitCalibration.Apply(logits.Exit[s][p]));
+                var intent = model.IntentOf(model.BuyProbability(logits.Buy[s][p]), model.ExitProbability(logits.Exit[s][p]));
                 _ = intent switch { Intent.Buy => buy++, Intent.Exit => exit++, _ => research++ };
             }
         }
@@ -262,7 +412,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
     }
 
     /// <summary>Picks up to three purchasing and three non-purchasing test sessions of 4 to 16 events before any purchase.</summary>
-    private static IReadOnlyList<AttentionExample> AttentionExamples(AttentionLstm network, PlattCalibrator calibration, SessionExamples[] test)
+    private static IReadOnlyList<AttentionExample> AttentionExamples(AttentionLstm network, MicroMomentModel model, SessionExamples[] test)
     {
         var examples = new List<AttentionExample>();
         foreach (var purchased in new[] { true, false })
@@ -278,7 +428,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, IProgress<Pipeli
                 var exit = new float[shown];
                 network.ForwardSequence(inputs, shown, buy, exit);
                 examples.Add(new AttentionExample(e.Session.Id, purchased, [.. e.Session.Events.Take(shown).Select(x => x.Type)], weights,
-                    [.. buy.Select(calibration.Apply)]));
+                    [.. buy.Select(model.BuyProbability)]));
                 if (examples.Count(x => x.Purchased == purchased) == 3) break;
             }
         }

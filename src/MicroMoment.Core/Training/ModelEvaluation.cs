@@ -2,7 +2,8 @@ using MicroMoment.Evaluation;
 
 namespace MicroMoment.Training;
 
-/// <summary>One model's buy-head results on one split's test prefixes (scores calibrated on validation data).</summary>
+/// <summary>One model's results on one split's test prefixes (scores calibrated on validation data): every buy-head
+/// metric, and the exit head's ranking metrics. A head the split could not train reads NaN.</summary>
 public sealed record ModelEvaluation
 {
     /// <summary>Model name, e.g. "attention-lstm".</summary>
@@ -44,9 +45,33 @@ public sealed record ModelEvaluation
     /// <summary>Reliability diagram bins of the calibrated probabilities.</summary>
     public required IReadOnlyList<ReliabilityBin> Reliability { get; init; }
 
-    /// <summary>Exit head ROC-AUC (models with an exit head only; NaN otherwise).</summary>
+    /// <summary>Exit head ROC-AUC on test prefixes whose next step is known; NaN when undefined or not trained.</summary>
     public double ExitRocAuc { get; init; } = double.NaN;
 
-    /// <summary>Exit head PR-AUC (models with an exit head only; NaN otherwise).</summary>
+    /// <summary>Exit head PR-AUC (average precision); NaN when undefined or not trained.</summary>
     public double ExitPrAuc { get; init; } = double.NaN;
+
+    /// <summary>Exit head ROC curve points (FPR, TPR); empty when undefined or not trained.</summary>
+    public IReadOnlyList<CurvePoint> ExitRocCurve { get; init; } = [];
+
+    /// <summary>Exit head precision-recall curve points (recall, precision); empty when undefined or not trained.</summary>
+    public IReadOnlyList<CurvePoint> ExitPrCurve { get; init; } = [];
+
+    /// <summary>The results of a model whose buy head was not trained (every buy metric NaN, no curves).</summary>
+    public static ModelEvaluation WithoutBuyHead(string model) => new()
+    {
+        Model = model,
+        RocAuc = double.NaN,
+        PrAuc = double.NaN,
+        LogLoss = double.NaN,
+        CalibrationError = double.NaN,
+        Threshold = float.NaN,
+        Confusion = default,
+        RocAucNoCart = double.NaN,
+        RocAucByPrefixLength = PrefixMetrics.BucketNames.ToDictionary(b => b, _ => double.NaN, StringComparer.Ordinal),
+        EarlyDetection = new EarlyDetectionResult(float.NaN, 0, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0, double.NaN),
+        RocCurve = [],
+        PrCurve = [],
+        Reliability = [],
+    };
 }

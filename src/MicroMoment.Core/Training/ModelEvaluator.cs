@@ -14,7 +14,8 @@ public sealed record ModelEvaluationRun(ScoredSession[] Scored, ModelEvaluation 
 /// <summary>Scores a log with a saved model and measures it.</summary>
 public static class ModelEvaluator
 {
-    /// <summary>Scores every session with the streaming scorer and measures both heads.</summary>
+    /// <summary>Scores every session with the streaming scorer and measures the heads the model has (a missing head's
+    /// metrics read NaN).</summary>
     public static ModelEvaluationRun Evaluate(MicroMomentModel model, IReadOnlyList<Session> sessions, CensoringPolicy censoring, int degreeOfParallelism = 2, IProgress<double>? progress = null)
     {
         var scored = OfflineScorer.Score(model, sessions, degreeOfParallelism, progress);
@@ -34,13 +35,13 @@ public static class ModelEvaluator
             {
                 var score = s.Scores[t];
                 _ = score.Intent switch { Intent.Buy => buy++, Intent.Exit => exit++, _ => research++ };
-                var exitLabel = PrefixLabels.Exit(s.Session, t);
+                var exitLabel = model.HasExitHead ? PrefixLabels.Exit(s.Session, t) : float.NaN;
                 if (!float.IsNaN(exitLabel))
                 {
                     exitScores.Add(score.ExitProbability);
                     exitLabels.Add(exitLabel > 0.5f ? (byte)1 : (byte)0);
                 }
-                var buyLabel = PrefixLabels.Buy(s.Session, t, censoring);
+                var buyLabel = model.HasBuyHead ? PrefixLabels.Buy(s.Session, t, censoring) : float.NaN;
                 if (float.IsNaN(buyLabel)) continue;
                 any = true;
                 trace[t] = score.BuyProbability;
@@ -55,7 +56,9 @@ public static class ModelEvaluator
         var l = labels.ToArray();
         var e = exitScores.ToArray();
         var el = exitLabels.ToArray();
-        var evaluation = PrefixMetrics.Measure(ExperimentRunner.Lstm, p, l, [.. lengths], [.. carts], traces, model.BuyThreshold) with
+        var evaluation = (model.HasBuyHead
+            ? PrefixMetrics.Measure(ExperimentRunner.Lstm, p, l, [.. lengths], [.. carts], traces, model.BuyThreshold)
+            : ModelEvaluation.WithoutBuyHead(ExperimentRunner.Lstm)) with
         {
             ExitRocAuc = BinaryMetrics.RocAuc(e, el),
             ExitPrAuc = BinaryMetrics.AveragePrecision(e, el),

@@ -4,6 +4,7 @@ namespace MicroMoment.Training;
 /// <param name="SessionId">The session the prefix belongs to.</param>
 /// <param name="Position">0-based index of the prefix's last event.</param>
 /// <param name="HasCartSoFar">Whether the prefix already contains an add-to-cart.</param>
-/// <param name="RuleScore">The rule-based baseline's score for the prefix.</param>
+/// <param name="RuleScore">The rule-based baseline's buy score for the prefix.</param>
 /// <param name="Timestamp">Time of the prefix's last event.</param>
-public readonly record struct PrefixRecord(long SessionId, int Position, bool HasCartSoFar, float RuleScore, DateTime Timestamp);
+/// <param name="ExitRuleScore">The rule-based baseline's exit score for the prefix.</param>
+public readonly record struct PrefixRecord(long SessionId, int Position, bool HasCartSoFar, float RuleScore, DateTime Timestamp, float ExitRuleScore = 0f);

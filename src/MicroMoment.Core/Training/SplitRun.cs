@@ -19,6 +19,19 @@ public sealed class SplitRun
     /// <summary>Buy prefixes (examples) in train / validation / test, and positives among them.</summary>
     public required (int Train, int Validation, int Test, int TestPositives) BuyPrefixes { get; init; }
 
+    /// <summary>Exit prefixes (events whose next step is known) in train / validation / test, and exits among the test ones.</summary>
+    public (int Train, int Validation, int Test, int TestPositives) ExitPrefixes { get; init; }
+
+    /// <summary>The heads this split could train (a head whose training prefixes lack a class is skipped by every model).</summary>
+    public ModelHeads Heads { get; init; } = ModelHeads.Both;
+
+    /// <summary>The attention-LSTM against each other model on the same test prefixes, per trained head whose test
+    /// prefixes hold both classes.</summary>
+    public IReadOnlyList<PairedComparison> PairedComparisons { get; init; } = [];
+
+    /// <summary>What each peer fitted, per head, in words.</summary>
+    public IReadOnlyList<string> PeerDescriptions { get; init; } = [];
+
     /// <summary>Results per model name.</summary>
     public required IReadOnlyDictionary<string, ModelEvaluation> Models { get; init; }
 
@@ -37,7 +50,7 @@ public sealed class SplitRun
     /// <summary>Attention weights of a few test sessions (event types and weights), for the heatmap.</summary>
     public required IReadOnlyList<AttentionExample> AttentionExamples { get; init; }
 
-    /// <summary>95% cluster-bootstrap interval (by session) of the attention-LSTM's test ROC-AUC.</summary>
+    /// <summary>95% cluster-bootstrap interval (by session) of the attention-LSTM's buy-head test ROC-AUC (NaN when undefined).</summary>
     public required (double Low, double High) LstmAucInterval { get; init; }
 
     /// <summary>What was unusual about this split (e.g. a head evaluated or calibrated differently), in words.</summary>

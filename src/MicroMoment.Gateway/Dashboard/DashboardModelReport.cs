@@ -36,15 +36,19 @@ internal sealed class DashboardModelReport(IMicroMomentSilo silo)
                 else w.WriteNull(pair.Key);
             }
             w.WriteEndObject();
-            w.WriteNumber("buyThreshold", model.BuyThreshold);
-            w.WriteNumber("exitThreshold", model.ExitThreshold);
+            w.WriteStartArray("heads");
+            foreach (var head in Scoring.MicroMomentModel.HeadNames(model.Heads)) w.WriteStringValue(head);
+            w.WriteEndArray();
+            // A head the model does not have has no threshold or calibration: null, never NaN (JSON has none).
+            Number(w, "buyThreshold", model.BuyThreshold);
+            Number(w, "exitThreshold", model.ExitThreshold);
             w.WriteNumber("sessionTimeoutMinutes", model.SessionTimeout.TotalMinutes);
             w.WriteStartObject("calibration");
-            w.WriteString("method", model.BuyCalibration.Method);
-            w.WriteNumber("buyA", model.BuyCalibration.A);
-            w.WriteNumber("buyB", model.BuyCalibration.B);
-            w.WriteNumber("exitA", model.ExitCalibration.A);
-            w.WriteNumber("exitB", model.ExitCalibration.B);
+            w.WriteString("method", (model.BuyCalibration ?? model.ExitCalibration)!.Method);
+            Number(w, "buyA", model.BuyCalibration?.A ?? double.NaN);
+            Number(w, "buyB", model.BuyCalibration?.B ?? double.NaN);
+            Number(w, "exitA", model.ExitCalibration?.A ?? double.NaN);
+            Number(w, "exitB", model.ExitCalibration?.B ?? double.NaN);
             w.WriteEndObject();
             // The running policy (the policy watcher's live status), never the silo's built-in defaults: a policy file
             // replaces those, and a reload replaces the file's previous version.
@@ -73,6 +77,12 @@ internal sealed class DashboardModelReport(IMicroMomentSilo silo)
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumber(name, value);
+        else w.WriteNull(name);
     }
 
     private static Projection Project(IMicroMomentSilo silo)

@@ -6,14 +6,14 @@ internal sealed record EventBatchResponse(int Received, int Accepted, int Duplic
 /// <summary>What happened to one event of a batch.</summary>
 internal sealed record EventResultDto(int Index, string? EventId, string Status, string? Reason = null, string? Detail = null, ScoreDto? Score = null, DecisionDto? Decision = null, string? Signal = null);
 
-/// <summary>The model's score after an event; <c>attentionLogit</c> is the raw attention logit e_t (the timeline's <c>attentionWeight</c> is the softmax weight).</summary>
-internal sealed record ScoreDto(float Buy, float Exit, int Cluster, string? ClusterName, string Intent, int Position, bool NewSession, float AttentionLogit);
+/// <summary>The model's score after an event; a head the model does not have is null (left out of the JSON); <c>attentionLogit</c> is the raw attention logit e_t (the timeline's <c>attentionWeight</c> is the softmax weight).</summary>
+internal sealed record ScoreDto(float? Buy, float? Exit, int Cluster, string? ClusterName, string Intent, int Position, bool NewSession, float AttentionLogit);
 
 /// <summary>The trigger's decision after an event.</summary>
 internal sealed record DecisionDto(bool Fired, OfferDto? Offer, string? SuppressedBecause);
 
-/// <summary>An offer on the wire.</summary>
-internal sealed record OfferDto(string Id, string UserId, string Type, OfferPayloadDto Payload, float BuyProbability, float ExitProbability, int Cluster, string Reason, DateTime CreatedAt, string State, string PolicyVersion);
+/// <summary>An offer on the wire; a head the model does not have is null (left out of the JSON).</summary>
+internal sealed record OfferDto(string Id, string UserId, string Type, OfferPayloadDto Payload, float? BuyProbability, float? ExitProbability, int Cluster, string Reason, DateTime CreatedAt, string State, string PolicyVersion);
 
 /// <summary>What an offer is about.</summary>
 internal sealed record OfferPayloadDto(long ProductId, long CategoryId, string? CategoryCode, string? PriceBand, string Message);
@@ -30,8 +30,8 @@ internal sealed record EraseResponse(string UserId, bool Erased, int SignalsEras
 /// <summary>The answer to recorded feedback.</summary>
 internal sealed record FeedbackResponse(string OfferId, string Feedback, string Outcome);
 
-/// <summary>One event of the live session in the user view; <c>attentionWeight</c> is the softmax weight α the session gives it (weights of a session sum to 1).</summary>
-internal sealed record TimelineEventDto(string? EventId, DateTime Timestamp, string Type, long ProductId, long CategoryId, float Buy, float Exit, float AttentionWeight);
+/// <summary>One event of the live session in the user view; a head the model does not have is null (left out of the JSON); <c>attentionWeight</c> is the softmax weight α the session gives it (weights of a session sum to 1).</summary>
+internal sealed record TimelineEventDto(string? EventId, DateTime Timestamp, string Type, long ProductId, long CategoryId, float? Buy, float? Exit, float AttentionWeight);
 
 /// <summary>A tracker signal as recorded.</summary>
 internal sealed record SignalDto(string Name, double? Value, DateTime Timestamp, string? Page, long ProductId);

@@ -65,7 +65,10 @@ internal static class WireMapper
 
     /// <summary>A score on the wire; the cluster gets its name from the model.</summary>
     public static ScoreDto Score(in EventScore score, MicroMomentModel model) =>
-        new(score.BuyProbability, score.ExitProbability, score.Cluster, ClusterName(model, score.Cluster), Intent(score.Intent), score.Position, score.NewSession, score.AttentionLogit);
+        new(Present(score.BuyProbability), Present(score.ExitProbability), score.Cluster, ClusterName(model, score.Cluster), Intent(score.Intent), score.Position, score.NewSession, score.AttentionLogit);
+
+    /// <summary>A probability on the wire: null for the NaN of a head the model does not have (JSON has no NaN).</summary>
+    public static float? Present(float probability) => float.IsNaN(probability) ? null : probability;
 
     /// <summary>The name of a cluster, or null when out of range.</summary>
     public static string? ClusterName(MicroMomentModel model, int cluster)
@@ -78,7 +81,7 @@ internal static class WireMapper
     public static OfferDto Offer(Offer offer) =>
         new(OfferIds.ToWire(offer.Tenant, offer.Id), offer.UserId, OfferType(offer.Type),
             new OfferPayloadDto(offer.Payload.ProductId, offer.Payload.CategoryId, offer.Payload.CategoryCode, offer.Payload.PriceBand, offer.Payload.Message),
-            offer.BuyProbability, offer.ExitProbability, offer.Cluster, offer.Reason, offer.CreatedAt, OfferState(offer.State), offer.PolicyVersion);
+            Present(offer.BuyProbability), Present(offer.ExitProbability), offer.Cluster, offer.Reason, offer.CreatedAt, OfferState(offer.State), offer.PolicyVersion);
 
     /// <summary>A decision on the wire.</summary>
     public static DecisionDto Decision(TriggerDecision decision) =>
@@ -89,7 +92,7 @@ internal static class WireMapper
         new(view.UserId,
             new ConsentDto(view.Consent.Tracking, view.Consent.Offers, view.Consent.Categories),
             view.SessionStart,
-            [.. view.Timeline.Select(t => new TimelineEventDto(t.EventId, t.Timestamp, EventTypes.Name(t.Type), t.ProductId, t.CategoryId, t.BuyProbability, t.ExitProbability, t.AttentionWeight))],
+            [.. view.Timeline.Select(t => new TimelineEventDto(t.EventId, t.Timestamp, EventTypes.Name(t.Type), t.ProductId, t.CategoryId, Present(t.BuyProbability), Present(t.ExitProbability), t.AttentionWeight))],
             view.Latest is { } latest ? Score(latest, model) : null,
             view.ClusterName,
             Intent(view.Intent),

@@ -1,5 +1,4 @@
 using MicroMoment.Grains;
-using MicroMoment.Scoring;
 using Orleans.Concurrency;
 
 namespace MicroMoment.Silo.Grains;
@@ -12,14 +11,6 @@ namespace MicroMoment.Silo.Grains;
 [StatelessWorker]
 internal sealed class ClusterCentroidGrain(SiloContext context) : Grain, IClusterCentroidGrain
 {
-    /// <summary>The cluster set of <paramref name="model"/>.</summary>
-    public static ClusterCentroids Build(MicroMomentModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var clusters = model.Features.Clusters;
-        return new ClusterCentroids(model.Info.Version, clusters.Dimension, clusters.Centroids.ToArray(), [.. model.Features.ClusterNames]);
-    }
-
     /// <inheritdoc/>
     public Task<ClusterCentroids> GetCentroidsAsync()
     {

@@ -31,6 +31,10 @@ internal static class TriggerPolicy
     /// <summary>The shared suppression decision at <paramref name="index"/>, or null when there is none.</summary>
     public static TriggerDecision? SuppressionAt(int index) => (uint)index < (uint)Suppressions.Length ? Suppressions[index] : null;
 
+    /// <summary>A score as the reason text shows it: three decimals, or "none" for a head the model does not have.</summary>
+    private static string Score(float probability) =>
+        float.IsNaN(probability) ? "none" : probability.ToString("0.000", CultureInfo.InvariantCulture);
+
     /// <summary>The reason text of a fired offer, naming the signal, the threshold, the cluster and the rule.</summary>
     public static string Explain(Policy policy, int rule, in EventScore score, bool hasCart)
     {
@@ -39,6 +43,6 @@ internal static class TriggerPolicy
         string signal = r.Intent switch { Intent.Buy => "buy", Intent.Exit => "exit", _ => "research" };
         string offer = r.Offer.ToString().ToLowerInvariant() + (r.Cart == CartCondition.Required || (r.Offer == OfferType.Recommendation && !hasCart) ? (hasCart ? " (cart in session)" : " (no cart yet)") : "");
         return string.Create(CultureInfo.InvariantCulture,
-            $"{signal} {RuleEvaluator.Signal(r.Intent, score):0.000} >= {policy.Threshold(rule, score.Cluster):0.000} ({signal} threshold of cluster '{cluster}'); buy {score.BuyProbability:0.000}, exit {score.ExitProbability:0.000}; rule {r.Name} -> {offer}; policy {policy.Version}");
+            $"{signal} {RuleEvaluator.Signal(r.Intent, score):0.000} >= {policy.Threshold(rule, score.Cluster):0.000} ({signal} threshold of cluster '{cluster}'); buy {Score(score.BuyProbability)}, exit {Score(score.ExitProbability)}; rule {r.Name} -> {offer}; policy {policy.Version}");
     }
 }

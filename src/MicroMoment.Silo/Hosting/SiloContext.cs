@@ -30,7 +30,7 @@ public sealed class SiloContext
         Options = options;
         Executor = executor;
         Clock = clock;
-        Clusters = ClusterCentroidGrain.Build(model);
+        Clusters = ClusterCentroids.Of(model);
         Binding = PolicyBinding.Of(model);
         if (options.PolicyPath is { } path) (_policy, PolicyHash) = PolicyWatcher.Load(path, Binding);
         else _policy = Policy.FromOptions(options.Trigger, Binding);

@@ -35,7 +35,7 @@ public sealed class Policy
             {
                 Intent.Buy => binding.BuyThreshold,
                 Intent.Exit => binding.ExitThreshold,
-                _ => 1f - Math.Max(binding.BuyThreshold, binding.ExitThreshold),
+                _ => 1f - LargerScore(binding.BuyThreshold, binding.ExitThreshold),
             };
             var byCluster = new float[Math.Max(1, binding.ClusterNames.Count)];
             for (int c = 0; c < byCluster.Length; c++)
@@ -78,13 +78,17 @@ public sealed class Policy
     public IReadOnlyList<string> ClusterNames { get; }
 
     /// <summary>The signal a rule of <paramref name="intent"/> compares with its threshold: the buy score (buy), the exit
-    /// score (exit), or 1 − the larger of the two (research).</summary>
+    /// score (exit), or 1 − the larger of the two (research). A head the model does not have scores NaN: a rule on it
+    /// never reaches its threshold, and research reads the other head alone.</summary>
     public static float Signal(Intent intent, float buy, float exit) => intent switch
     {
         Intent.Buy => buy,
         Intent.Exit => exit,
-        _ => 1f - Math.Max(buy, exit),
+        _ => 1f - LargerScore(buy, exit),
     };
+
+    /// <summary>The larger of two scores, ignoring a missing (NaN) one; NaN only when both are missing.</summary>
+    private static float LargerScore(float a, float b) => float.IsNaN(a) ? b : float.IsNaN(b) ? a : Math.Max(a, b);
 
     /// <summary>Threshold of rule <paramref name="rule"/> (index in <see cref="Rules"/>) for <paramref name="cluster"/>.</summary>
     public float Threshold(int rule, int cluster)

@@ -23,8 +23,8 @@ public class ScoringTests(TrainedModelFixture fixture) : IClassFixture<TrainedMo
             for (var t = 0; t < session.Events.Length; t++)
             {
                 var score = scorer.Score(session.Events[t]);
-                Assert.Equal(Model.BuyCalibration.Apply(buy[t]), score.BuyProbability, 1e-5f);
-                Assert.Equal(Model.ExitCalibration.Apply(exit[t]), score.ExitProbability, 1e-5f);
+                Assert.Equal(Model.BuyCalibration!.Apply(buy[t]), score.BuyProbability, 1e-5f);
+                Assert.Equal(Model.ExitCalibration!.Apply(exit[t]), score.ExitProbability, 1e-5f);
                 Assert.Equal(t, score.Position);
             }
         }

@@ -1,5 +1,6 @@
 using MicroMoment.Data;
 using MicroMoment.Events;
+using MicroMoment.Scoring;
 using MicroMoment.Sessions;
 using MicroMoment.Training;
 
@@ -97,5 +98,124 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
         // briefly trained network must rank held-out prefixes well above chance (0.5) on a random split.
         var lstm = fixture.Run.Models[ExperimentRunner.Lstm];
         Assert.True(lstm.RocAuc > 0.6, string.Join("; ", fixture.Run.Models.Values.Select(m => $"{m.Model} {m.RocAuc:0.000}")) + $" {fixture.Run.BuyPrefixes} {fixture.Run.Training.BestEpoch}");
+    }
+
+    [Fact]
+    public void EveryModelIsMeasuredOnBothHeadsAndPairedWithTheLstmOnTheSameTestPrefixes()
+    {
+        var run = fixture.Run;
+        foreach (var model in run.Models.Values)
+        {
+            Assert.InRange(model.RocAuc, 0, 1);
+            Assert.InRange(model.ExitRocAuc, 0, 1);
+            Assert.InRange(model.ExitPrAuc, 0, 1);
+            Assert.NotEmpty(model.ExitRocCurve);
+        }
+        Assert.Equal(0.5, run.Models[ExperimentRunner.Majority].ExitRocAuc, 6);
+        Assert.Equal(ModelHeads.Both, run.Heads);
+        foreach (var head in new[] { ModelHeads.Buy, ModelHeads.Exit })
+        {
+            var comparisons = run.PairedComparisons.Where(c => c.Head == head).ToList();
+            Assert.Equal(ExperimentRunner.ModelNames.Where(m => m != ExperimentRunner.Lstm), comparisons.Select(c => c.Peer));
+            foreach (var c in comparisons)
+            {
+                double Auc(string m) => head == ModelHeads.Buy ? run.Models[m].RocAuc : run.Models[m].ExitRocAuc;
+                Assert.Equal(Auc(ExperimentRunner.Lstm), c.LstmRocAuc, 12);
+                Assert.Equal(Auc(c.Peer), c.PeerRocAuc, 12);
+                Assert.Equal(c.LstmRocAuc - c.PeerRocAuc, c.Difference.Estimate, 12);
+                Assert.True(c.Difference.Lower <= c.Difference.Estimate && c.Difference.Estimate <= c.Difference.Upper, $"{c.Peer}: {c.Difference}");
+                Assert.Equal(c.Difference.Lower > 0 ? "beats" : c.Difference.Upper < 0 ? "behind" : "level with", c.Verdict);
+            }
+        }
+    }
+
+    [Fact]
+    public void APeerIsTrainedOnTheTrainingPrefixesStoppedOnTheValidationPrefixesAndMeasuredBesideTheOthers()
+    {
+        var peer = new RecordingPeer();
+        var options = TrainedModelFixture.Options();
+        options.Peers = [peer];
+        options.EnsembleWithPeers = true;
+        var split = SessionSplit.StratifiedRandom(fixture.Sessions, 3);
+        var run = new ExperimentRunner(options).RunSplit(split, 3, "peer", "synthetic", "test");
+
+        Assert.Equal([ExperimentRunner.Lstm, "recording-peer", "attention-lstm+recording-peer", ExperimentRunner.Logistic, ExperimentRunner.Rules, ExperimentRunner.Majority], ExperimentRunner.ModelNamesFor(options));
+        Assert.Equal(2, peer.Fits.Count);
+        var (buyTrain, buyValidation) = peer.Fits[0];
+        Assert.Equal(run.BuyPrefixes.Train, buyTrain.Count);
+        Assert.Equal(run.BuyPrefixes.Validation, buyValidation!.Count);
+        Assert.Equal(run.ExitPrefixes.Train, peer.Fits[1].Train.Count);
+        var trainIds = split.Train.Select(s => s.Id).ToHashSet();
+        var validationIds = split.Validation.Select(s => s.Id).ToHashSet();
+        Assert.All(buyTrain.Groups(), id => Assert.Contains(id, trainIds));
+        Assert.All(buyValidation.Groups(), id => Assert.Contains(id, validationIds));
+        Assert.Equal(run.Model.Features.Schema.Names, buyTrain.FeatureNames);
+
+        // The peer scores "has a cart": the same prefixes as the other models, so its AUC is that of the cart flag.
+        var recorded = run.Models["recording-peer"];
+        Assert.InRange(recorded.RocAuc, 0.5, 1);
+        Assert.Contains(run.PairedComparisons, c => c.Peer == "recording-peer" && c.Head == ModelHeads.Buy);
+        Assert.Equal(recorded.RocAuc, run.Model.Info.HeadlineMetrics["recordingPeerTestRocAuc"]);
+        Assert.Contains(run.PeerDescriptions, d => d.StartsWith("recording-peer, buy head: scores has_cart", StringComparison.Ordinal));
+        // The ensemble (summed calibrated log-odds of the LSTM and the peer) is measured on the same prefixes.
+        Assert.InRange(run.Models["attention-lstm+recording-peer"].RocAuc, 0.5, 1);
+        Assert.InRange(run.Models["attention-lstm+recording-peer"].ExitRocAuc, 0, 1);
+        Assert.Contains(run.PairedComparisons, c => c.Peer == "attention-lstm+recording-peer" && c.Head == ModelHeads.Exit);
+    }
+
+    [Fact]
+    public void ALogWithoutPurchasesTrainsTheExitHeadOnlyAndSaysTheBuyHeadIsUntrainable()
+    {
+        var clicks = SyntheticTraffic.Generate(new SyntheticTrafficOptions { Users = 300, Seed = 5 }).Where(e => e.Type != EventType.Purchase).ToArray();
+        var sessions = Sessionizer.Sessionize(clicks, SessionizerOptions.Default);
+        var run = new ExperimentRunner(TrainedModelFixture.Options()).RunSplit(SessionSplit.ByTime(sessions), 1, "clicks", "synthetic", "test");
+
+        Assert.Equal(ModelHeads.Exit, run.Heads);
+        Assert.Equal(ModelHeads.Exit, run.Model.Heads);
+        Assert.Contains(run.Notes, n => n.StartsWith("Buy head: untrainable and skipped", StringComparison.Ordinal));
+        foreach (var model in run.Models.Values)
+        {
+            Assert.True(double.IsNaN(model.RocAuc));
+            Assert.InRange(model.ExitRocAuc, 0, 1);
+        }
+        Assert.All(run.PairedComparisons, c => Assert.Equal(ModelHeads.Exit, c.Head));
+        Assert.Equal(3, run.PairedComparisons.Count);
+        Assert.True(double.IsNaN(run.LstmAucInterval.Low));
+    }
+
+    [Fact]
+    public void ALogWithNeitherPurchasesNorFinishedSessionsIsRefusedWithTheReason()
+    {
+        // Every session still running when the log ends: no exit is known, and nothing is bought.
+        var start = new DateTime(2024, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        var clicks = Enumerable.Range(0, 400).Select(i => new ClickEvent("default", "u" + (i % 200), start.AddSeconds(i), EventType.View, 10 + i, 1, null, null, 5f)).ToArray();
+        var sessions = Sessionizer.Sessionize(clicks, SessionizerOptions.Default);
+        var ex = Assert.Throws<ArgumentException>(() => new ExperimentRunner(TrainedModelFixture.Options()).RunSplit(SessionSplit.ByTime(sessions), 1, "none", "synthetic", "test"));
+        Assert.Contains("Neither head can be trained", ex.Message);
+        Assert.Contains("0 known exits", ex.Message);
+    }
+
+    /// <summary>A peer that records what it was trained on and scores the has_cart feature.</summary>
+    private sealed class RecordingPeer : IPrefixClassifierTrainer
+    {
+        public List<(PrefixRows Train, PrefixRows? Validation)> Fits { get; } = [];
+
+        public string Name => "recording-peer";
+
+        public IPrefixClassifier Fit(PrefixRows train, PrefixRows? validation, ulong seed)
+        {
+            Fits.Add((train, validation));
+            return new Column(train.FeatureNames.ToList().IndexOf("has_cart"));
+        }
+
+        private sealed class Column(int index) : IPrefixClassifier
+        {
+            public string Description => "scores has_cart";
+
+            public void Score(PrefixRows rows, Span<float> scores)
+            {
+                for (var i = 0; i < rows.Count; i++) scores[i] = rows.Features(i)[index];
+            }
+        }
     }
 }

@@ -230,6 +230,9 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
             Assert.Equal(Path.GetFullPath(path), (string?)policy["source"]);
             Assert.Equal(["buy-intent-cart", "buy-intent", "exit-risk"], policy["rules"]!.AsArray().Select(r => (string?)r!["name"]));
             Assert.Equal(0, policy["reloads"]!.GetValue<long>());
+            // The running policy comes beside the model's own heads, thresholds and calibration.
+            Assert.Equal(["buy", "exit"], model["heads"]!.AsArray().Select(h => h!.GetValue<string>()));
+            Assert.Equal(silo.Model.BuyThreshold, model["buyThreshold"]!.GetValue<float>());
             // The silo's built-in default policy ("simple-1") is not what runs, so it appears nowhere.
             Assert.DoesNotContain(new TriggerPolicyOptions().PolicyVersion, model.ToJsonString(), StringComparison.Ordinal);
 

@@ -160,6 +160,8 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
             Assert.Equal(3, await page.Locator("#model-policy-rules tbody tr").CountAsync());
             Assert.Equal(["buy-intent-cart", "buy-intent", "exit-risk"], await page.Locator("#model-policy-rules tbody tr td:first-child").AllTextContentsAsync());
             Assert.DoesNotContain(new TriggerPolicyOptions().PolicyVersion, await page.InnerTextAsync("#page-model"), StringComparison.Ordinal);
+            // Beside the running policy, the page lists the model's heads.
+            Assert.Equal(["heads", "buy, exit"], await page.Locator("#model-settings tbody tr").Filter(new() { HasText = "heads" }).Locator("td").AllTextContentsAsync());
 
             File.WriteAllText(path, DashboardApiTests.PolicyVersion("dash-b"));
             silo.Inner.ReloadPolicy();

@@ -348,7 +348,7 @@
     renderPolicy(m.policy);
     fillRows($("model-metrics"), Object.entries(m.headlineMetrics).map(([k, v]) => [humanize(k), v]));
     const settings = [["trained on", m.trainedOn], ["calibration", m.calibration.method], ["buy A / B", fmt(m.calibration.buyA, 4) + " / " + fmt(m.calibration.buyB, 4)],
-      ["exit A / B", fmt(m.calibration.exitA, 4) + " / " + fmt(m.calibration.exitB, 4)], ["session timeout (min)", m.sessionTimeoutMinutes]];
+      ["exit A / B", fmt(m.calibration.exitA, 4) + " / " + fmt(m.calibration.exitB, 4)], ["session timeout (min)", m.sessionTimeoutMinutes], ["heads", (m.heads || []).join(", ")]];
     fillRows($("model-settings"), settings);
     $("model-explained").textContent = fmt(100 * (m.explainedX + m.explainedY), 1) + "%";
     showCensusLoading($("model-intents"), 3);

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MicroMoment.Client;
+using MicroMoment.Scoring;
+using MicroMoment.Silo;
+
+namespace MicroMoment.Gateway.Tests;
+
+/// <summary>A model without a buy head behind the gateway: its missing score goes out as no value (JSON has no NaN),
+/// and nothing the gateway writes about scores, offers, shoppers or the model breaks on it.</summary>
+public sealed class ExitOnlyModelApiTests : IAsyncLifetime
+{
+    private TestGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        var m = BundledModel.Model;
+        var exitOnly = new MicroMomentModel(m.Features, m.Network, null, m.ExitCalibration, float.NaN, m.ExitThreshold, m.SessionTimeout, m.Info);
+        var options = new SiloOptions { Partitions = 2, WorkerCount = 2, Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1e-6f } };
+        _gateway = await TestGateway.StartAsync(new RecordingSilo(await EmbeddedSilo.StartAsync(exitOnly, options)));
+    }
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task EventsAreScoredWithoutABuyScoreAndFireOnlyExitOffers()
+    {
+        var (response, body) = await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event("x1", "e1"), Json.Event("x1", "e2", "cart")).ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var first = body!["results"]![0]!;
+        Assert.Equal("accepted", (string?)first["status"]);
+        Assert.Null(first["score"]!["buy"]);
+        Assert.False(first["score"]!.AsObject().ContainsKey("buy"));
+        Assert.True(float.IsFinite((float)first["score"]!["attentionLogit"]!));
+        Assert.False(first["score"]!.AsObject().ContainsKey("attention"));
+        Assert.InRange((float)first["score"]!["exit"]!, 0f, 1f);
+        Assert.NotEqual("buy", (string?)first["score"]!["intent"]);
+        var offer = first["decision"]!["offer"]!;
+        Assert.Equal("popup", (string?)offer["type"]);
+        Assert.Null(offer["buyProbability"]);
+        Assert.InRange((float)offer["exitProbability"]!, 0f, 1f);
+    }
+
+    [Fact]
+    public async Task TheClientReadsTheMissingBuyScoreAsNullEverywhere()
+    {
+        using var client = new MicroMomentClient(_gateway.Host.BaseAddress, TestGateway.ServerKey);
+        var evt = new ShopperEvent { EventId = "c1", UserId = "x2", Type = EventKind.View, Timestamp = new DateTimeOffset(TestClock.UtcNow), ProductId = 1001, CategoryId = 2001, Price = 10 };
+
+        var result = await client.SendAsync(evt);
+        var user = await client.GetUserAsync("x2");
+
+        var score = result.Results[0].Score!;
+        Assert.Null(score.Buy);
+        Assert.NotNull(score.Exit);
+        Assert.Null(Assert.Single(result.Offers).BuyProbability);
+        Assert.Null(Assert.Single(user!.Timeline).Buy);
+        Assert.Null(user.Latest!.Buy);
+        Assert.True(float.IsFinite(score.AttentionLogit));
+        Assert.Equal(1f, Assert.Single(user.Timeline).AttentionWeight, 1e-5f);
+    }
+
+    [Fact]
+    public async Task TheDashboardModelPageListsTheHeadsAndHasNoBuyThreshold()
+    {
+        var (response, model) = await Json.GetAsync(_gateway.Server, "/dashboard/api/model");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["exit"], model!["heads"]!.AsArray().Select(h => h!.GetValue<string>()));
+        Assert.Null(model["buyThreshold"]);
+        Assert.Null(model["calibration"]!["buyA"]);
+        Assert.Equal(BundledModel.Model.ExitThreshold, model["exitThreshold"]!.GetValue<float>());
+    }
+}
