@@ -38,8 +38,6 @@ internal static class PolicySimulator
             PolicyPath = policyPath,
             QueueCapacity = ChunkSize * InFlight,
             BatchSize = 512,
-            // A log has no more shoppers than events: no grain is ever evicted.
-            MaxActivations = Math.Max(new SiloOptions().MaxActivations, events.Count),
             // No storage behind this silo: a deactivated grain would forget its caps and cooldowns, so none is.
             IdleTimeout = TimeSpan.FromDays(3650),
         };

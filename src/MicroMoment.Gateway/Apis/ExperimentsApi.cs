@@ -17,12 +17,13 @@ internal static class ExperimentsApi
     }
 
     /// <summary>Every experiment of the running policy, then those known only from their counters.</summary>
-    public static Ok<ExperimentsReport> GetAll(IMicroMomentSilo silo) => TypedResults.Ok(silo.GetExperiments());
+    public static async Task<Ok<ExperimentsReport>> GetAll(IMicroMomentSilo silo, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await silo.GetExperimentsAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>One experiment (same report shape with one entry); 404 problem+json for a name no policy or counter knows.</summary>
-    public static Results<Ok<ExperimentsReport>, ProblemHttpResult> GetOne(string name, IMicroMomentSilo silo)
+    public static async Task<Results<Ok<ExperimentsReport>, ProblemHttpResult>> GetOne(string name, IMicroMomentSilo silo, CancellationToken cancellationToken)
     {
-        var report = silo.GetExperiments();
+        var report = await silo.GetExperimentsAsync(cancellationToken).ConfigureAwait(false);
         if (report.Find(name) is { } experiment) return TypedResults.Ok(report with { Experiments = [experiment] });
         string known = report.Experiments.Count == 0 ? "none (the running policy has no experiments: block)" : string.Join(", ", report.Experiments.Select(e => e.Name));
         return Problems.Of(404, "Unknown experiment", $"No experiment is named '{name}' in policy {report.PolicyVersion} or in the stored counters; known experiments: {known}.");

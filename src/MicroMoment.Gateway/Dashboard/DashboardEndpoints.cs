@@ -34,7 +34,7 @@ public static class DashboardEndpoints
         api.MapGet("/users/{id}", UserAsync);
         api.MapGet("/model", (DashboardModelReport report) => Json(report.Json()));
         api.MapGet("/census", async (DashboardCensus census) => Json(await census.GetJsonAsync().ConfigureAwait(false)));
-        api.MapGet("/experiments", (IMicroMomentSilo silo) => Json(ExperimentsJson(silo.GetExperiments())));
+        api.MapGet("/experiments", async (IMicroMomentSilo silo, CancellationToken cancellationToken) => Json(ExperimentsJson(await silo.GetExperimentsAsync(cancellationToken).ConfigureAwait(false))));
         return app;
     }
 

@@ -1,3 +1,4 @@
+using MicroMoment.Grains;
 using System.Buffers;
 using System.Text.Json;
 using MicroMoment.Gateway.Wire;
@@ -87,11 +88,11 @@ internal sealed class DashboardModelReport(IMicroMomentSilo silo)
 
     private static Projection Project(IMicroMomentSilo silo)
     {
-        var clusters = new ClusterCentroidGrain(silo.Model);
-        var centroids = Enumerable.Range(0, clusters.Count).Select(clusters.Centroid).ToArray();
+        var clusters = ClusterCentroids.Of(silo.Model);
+        var centroids = Enumerable.Range(0, clusters.Count).Select(c => clusters.Centroid(c).ToArray()).ToArray();
         var points = CentroidProjection.Project(centroids, out double explainedX, out double explainedY);
         return new Projection(clusters, points, explainedX, explainedY);
     }
 
-    private sealed record Projection(ClusterCentroidGrain Clusters, (double X, double Y)[] Points, double ExplainedX, double ExplainedY);
+    private sealed record Projection(ClusterCentroids Clusters, (double X, double Y)[] Points, double ExplainedX, double ExplainedY);
 }

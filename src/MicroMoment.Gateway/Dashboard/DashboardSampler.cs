@@ -188,7 +188,6 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("liveActivations", s.LiveActivations);
         w.WriteNumber("activations", s.Activations);
         w.WriteNumber("deactivations", s.Deactivations);
-        w.WriteNumber("evictions", s.Evictions);
         w.WriteNumber("queueCapacity", s.QueueCapacity);
         w.WriteStartArray("queueDepths");
         foreach (var depth in s.QueueDepths) w.WriteNumberValue(depth);
@@ -263,7 +262,7 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("gcPauseMs", Math.Round(now.GcPause.TotalMilliseconds, 3));
         if (before is null || seconds <= 0) w.WriteNull("gcPausePercent");
         else w.WriteNumber("gcPausePercent", Math.Round(100 * (now.GcPause - before.GcPause).TotalSeconds / seconds, 3));
-        w.WriteNumber("partitions", s.QueueDepths.Count - s.FencedPartitions);
+        w.WriteString("backend", s.Backend);
         w.WriteNumber("activations", s.LiveActivations);
         w.WriteNumber("threads", ThreadPool.ThreadCount);
         w.WriteEndObject();

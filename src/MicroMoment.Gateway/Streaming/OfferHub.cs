@@ -5,11 +5,13 @@ using MicroMoment.Silo;
 namespace MicroMoment.Gateway.Streaming;
 
 /// <summary>
-/// Routes fired offers to the open WebSocket connections of their shopper. The silo calls <see cref="Deliver"/> on a
-/// partition worker: it only looks up the shopper's connections (lock-free) and queues the offer on each, never waits;
-/// a connection whose bounded queue is full is dropped instead.
+/// Routes fired offers to the open WebSocket connections of their shopper. Each routed connection is also a watch on
+/// the shopper's offers (<see cref="IMicroMomentSilo.WatchAsync"/>), so the shopper's trigger grain pushes offers here
+/// whichever silo it runs on, also for events that came in another way (HTTP, another gateway). <see cref="Deliver"/>
+/// only looks up the shopper's connections (lock-free) and queues the offer on each, never waits; a connection whose
+/// bounded queue is full is dropped instead.
 /// </summary>
-internal sealed class OfferHub(GatewayMetrics metrics) : IOfferSink
+internal sealed class OfferHub(GatewayMetrics metrics, IMicroMomentSilo silo, ILogger<OfferHub> logger) : IOfferSink
 {
     private readonly ConcurrentDictionary<string, StreamConnection[]> _routes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -29,6 +31,9 @@ internal sealed class OfferHub(GatewayMetrics metrics) : IOfferSink
             if (Array.IndexOf(list, connection) >= 0) return;
             _routes[userKey] = [.. list, connection];
         }
+
+        var (tenant, userId) = Split(userKey);
+        Watch(silo.WatchAsync(tenant, userId), "watch", userKey);
     }
 
     /// <summary>Stops routing the shopper's offers to <paramref name="connection"/>.</summary>
@@ -37,9 +42,37 @@ internal sealed class OfferHub(GatewayMetrics metrics) : IOfferSink
         lock (_gate)
         {
             if (!_routes.TryGetValue(userKey, out var list)) return;
+            if (Array.IndexOf(list, connection) < 0) return;
             var rest = Array.FindAll(list, c => !ReferenceEquals(c, connection));
             if (rest.Length == 0) _routes.TryRemove(userKey, out _);
             else _routes[userKey] = rest;
+        }
+
+        var (tenant, userId) = Split(userKey);
+        Watch(silo.UnwatchAsync(tenant, userId), "unwatch", userKey);
+    }
+
+    private static (string Tenant, string UserId) Split(string userKey)
+    {
+        int cut = userKey.IndexOf('\n');
+        return (userKey[..cut], userKey[(cut + 1)..]);
+    }
+
+    private void Watch(ValueTask call, string what, string userKey)
+    {
+        if (call.IsCompletedSuccessfully) return;
+        _ = Completion(call.AsTask(), what, userKey);
+    }
+
+    private async Task Completion(Task call, string what, string userKey)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not {What} the offers of shopper {Shopper}; offers fired elsewhere may not reach their connection.", what, userKey.Replace('\n', '/'));
         }
     }
 

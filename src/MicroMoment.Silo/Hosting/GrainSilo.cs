@@ -27,6 +27,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     private readonly OfferObserver _observer;
     private readonly IOfferObserver _observerReference;
     private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _tails = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewals;
     private int _inFlight;
@@ -99,8 +100,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
             admitted += members.Count;
             var batch = new ClickEvent[members.Count];
             for (int k = 0; k < batch.Length; k++) batch[k] = events[members[k]];
-            var grain = _grains.GetGrain<IUserGrain>(GrainKeys.Of(shopper.Tenant, shopper.User));
-            calls.Add((grain.IngestAsync(new EventBatch(batch)), members));
+            calls.Add((SendInOrder(GrainKeys.Of(shopper.Tenant, shopper.User), new EventBatch(batch)), members));
         }
 
         try
@@ -130,6 +130,41 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         long elapsed = Stopwatch.GetTimestamp() - start;
         for (int i = 0; i < n; i++) _context.Latency.Observe(elapsed);
         return outcomes;
+    }
+
+    /// <summary>
+    /// Sends a shopper's batch after the previous batch this front sent them was answered: Orleans does not keep the order
+    /// of separate calls to one grain, and events of a shopper must apply in submission order.
+    /// </summary>
+    private Task<IngestOutcome[]> SendInOrder(string key, EventBatch batch)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? previous = null;
+        _tails.AddOrUpdate(key, done.Task, (_, tail) =>
+        {
+            previous = tail;
+            return done.Task;
+        });
+        var grain = _grains.GetGrain<IUserGrain>(key);
+        var call = previous is null || previous.IsCompleted ? grain.IngestAsync(batch) : AfterAsync(previous, grain, batch);
+        _ = call.ContinueWith(
+            static (_, state) =>
+            {
+                var (tails, key, done) = ((ConcurrentDictionary<string, Task>, string, TaskCompletionSource))state!;
+                done.SetResult();
+                tails.TryRemove(KeyValuePair.Create(key, done.Task));
+            },
+            (_tails, key, done),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return call;
+
+        static async Task<IngestOutcome[]> AfterAsync(Task previous, IUserGrain grain, EventBatch batch)
+        {
+            await previous.ConfigureAwait(false);
+            return await grain.IngestAsync(batch).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>

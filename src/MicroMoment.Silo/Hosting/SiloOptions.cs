@@ -62,8 +62,8 @@ public sealed record SiloOptions
             throw new ArgumentException("SiloOptions.Backend is blank; expected a backend name such as \"simd\".", nameof(Backend));
         if (BatchQuietPeriod < TimeSpan.Zero || BatchQuietPeriod > TimeSpan.FromMilliseconds(100))
             throw new ArgumentException($"SiloOptions.BatchQuietPeriod is {BatchQuietPeriod}; expected 0 to 100 ms.", nameof(BatchQuietPeriod));
-        if (IdleTimeout is { } idle && (idle < TimeSpan.FromSeconds(1) || idle > TimeSpan.FromDays(7)))
-            throw new ArgumentException($"SiloOptions.IdleTimeout is {idle}; expected 1 second to 7 days, or null for the model's session timeout.", nameof(IdleTimeout));
+        if (IdleTimeout is { } idle && (idle < TimeSpan.FromSeconds(1) || idle > TimeSpan.FromDays(3650)))
+            throw new ArgumentException($"SiloOptions.IdleTimeout is {idle}; expected 1 second to 3,650 days, or null for the model's session timeout.", nameof(IdleTimeout));
         if (DataDirectory is not null && string.IsNullOrWhiteSpace(DataDirectory))
             throw new ArgumentException("SiloOptions.DataDirectory is blank; expected a folder path, or null for no persistence.", nameof(DataDirectory));
         if (!Enum.IsDefined(Durability))

@@ -259,7 +259,7 @@
     const s = state.history[state.history.length - 1];
     if (!s) return;
     fillRows($("silos-table"), s.silos.map(x => [x.id + " (" + x.kind + ")", x.cpuPercent, x.cores, bytes(x.workingSetBytes), bytes(x.heapBytes),
-      x.gcCounts.join(" / "), x.gcPauseMs, x.gcPausePercent, x.partitions, x.activations, x.threads]));
+      x.gcCounts.join(" / "), x.gcPauseMs, x.gcPausePercent, x.backend, x.activations, x.threads]));
     const ids = s.silos.map(x => x.id);
     lineChart($("silos-chart-cpu"), Object.assign({ yTitle: "CPU (% of one core)",
       series: ids.map(id => ({ name: id, values: series(h => { const m = h.silos.find(x => x.id === id); return m ? m.cpuPercent : null; }) })) }, timeAxis()));
