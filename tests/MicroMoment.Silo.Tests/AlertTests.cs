@@ -1,5 +1,5 @@
+using MicroMoment.Silo.Monitoring;
 using MicroMoment.Events;
-using MicroMoment.Silo.Runtime;
 using MicroMoment.Silo.Triggers;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
@@ -13,7 +13,7 @@ public class AlertTests
         string path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, PolicyReloadTests.EveryEvent("m1", "monitoring: " + monitoring));
         var clock = new ManualTimeProvider();
-        var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 2, WorkerCount = 1, PolicyPath = path }, clock);
+        var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { PolicyPath = path }, clock);
         return (silo, clock, dir);
     }
 

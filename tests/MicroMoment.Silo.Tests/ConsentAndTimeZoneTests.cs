@@ -1,6 +1,5 @@
 using MicroMoment.Events;
 using MicroMoment.Silo.Grains;
-using MicroMoment.Silo.Runtime;
 using MicroMoment.Silo.Storage;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
@@ -28,7 +27,7 @@ public class ConsentAndTimeZoneTests
         dir ??= new TempDirectory();
         string path = Path.Combine(dir.Path, "policy.yaml");
         if (!File.Exists(path)) File.WriteAllText(path, Policy(rule));
-        var options = new SiloOptions { Partitions = 2, WorkerCount = 1, PolicyPath = path, DataDirectory = Path.Combine(dir.Path, "state") };
+        var options = new SiloOptions { PolicyPath = path, DataDirectory = Path.Combine(dir.Path, "state") };
         return (await EmbeddedSilo.StartAsync(BundledModel, options, clock ?? new ManualTimeProvider()), dir);
     }
 
@@ -121,46 +120,6 @@ public class ConsentAndTimeZoneTests
             Assert.Equal("daily-cap", await DecideAsync(restarted, Zoned("ren", 299, null)));
             Assert.Null(await DecideAsync(restarted, Zoned("ren", 300, null)));
         }
-    }
-
-    [Fact]
-    public void AStoredStateOfTheEarlierFormatIsReadWithItsOffersFlagAsTheOffersCategory()
-    {
-        var context = new GrainContext(BundledModel, new SiloOptions());
-        static byte[] Format3(bool tracking, bool offers)
-        {
-            var w = new StateWriter();
-            w.Byte(3);
-            w.Bool(tracking);
-            w.Bool(offers);
-            w.Long(7); // events applied
-            w.Long(1); // duplicates dropped
-            w.Int(0);  // remembered ids
-            w.Bool(false); // trigger state
-            w.Bool(false); // session
-            return w.ToArray();
-        }
-
-        var withdrawn = new UserGrain(new GrainKey("t", "old"), 1, 0);
-        withdrawn.Load(Format3(true, false), context);
-        Assert.Equal(new Consent(true, false), withdrawn.Consent);
-        Assert.Empty(withdrawn.Consent.Categories);
-        Assert.Equal(7, withdrawn.EventsApplied);
-
-        var granted = new UserGrain(new GrainKey("t", "old2"), 2, 0);
-        granted.Load(Format3(true, true), context);
-        Assert.Same(Consent.Default, granted.Consent);
-        Assert.Equal(["offers"], granted.Consent.Categories);
-
-        // Written back, it is format 4 and reads the same.
-        var w = new StateWriter();
-        withdrawn.SetConsent(new Consent(true, ["personalization"]));
-        withdrawn.Save(w, context);
-        var again = new UserGrain(new GrainKey("t", "old"), 1, 0);
-        again.Load(w.ToArray(), context);
-        Assert.Equal(4, w.ToArray()[0]);
-        Assert.Equal(["personalization"], again.Consent.Categories);
-        Assert.False(again.Consent.Offers);
     }
 
     [Fact]

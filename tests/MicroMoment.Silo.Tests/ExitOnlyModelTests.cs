@@ -17,7 +17,7 @@ public class ExitOnlyModelTests
     [Fact]
     public async Task AModelWithoutABuyHeadFiresNoBuyOfferEvenAtTheLowestBuyThresholdButStillFiresExitOffers()
     {
-        var options = new SiloOptions { Partitions = 2, Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1e-6f, MaxOffersPerSession = 5, Cooldown = TimeSpan.Zero } };
+        var options = new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1e-6f, MaxOffersPerSession = 5, Cooldown = TimeSpan.Zero } };
         await using var silo = await EmbeddedSilo.StartAsync(ExitOnly(), options);
 
         var outcomes = await silo.IngestAsync([Event("ann", 0), Event("ann", 1, EventType.Cart), Event("bob", 0, EventType.Cart), Event("bob", 2, EventType.Cart, product: 1002)]);
@@ -50,7 +50,7 @@ public class ExitOnlyModelTests
             """);
         try
         {
-            await using var silo = await EmbeddedSilo.StartAsync(ExitOnly(), new SiloOptions { Partitions = 1, PolicyPath = policy });
+            await using var silo = await EmbeddedSilo.StartAsync(ExitOnly(), new SiloOptions { PolicyPath = policy });
             var outcome = (await silo.IngestAsync([Event("cid", 0)]))[0];
             Assert.True(outcome.Decision!.Fired, outcome.Decision.SuppressedBecause);
             Assert.Contains("research " + (1 - outcome.Score!.Value.ExitProbability).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), outcome.Decision.Offer!.Reason);
@@ -65,7 +65,7 @@ public class ExitOnlyModelTests
     public async Task TheDefaultPolicyOnAModelWithoutABuyHeadFiresOnlyExitOffersOnRealTraffic()
     {
         // "default: model" thresholds: the model has no buy threshold (NaN), so the buy rules never pass; exit-risk does.
-        var options = new SiloOptions { Partitions = 4, PolicyPath = Path.Combine(RepositoryRoot, "policies", "default.yaml") };
+        var options = new SiloOptions { PolicyPath = Path.Combine(RepositoryRoot, "policies", "default.yaml") };
         await using var silo = await EmbeddedSilo.StartAsync(ExitOnly(), options);
         var outcomes = new List<IngestOutcome>();
         foreach (var chunk in Rees46.Take(3_000).Chunk(500)) outcomes.AddRange(await silo.IngestAsync(chunk));

@@ -22,7 +22,7 @@ public class ExperimentReportTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, Policy);
-        var options = new SiloOptions { Partitions = 4, WorkerCount = 1, PolicyPath = path, DataDirectory = Path.Combine(dir.Path, "state") };
+        var options = new SiloOptions { PolicyPath = path, DataDirectory = Path.Combine(dir.Path, "state") };
         var experiment = PolicyLoader.LoadFile(path, new PolicyBinding(["x"], 0.5f, 0.5f)).Experiments[0];
 
         var users = Enumerable.Range(0, 60).Select(i => "shopper-" + i).ToArray();
@@ -43,7 +43,7 @@ public class ExperimentReportTests
         await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, options))
         {
             await silo.IngestAsync(events);
-            var report = silo.GetExperiments();
+            var report = await silo.GetExperimentsAsync();
             AssertMatches(report, expected);
             var on = report.Find("nudge")!.Variants.Single(v => v.Name == "on");
             Assert.Equal(on.Exposures + on.Conversions, on.Proposals); // every event fires in the variant arm (views and purchases)
@@ -52,7 +52,7 @@ public class ExperimentReportTests
 
         await using (var restarted = await EmbeddedSilo.StartAsync(BundledModel, options))
         {
-            AssertMatches(restarted.GetExperiments(), expected);
+            AssertMatches(await restarted.GetExperimentsAsync(), expected);
         }
     }
 

@@ -8,7 +8,7 @@ public class IngestTests
     [Fact]
     public async Task AnEventIdIsAppliedOnceAndItsRepeatsAreCountedAsDuplicates()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 2 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { });
         var first = await silo.IngestAsync([Event("judy", 0, id: "a"), Event("judy", 1, id: "a"), Event("judy", 2, id: "b")]);
         Assert.Equal([IngestStatus.Accepted, IngestStatus.Duplicate, IngestStatus.Accepted], first.Select(o => o.Status));
         Assert.Equal("duplicate", first[1].Reason);
@@ -32,7 +32,7 @@ public class IngestTests
     [Fact]
     public async Task DedupMemoryIsBoundedToTheMostRecentIds()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1, DedupCapacity = 4 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { DedupCapacity = 4 });
         await silo.IngestAsync([.. Enumerable.Range(0, 6).Select(i => Event("leo", i, id: $"id-{i}"))]);
         var again = await silo.IngestAsync([Event("leo", 7, id: "id-5"), Event("leo", 7, id: "id-2"), Event("leo", 7, id: "id-1")]);
         // id-2..id-5 are remembered; id-1 fell out of the ring and is applied again.
@@ -42,7 +42,7 @@ public class IngestTests
     [Fact]
     public async Task ALogReplayedTwiceIsAppliedOnceEvenBeyondTheDedupMemory()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1, DedupCapacity = 4 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { DedupCapacity = 4 });
         var log = Enumerable.Range(0, 10).Select(i => Event("mia", i, id: $"id-{i}")).ToArray();
         Assert.All(await silo.IngestAsync(log), o => Assert.Equal(IngestStatus.Accepted, o.Status));
 
@@ -61,7 +61,7 @@ public class IngestTests
     [Fact]
     public async Task AnOutOfOrderEventWithANewIdIsAppliedWhileTheGrainStillRemembersEveryId()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1, DedupCapacity = 4 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { DedupCapacity = 4 });
         await silo.IngestAsync([Event("noa", 5, id: "b"), Event("noa", 6, id: "c")]);
 
         // Two ids remembered of four: "a" is provably new although it is older than "c".
@@ -73,7 +73,7 @@ public class IngestTests
     [Fact]
     public async Task AFullPartitionAnswersOverloadedAtOnceInsteadOfQueueing()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1, WorkerCount = 1, QueueCapacity = 8 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { QueueCapacity = 8 });
         var events = Enumerable.Range(0, 200).Select(i => Event($"u{i % 3}", i * 0.01)).ToArray();
         var outcomes = await silo.IngestAsync(events);
         Assert.Equal(8, outcomes.Count(o => o.Status == IngestStatus.Accepted));
@@ -87,7 +87,7 @@ public class IngestTests
     public async Task QueuesNeverHoldMoreThanTheirCapacityUnderSustainedOverload()
     {
         const int capacity = 64;
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 2, WorkerCount = 1, QueueCapacity = capacity, BatchSize = 16 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { QueueCapacity = capacity, BatchSize = 16 });
         int maxDepth = 0;
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(() =>
@@ -137,7 +137,7 @@ public class IngestTests
             "unknown-type" => good with { Type = (EventType)42 },
             _ => good with { ProductId = -5 },
         };
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { });
         var outcomes = await silo.IngestAsync([bad, good]);
         Assert.Equal(IngestStatus.Rejected, outcomes[0].Status);
         Assert.Equal(reason, outcomes[0].Reason);
@@ -150,7 +150,7 @@ public class IngestTests
     [Fact]
     public async Task AnEventWithUnknownPriceIsScored()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { });
         var outcome = (await silo.IngestAsync([Event("nia", 0, price: float.NaN)]))[0];
         Assert.Equal(IngestStatus.Accepted, outcome.Status);
     }
@@ -158,11 +158,11 @@ public class IngestTests
     [Fact]
     public async Task StatisticsReportCumulativeLatencyBucketsAndQueues()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 3 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { });
         await silo.IngestAsync([.. Enumerable.Range(0, 50).Select(i => Event($"s{i % 7}", i))]);
         var stats = silo.GetStatistics();
         Assert.True(stats.Ready);
-        Assert.Equal(3, stats.QueueDepths.Count);
+        Assert.Equal([0], stats.QueueDepths); // nothing in hand once the call was answered
         Assert.Equal(50, stats.ProcessingLatencyCount);
         Assert.Equal(0.00005, stats.ProcessingLatencyBuckets[0].Key);
         Assert.Equal(1.0, stats.ProcessingLatencyBuckets[^2].Key);
@@ -177,7 +177,7 @@ public class IngestTests
     [Fact]
     public async Task ADisposedSiloTakesNoMoreEvents()
     {
-        var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1 });
+        var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { });
         await silo.DisposeAsync();
         Assert.False(silo.GetStatistics().Ready);
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await silo.IngestAsync([Event("x", 0)]));

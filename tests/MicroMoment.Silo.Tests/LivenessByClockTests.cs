@@ -23,7 +23,7 @@ public class LivenessByClockTests
         string path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, ExpiryPolicy);
         var clock = new ManualTimeProvider();
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 2, WorkerCount = 1, PolicyPath = path }, clock);
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { PolicyPath = path }, clock);
         var outcomes = await silo.IngestAsync([.. Enumerable.Range(0, 12).Select(i => Event("ex-" + i, 0))]);
         var offered = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Decision!.Fired).Select(x => "ex-" + x.i).ToArray();
         long fired = silo.GetStatistics().OffersFired;
@@ -59,7 +59,6 @@ public class LivenessByClockTests
         // unexpired: only the session clock can tell that the shopper went quiet.
         var options = new SiloOptions
         {
-            Partitions = 2,
             IdleTimeout = TimeSpan.FromDays(1),
             Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ProposalTimeToLive = TimeSpan.FromDays(1) },
         };
@@ -97,5 +96,5 @@ public class LivenessByClockTests
     }
 
     private static long Expirations(EmbeddedSilo silo) =>
-        silo.GetExperiments().Experiments.SelectMany(e => e.Variants).Sum(v => v.Expirations);
+        silo.GetExperimentsAsync().AsTask().GetAwaiter().GetResult().Experiments.SelectMany(e => e.Variants).Sum(v => v.Expirations);
 }

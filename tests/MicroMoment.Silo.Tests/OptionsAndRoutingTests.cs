@@ -1,5 +1,4 @@
 using System.Text;
-using MicroMoment.Silo.Runtime;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
 namespace MicroMoment.Silo.Tests;
@@ -8,14 +7,15 @@ public class OptionsAndRoutingTests
 {
     public static TheoryData<string, SiloOptions> InvalidOptions => new()
     {
-        { "Partitions", new SiloOptions { Partitions = 0 } },
         { "QueueCapacity", new SiloOptions { QueueCapacity = 0 } },
         { "BatchSize", new SiloOptions { BatchSize = 0 } },
-        { "WorkerCount", new SiloOptions { Partitions = 2, WorkerCount = 3 } },
         { "IdleTimeout", new SiloOptions { IdleTimeout = TimeSpan.Zero } },
-        { "MaxActivations", new SiloOptions { MaxActivations = 0 } },
+        { "CheckpointEvents", new SiloOptions { CheckpointEvents = 0 } },
+        { "Durability", new SiloOptions { Durability = (Durability)7 } },
+        { "BatchQuietPeriod", new SiloOptions { BatchQuietPeriod = TimeSpan.FromSeconds(1) } },
+        { "Backend", new SiloOptions { Backend = " " } },
         { "DataDirectory", new SiloOptions { DataDirectory = "  " } },
-        { "FlushInterval", new SiloOptions { FlushInterval = TimeSpan.Zero } },
+        { "CheckpointInterval", new SiloOptions { CheckpointInterval = TimeSpan.Zero } },
         { "TimelineCapacity", new SiloOptions { TimelineCapacity = 0 } },
         { "DedupCapacity", new SiloOptions { DedupCapacity = 0 } },
         { "BuyThreshold", new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1.5f } } },
@@ -61,26 +61,32 @@ public class OptionsAndRoutingTests
     }
 
     [Fact]
-    public void TheRoutingHashIsDeterministicAndSpreadsUsersOverPartitions()
+    public void TheShopperHashIsDeterministicAndSpreadsShoppersEvenly()
     {
         Assert.Equal(StableHash.Of("default", "user-1"), StableHash.Of("default", "user-1"));
         Assert.NotEqual(StableHash.Of("a", "bc"), StableHash.Of("ab", "c"));
         var counts = new int[64];
-        for (int i = 0; i < 64_000; i++) counts[StableHash.PartitionOf(StableHash.Of("default", $"user-{i}"), 64)]++;
+        for (int i = 0; i < 64_000; i++) counts[(int)(StableHash.Of("default", $"user-{i}") % 64)]++;
         Assert.All(counts, c => Assert.InRange(c, 800, 1200));
     }
 
     [Theory]
-    [InlineData("3f-00000000000000ab-1", true, 0x3f, 0xabUL)]
-    [InlineData("0-ffffffffffffffff-1a", true, 0, ulong.MaxValue)]
-    [InlineData("3f-00000000000000ab-", false, 0, 0UL)]
-    [InlineData("3f-abc-1", false, 0, 0UL)]
-    [InlineData("zz-00000000000000ab-1", false, 0, 0UL)]
-    public void OfferIdsCarryTheirPartitionAndKeyHash(string id, bool valid, int partition, ulong hash)
+    [InlineData("default/user-1", 0)]
+    [InlineData("shop-é/Zoë 🛒", 17)]
+    [InlineData("t/a/b/c", int.MaxValue)]
+    public void OfferIdsNameTheGrainThatOwnsThem(string key, int sequence)
     {
-        Assert.Equal(valid, EmbeddedSilo.TryParseOfferId(id, out int p, out ulong h));
-        if (!valid) return;
-        Assert.Equal(partition, p);
-        Assert.Equal(hash, h);
+        string id = MicroMoment.Grains.OfferKeys.Create(key, sequence);
+        Assert.True(MicroMoment.Grains.OfferKeys.TryGetGrainKey(id, out var back));
+        Assert.Equal(key, back);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("3f-00000000000000ab-1")]
+    [InlineData("ZGVmYXVsdA.1")] // "default": no shopper
+    [InlineData("ZGVmYXVsdC91.zz")]
+    [InlineData("!!!.1")]
+    [InlineData("ZGVmYXVsdC91")]
+    public void StringsThatAreNotOfferIdsOfThisProjectAreRefused(string id) => Assert.False(MicroMoment.Grains.OfferKeys.TryGetGrainKey(id, out _));
 }

@@ -1,7 +1,5 @@
 using MicroMoment.Events;
 using MicroMoment.Scoring;
-using MicroMoment.Silo.Runtime;
-using MicroMoment.Silo.Storage;
 using Microsoft.Data.Sqlite;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
@@ -15,7 +13,7 @@ public class PersistenceTests
         using var dir = new TempDirectory();
         var events = Rees46.Take(4_000).ToArray();
         int half = events.Length / 2;
-        var options = new SiloOptions { Partitions = 8, BatchSize = 128, DataDirectory = dir.Path };
+        var options = new SiloOptions { BatchSize = 128, DataDirectory = dir.Path };
         var outcomes = new List<IngestOutcome>();
         await using (var first = await EmbeddedSilo.StartAsync(BundledModel, options))
         {
@@ -52,7 +50,6 @@ public class PersistenceTests
         using var dir = new TempDirectory();
         var options = new SiloOptions
         {
-            Partitions = 2,
             DataDirectory = dir.Path,
             Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, MaxOffersPerSession = 1 },
         };
@@ -80,24 +77,22 @@ public class PersistenceTests
     public async Task FeedbackReachesAnOfferWhoseGrainIsNotInMemory()
     {
         using var dir = new TempDirectory();
-        var clock = new ManualTimeProvider();
-        var options = new SiloOptions { Partitions = 1, MaxActivations = 1, DataDirectory = dir.Path, Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f } };
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, options, clock);
+        var options = new SiloOptions { DataDirectory = dir.Path, Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f } };
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, options);
         string offerId = (await silo.IngestAsync([Event("dave", 0)]))[0].Decision!.Offer!.Id;
-        await silo.IngestAsync([Event("erin", 0)]); // evicts dave (cap 1)
-        Assert.Equal(1, silo.GetStatistics().Evictions);
+        await silo.CollectIdleAsync(TimeSpan.Zero); // every grain leaves memory, writing its state
+        Assert.Equal(0, silo.GetStatistics().LiveActivations);
         Assert.Equal(FeedbackOutcome.Recorded, await silo.RecordFeedbackAsync(offerId, OfferFeedback.Shown, Start));
-        await silo.FlushAsync();
-        await silo.IngestAsync([Event("erin", 1)]); // evicts dave again; his state reaches the file
-        await silo.FlushAsync();
+        await silo.CollectIdleAsync(TimeSpan.Zero);
         Assert.Equal(FeedbackOutcome.Recorded, await silo.RecordFeedbackAsync(offerId, OfferFeedback.Clicked, Start));
+        Assert.Equal(FeedbackOutcome.UnknownOffer, await silo.RecordFeedbackAsync(offerId.Replace(".0", ".7", StringComparison.Ordinal), OfferFeedback.Shown, Start));
     }
 
     [Fact]
     public async Task EraseRemovesTheUserFromMemoryAndStorage()
     {
         using var dir = new TempDirectory();
-        var options = new SiloOptions { Partitions = 2, DataDirectory = dir.Path };
+        var options = new SiloOptions { DataDirectory = dir.Path };
         await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, options))
         {
             await silo.IngestAsync([Event("frank", 0), Event("grace", 0)]);
@@ -120,64 +115,10 @@ public class PersistenceTests
     }
 
     [Fact]
-    public void StoreRefusesWritesOfAnOwnerWhoseEpochWasTakenOver()
-    {
-        using var dir = new TempDirectory();
-        using var old = SqliteGrainStore.Open(dir.Path, 2);
-        using var current = SqliteGrainStore.Open(dir.Path, 2);
-        Assert.Equal(old.Epochs[0] + 1, current.Epochs[0]);
-        var key = new GrainKey("default", "heidi");
-        var fenced = new List<int>();
-
-        Assert.Equal((1, 0), current.Write([Batch(0, current.Epochs[0], key, [1, 2, 3])]));
-        Assert.Equal((0, 1), old.Write([Batch(0, old.Epochs[0], key, [9, 9, 9])], fenced));
-        Assert.Equal([0], fenced);
-        using (var reader = current.CreateReader()) Assert.Equal([1, 2, 3], reader.Read(key));
-
-        // Row-level fencing: a row written under a higher epoch refuses a write of a lower one.
-        Assert.Equal((1, 0), current.Write([Batch(0, current.Epochs[0] + 5, key, [4])]));
-        Assert.Equal((0, 1), current.Write([Batch(0, current.Epochs[0], key, [5])]));
-        using (var reader = current.CreateReader()) Assert.Equal([4], reader.Read(key));
-    }
-
-    [Fact]
-    public async Task SiloThatLostItsPartitionsStopsWritingAndTakingTheirEvents()
-    {
-        using var dir = new TempDirectory();
-        var options = new SiloOptions { Partitions = 1, DataDirectory = dir.Path };
-        await using var stale = await EmbeddedSilo.StartAsync(BundledModel, options);
-        await using var owner = await EmbeddedSilo.StartAsync(BundledModel, options);
-        Assert.True(owner.Epochs[0] > stale.Epochs[0]);
-
-        await owner.IngestAsync([Event("ivan", 0), Event("ivan", 1)]);
-        await owner.FlushAsync();
-        await stale.IngestAsync([Event("ivan", 0)]);
-        await stale.FlushAsync();
-
-        var stats = stale.GetStatistics();
-        Assert.Equal(1, stats.WritesFenced);
-        Assert.Equal(1, stats.FencedPartitions);
-        var refused = (await stale.IngestAsync([Event("ivan", 2)]))[0];
-        Assert.Equal(IngestStatus.Overloaded, refused.Status);
-        Assert.Equal("partition-fenced", refused.Reason);
-        Assert.Equal(2, (await owner.GetUserAsync(ClickEvent.DefaultTenant, "ivan"))!.EventsApplied);
-    }
-
-    [Fact]
-    public async Task StartingWithAnotherPartitionCountThanTheStoredStateIsRefused()
-    {
-        using var dir = new TempDirectory();
-        await (await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 4, DataDirectory = dir.Path })).DisposeAsync();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 8, DataDirectory = dir.Path }));
-        Assert.Contains("4 partitions", error.Message);
-    }
-
-    [Fact]
     public async Task ASessionSavedUnderAnotherModelIsDroppedButConsentAndCountersAreKept()
     {
         using var dir = new TempDirectory();
-        var options = new SiloOptions { Partitions = 2, DataDirectory = dir.Path };
+        var options = new SiloOptions { DataDirectory = dir.Path };
         await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, options))
         {
             await silo.IngestAsync([Event("kim", 0, id: "k1"), Event("kim", 1, id: "k2")]);
@@ -196,41 +137,12 @@ public class PersistenceTests
         Assert.Equal(0, outcomes[1].Score!.Value.Position);
     }
 
-    [Fact]
-    public async Task AnUnreadableStoredStateIsLoggedAndReplacedByAFreshGrain()
-    {
-        using var dir = new TempDirectory();
-        var log = new List<string>();
-        var options = new SiloOptions { Partitions = 1, DataDirectory = dir.Path, Log = line => { lock (log) log.Add(line); } };
-        await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, options))
-        {
-            await silo.IngestAsync([Event("lou", 0), Event("lou", 1)]);
-        }
-
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(dir.Path, SqliteGrainStore.FileName)};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE grains SET state = x'02FF'";
-            Assert.Equal(1, command.ExecuteNonQuery());
-        }
-
-        await using var restarted = await EmbeddedSilo.StartAsync(BundledModel, options);
-        var outcome = (await restarted.IngestAsync([Event("lou", 2)]))[0];
-        Assert.Equal(IngestStatus.Accepted, outcome.Status);
-        Assert.Equal(0, outcome.Score!.Value.Position);
-        lock (log) Assert.Contains(log, line => line.Contains("unreadable", StringComparison.Ordinal) && line.Contains("default/lou", StringComparison.Ordinal));
-    }
-
-    private static WriteBatch Batch(int partition, long epoch, GrainKey key, byte[] state) =>
-        new(partition, epoch, new Dictionary<GrainKey, PendingWrite> { [key] = new(StableHash.Of(key.Tenant, key.UserId), state) });
-
     private static long CountRows(string path)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM grains";
+        command.CommandText = "SELECT COUNT(*) FROM grain_state WHERE state_name = 'user'";
         return (long)command.ExecuteScalar()!;
     }
 }

@@ -31,7 +31,7 @@ public class PolicyReloadTests
         }
     }
 
-    private static SiloOptions Options(string path) => new() { Partitions = 2, WorkerCount = 1, PolicyPath = path, PolicyPollInterval = TimeSpan.FromMilliseconds(200) };
+    private static SiloOptions Options(string path) => new() { PolicyPath = path, PolicyPollInterval = TimeSpan.FromMilliseconds(200) };
 
     [Fact]
     public async Task ChangedPolicyFileIsSwappedInAndTheNextOffersCarryItsVersion()
@@ -151,7 +151,7 @@ public class PolicyReloadTests
     [Fact]
     public async Task BuiltInPolicyIsReportedAsNotWatched()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { });
         var status = silo.GetStatistics().Policy!;
         Assert.Equal("built-in", status.Source);
         Assert.False(status.Watching);

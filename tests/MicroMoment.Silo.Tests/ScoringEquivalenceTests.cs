@@ -12,7 +12,7 @@ public class ScoringEquivalenceTests
         var events = Rees46;
         Assert.True(events.Length > 17_000);
         // Small batches and few partitions: waves mix many users and often hold several events of one user.
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 4, BatchSize = 64, WorkerCount = 2 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { BatchSize = 64});
         var outcomes = new List<IngestOutcome>(events.Length);
         foreach (var chunk in events.Chunk(1_500)) outcomes.AddRange(await silo.IngestAsync(chunk));
 
@@ -47,7 +47,7 @@ public class ScoringEquivalenceTests
     [Fact]
     public async Task EventsOfOneUserInOneCallApplyInSubmissionOrder()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 2, BatchSize = 16 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { BatchSize = 16 });
         // 60 events of "alice" interleaved with other users in one call: every batch holds several of hers.
         var batch = new List<ClickEvent>();
         for (int i = 0; i < 60; i++)
@@ -64,7 +64,7 @@ public class ScoringEquivalenceTests
     [Fact]
     public async Task CallsSubmittedOneAfterAnotherApplyInCallOrder()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 3, BatchSize = 8 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { BatchSize = 8 });
         var pending = new List<ValueTask<IReadOnlyList<IngestOutcome>>>();
         for (int i = 0; i < 40; i++) pending.Add(silo.IngestAsync([Event("bob", i)]));
         var positions = new List<int>();

@@ -15,7 +15,6 @@ public class TriggerTests
 
     private static SiloOptions AlwaysBuy(int maxPerSession = 1, TimeSpan? cooldown = null) => new()
     {
-        Partitions = 2,
         Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, MaxOffersPerSession = maxPerSession, Cooldown = cooldown ?? TimeSpan.FromMinutes(5) },
     };
 
@@ -25,6 +24,9 @@ public class TriggerTests
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, AlwaysBuy());
         var sink = new CollectingSink();
         silo.Subscribe(sink);
+        await silo.WatchAsync(ClickEvent.DefaultTenant, "olga");
+        await silo.WatchAsync(ClickEvent.DefaultTenant, "pete");
+        await silo.WatchAsync(ClickEvent.DefaultTenant, "nobody-watches-quinn");
         var view = (await silo.IngestAsync([Event("olga", 0)]))[0];
         var cart = (await silo.IngestAsync([Event("pete", 0, EventType.Cart)]))[0];
 
@@ -35,14 +37,22 @@ public class TriggerTests
         Assert.Contains(cart.Score!.Value.BuyProbability.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), cart.Decision.Offer.Reason);
         Assert.Equal(Start, cart.Decision.Offer.CreatedAt);
         Assert.Equal("simple-1", cart.Decision.Offer.PolicyVersion);
+        // Watched shoppers' offers reach the sink (pushed by their trigger grains, one-way): wait for both, bounded.
+        for (int i = 0; i < 500 && sink.Offers.Count < 2; i++) await Task.Delay(10);
         Assert.Equal(new[] { view.Decision.Offer.Id, cart.Decision.Offer.Id }.Order(), sink.Offers.Select(o => o.Id).Order());
-        Assert.Equal(2, silo.GetStatistics().OffersFired);
+        // An unwatched shopper's offer goes nowhere.
+        await silo.UnwatchAsync(ClickEvent.DefaultTenant, "pete");
+        var unwatched = (await silo.IngestAsync([Event("pete", 45, EventType.Cart)]))[0];
+        Assert.True(unwatched.Decision!.Fired);
+        await Task.Delay(100);
+        Assert.True(sink.Offers.Count == 2, string.Join(", ", sink.Offers.Select(o => o.UserId + ":" + o.Id)));
+        Assert.Equal(3, silo.GetStatistics().OffersFired);
     }
 
     [Fact]
     public async Task ExitRiskFiresAStillDecidingPopup()
     {
-        var options = new SiloOptions { Partitions = 1, Trigger = new TriggerPolicyOptions { BuyThreshold = 1f, ExitThreshold = 1e-6f } };
+        var options = new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1f, ExitThreshold = 1e-6f } };
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, options);
         var outcome = (await silo.IngestAsync([Event("quinn", 0)]))[0];
         Assert.Equal(OfferType.Popup, outcome.Decision!.Offer!.Type);
@@ -53,7 +63,7 @@ public class TriggerTests
     [Fact]
     public async Task ScoresBelowBothThresholdsAreSuppressedAsBelowThreshold()
     {
-        var options = new SiloOptions { Partitions = 1, Trigger = new TriggerPolicyOptions { BuyThreshold = 1f, ExitThreshold = 1f } };
+        var options = new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1f, ExitThreshold = 1f } };
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, options);
         var outcome = (await silo.IngestAsync([Event("rita", 0)]))[0];
         Assert.False(outcome.Decision!.Fired);
@@ -64,15 +74,15 @@ public class TriggerTests
     [Fact]
     public async Task BuyThresholdsApplyPerCluster()
     {
-        await using var probe = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1 });
+        await using var probe = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { });
         int cluster = (await probe.IngestAsync([Event("sam", 0)]))[0].Score!.Value.Cluster;
         int other = (cluster + 1) % BundledModel.Features.ClusterCount;
 
-        var lowForIt = new SiloOptions { Partitions = 1, Trigger = new TriggerPolicyOptions { BuyThreshold = 1f, ExitThreshold = 1f, BuyThresholdByCluster = new Dictionary<int, float> { [cluster] = 1e-6f } } };
+        var lowForIt = new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1f, ExitThreshold = 1f, BuyThresholdByCluster = new Dictionary<int, float> { [cluster] = 1e-6f } } };
         await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, lowForIt))
             Assert.True((await silo.IngestAsync([Event("sam", 0)]))[0].Decision!.Fired);
 
-        var lowForOther = new SiloOptions { Partitions = 1, Trigger = new TriggerPolicyOptions { BuyThreshold = 1f, ExitThreshold = 1f, BuyThresholdByCluster = new Dictionary<int, float> { [other] = 1e-6f } } };
+        var lowForOther = new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1f, ExitThreshold = 1f, BuyThresholdByCluster = new Dictionary<int, float> { [other] = 1e-6f } } };
         await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, lowForOther))
             Assert.Equal("below-threshold", (await silo.IngestAsync([Event("sam", 0)]))[0].Decision!.SuppressedBecause);
     }
@@ -173,7 +183,7 @@ public class TriggerTests
     public async Task WithdrawingTrackingErasesTheSessionAndDropsLaterEventsAsOptedOut()
     {
         using var dir = new TempDirectory();
-        var options = new SiloOptions { Partitions = 2, DataDirectory = dir.Path };
+        var options = new SiloOptions { DataDirectory = dir.Path };
         await using (var silo = await EmbeddedSilo.StartAsync(BundledModel, options))
         {
             await silo.IngestAsync([Event("yan", 0, id: "1"), Event("yan", 1, id: "2")]);
@@ -202,7 +212,7 @@ public class TriggerTests
     [Fact]
     public async Task TheUserViewGivesAttentionWeightsAsASoftmaxOverTheSession()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { });
         var outcomes = await silo.IngestAsync([.. Enumerable.Range(0, 6).Select(i => Event("zoe", i, i == 4 ? EventType.Cart : EventType.View, product: 10 + i % 2, id: $"z{i}"))]);
         var view = (await silo.GetUserAsync(ClickEvent.DefaultTenant, "zoe"))!;
         var scores = outcomes.Select(o => (double)o.Score!.Value.AttentionLogit).ToArray();
@@ -225,7 +235,7 @@ public class TriggerTests
     [Fact]
     public async Task TheTimelineKeepsOnlyTheNewestEventsButWeightsStayExact()
     {
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { Partitions = 1, TimelineCapacity = 4 });
+        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { TimelineCapacity = 4 });
         var outcomes = await silo.IngestAsync([.. Enumerable.Range(0, 10).Select(i => Event("ann", i, id: $"a{i}"))]);
         var view = (await silo.GetUserAsync(ClickEvent.DefaultTenant, "ann"))!;
         Assert.Equal(["a6", "a7", "a8", "a9"], view.Timeline.Select(t => t.EventId));

@@ -32,6 +32,10 @@ public interface ITriggerGrain : IGrainWithStringKey
     [Alias("Unwatch")]
     Task UnwatchAsync(IOfferObserver observer);
 
+    /// <summary>Expires the proposals past their lifetime by the silo clock now (the grain's timer does it on its own).</summary>
+    [Alias("Expire")]
+    Task ExpireAsync();
+
     /// <summary>Writes the grain's unwritten changes now, whatever the durability.</summary>
     [Alias("Flush")]
     Task FlushAsync();

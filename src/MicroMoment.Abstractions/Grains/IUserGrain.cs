@@ -38,6 +38,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Watch")]
     Task WatchOffersAsync(IOfferObserver observer);
 
+    /// <summary>
+    /// Runs the grain's clock-driven duties now, by the silo clock: expires proposals past their lifetime and, when no
+    /// message came for longer than the idle timeout, leaves memory (writing its changes). Orleans' idle collection and
+    /// grain timers do the same on their own; this is for operators and for tests that drive the silo clock.
+    /// </summary>
+    [Alias("Maintain")]
+    Task MaintainAsync();
+
     /// <summary>Writes the grain's unwritten changes (and its trigger's) now, whatever the durability.</summary>
     [Alias("Flush")]
     Task FlushAsync();

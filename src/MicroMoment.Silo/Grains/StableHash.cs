@@ -5,8 +5,8 @@ namespace MicroMoment.Silo.Grains;
 /// <summary>
 /// A hash of tenant and user that is the same in every process and on every machine (unlike
 /// <see cref="string.GetHashCode()"/>): 64-bit FNV-1a over the UTF-8 bytes of the tenant, a 0xFF separator (never
-/// part of UTF-8) and the user id, finished with the SplitMix64 mixer so that the bits used for the partition are
-/// well spread. Invalid UTF-16 (a lone surrogate) hashes as U+FFFD, as UTF-8 encoding would write it. Allocates nothing.
+/// part of UTF-8) and the user id, finished with the SplitMix64 mixer so that every bit is
+/// well spread (experiment arms use the low bits). Invalid UTF-16 (a lone surrogate) hashes as U+FFFD, as UTF-8 encoding would write it. Allocates nothing.
 /// </summary>
 internal static class StableHash
 {
@@ -24,9 +24,6 @@ internal static class StableHash
 
     /// <summary>The stable 64-bit hash of one string (event ids).</summary>
     public static ulong Of(string text) => Mix(Add(OffsetBasis, text));
-
-    /// <summary>The partition (0..partitions-1) of a key hash.</summary>
-    public static int PartitionOf(ulong hash, int partitions) => (int)(hash % (ulong)partitions);
 
     private static ulong Add(ulong hash, string text)
     {

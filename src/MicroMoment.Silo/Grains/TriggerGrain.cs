@@ -165,6 +165,14 @@ internal sealed class TriggerGrain : Grain, ITriggerGrain
     public Task FlushAsync() => _checkpoint.FlushAsync();
 
     /// <inheritdoc/>
+    public async Task ExpireAsync()
+    {
+        int expired = ExpireDue(_context.Policy, _context.NowTicks);
+        ScheduleExpiry();
+        if (expired > 0) await _checkpoint.ChangedAsync(expired).ConfigureAwait(true);
+    }
+
+    /// <inheritdoc/>
     public async Task<bool> EraseAsync()
     {
         bool existed = !State.IsEmpty;

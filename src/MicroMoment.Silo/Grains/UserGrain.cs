@@ -40,6 +40,8 @@ internal sealed class UserGrain : Grain, IUserGrain
     private string _tenant = "";
     private string _userId = "";
     private bool _discard;
+    private long _lastTouchedTicks;
+    private bool _leaving;
 
     // Monitoring of the current session (not stored: a session restored mid-way is not counted).
     private bool _sessionTracked;
@@ -54,7 +56,11 @@ internal sealed class UserGrain : Grain, IUserGrain
         _checkpoint = new Checkpointer<UserState>(this, store, context, "user grain");
     }
 
-    private UserState State => _store.State;
+    // The state object itself, also read by the census and statistics outside the grain's turns (Orleans refuses access to
+    // the persistent state's accessor from other threads). Replaced together with _store.State.
+    private UserState _state = new();
+
+    private UserState State => _state;
 
     /// <summary>The shop.</summary>
     public string Tenant => _tenant;
@@ -63,7 +69,7 @@ internal sealed class UserGrain : Grain, IUserGrain
     public string UserId => _userId;
 
     /// <summary>Events applied over the grain's life (read by the census outside the grain's turns).</summary>
-    public long EventsApplied => Volatile.Read(ref State.EventsApplied);
+    public long EventsApplied => Volatile.Read(ref _state.EventsApplied);
 
     /// <summary>Changes not yet written to storage (read by the statistics outside the grain's turns).</summary>
     public int UnwrittenChanges => _checkpoint.Unwritten;
@@ -72,7 +78,7 @@ internal sealed class UserGrain : Grain, IUserGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenant, _userId) = GrainKeys.Split(this.GetPrimaryKeyString());
-        var state = State;
+        var state = _state = _store.State;
         if (state.Network is not null && (state.ModelVersion != _context.Model.Info.Version || state.Network.Length != _context.StateSize))
         {
             // A session of another model: its network state means nothing to this one. Consent, ids and counters stay.
@@ -83,6 +89,7 @@ internal sealed class UserGrain : Grain, IUserGrain
         _timeZone.Restore(state.TimeZoneId);
         _trigger = GrainFactory.GetGrain<ITriggerGrain>(this.GetPrimaryKeyString());
         _clusters = await GrainFactory.GetGrain<IClusterCentroidGrain>(_context.Model.Info.Version).GetCentroidsAsync().ConfigureAwait(true);
+        _lastTouchedTicks = _context.NowTicks;
         _context.Shoppers.Add(this);
         Interlocked.Increment(ref _context.Counters.Activations);
     }
@@ -107,6 +114,7 @@ internal sealed class UserGrain : Grain, IUserGrain
     /// <inheritdoc/>
     public async Task<IngestOutcome[]> IngestAsync(EventBatch batch)
     {
+        _lastTouchedTicks = _context.NowTicks;
         ArgumentNullException.ThrowIfNull(batch);
         var events = batch.Events;
         var outcomes = new IngestOutcome[events.Length];
@@ -180,6 +188,7 @@ internal sealed class UserGrain : Grain, IUserGrain
     /// <inheritdoc/>
     public async Task<UserView?> GetViewAsync()
     {
+        _lastTouchedTicks = _context.NowTicks;
         var state = State;
         if (state.IsEmpty)
         {
@@ -237,6 +246,7 @@ internal sealed class UserGrain : Grain, IUserGrain
     /// <inheritdoc/>
     public async Task SetConsentAsync(Consent consent)
     {
+        _lastTouchedTicks = _context.NowTicks;
         ArgumentNullException.ThrowIfNull(consent);
         var state = State;
         if (!consent.Tracking)
@@ -244,7 +254,7 @@ internal sealed class UserGrain : Grain, IUserGrain
             // Withdrawing tracking erases everything but the withdrawal itself.
             if (state.TriggerActive) await _trigger!.EraseAsync().ConfigureAwait(true);
             var fresh = new UserState();
-            _store.State = fresh;
+            _store.State = _state = fresh;
             _timeZone.Clear();
             _sessionTracked = false;
             state = fresh;
@@ -263,7 +273,7 @@ internal sealed class UserGrain : Grain, IUserGrain
     {
         bool existed = !State.IsEmpty;
         if (await _trigger!.EraseAsync().ConfigureAwait(true)) existed = true;
-        _store.State = new UserState();
+        _store.State = _state = new UserState();
         _timeZone.Clear();
         _sessionTracked = false;
         if (_context.Persistent) await ClearStoredAsync().ConfigureAwait(true);
@@ -273,8 +283,23 @@ internal sealed class UserGrain : Grain, IUserGrain
     }
 
     /// <inheritdoc/>
-    public Task<FeedbackOutcome> RecordFeedbackAsync(string offerId, OfferFeedback feedback, DateTime at) =>
-        State.TriggerActive ? _trigger!.RecordFeedbackAsync(offerId, feedback, at) : Task.FromResult(FeedbackOutcome.UnknownOffer);
+    public Task<FeedbackOutcome> RecordFeedbackAsync(string offerId, OfferFeedback feedback, DateTime at)
+    {
+        _lastTouchedTicks = _context.NowTicks;
+        return State.TriggerActive ? _trigger!.RecordFeedbackAsync(offerId, feedback, at) : Task.FromResult(FeedbackOutcome.UnknownOffer);
+    }
+
+    /// <inheritdoc/>
+    public async Task MaintainAsync()
+    {
+        if (State.TriggerActive) await _trigger!.ExpireAsync().ConfigureAwait(true);
+        if (_context.NowTicks - _lastTouchedTicks <= _context.IdleTimeout.Ticks) return;
+        Volatile.Write(ref _leaving, true);
+        DeactivateOnIdle();
+    }
+
+    /// <summary>True once the grain asked to leave memory (it is removed from the live shoppers when it has).</summary>
+    public bool LeavingMemory => Volatile.Read(ref _leaving);
 
     /// <inheritdoc/>
     public async Task FlushAsync()

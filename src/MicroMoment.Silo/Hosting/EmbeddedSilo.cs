@@ -180,6 +180,23 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     }
 
     /// <summary>
+    /// Runs every active shopper's clock-driven duties now, by the silo clock (see <see cref="IUserGrain.MaintainAsync"/>):
+    /// proposals past their lifetime expire, and grains without messages for longer than the idle timeout leave memory
+    /// (writing their changes); then the experiment counts are handed over. Orleans' timers and idle collection do the same
+    /// on their own by real time.
+    /// </summary>
+    public async Task RunMaintenanceAsync(CancellationToken cancellationToken = default)
+    {
+        var grains = GrainFactory;
+        await Task.WhenAll(Context.Shoppers.Grains.Select(g => grains.GetGrain<IUserGrain>(GrainKeys.Of(g.Tenant, g.UserId)).MaintainAsync()))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Deactivations requested by the grains run after their turns; wait until they are done.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Context.Shoppers.Grains.Any(g => g.LeavingMemory) && DateTime.UtcNow < deadline) await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        await Services.GetRequiredService<ExperimentCountFlusher>().FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Collects the grains idle for longer than <paramref name="idleFor"/> (default: the idle timeout) now instead of
     /// at Orleans' next collection round; each writes its changes as it goes.
     /// </summary>
@@ -202,6 +219,7 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         }
         finally
         {
+            await _front.DisposeAsync().ConfigureAwait(false);
             _host.Dispose();
         }
     }

@@ -32,6 +32,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     private readonly Task _renewals;
     private int _inFlight;
     private volatile bool _accepting = true;
+    private volatile bool _disposed;
 
     internal GrainSilo(IGrainFactory grains, SiloContext context, ExperimentCountFlusher flusher, Func<PolicyStatus> policyStatus)
     {
@@ -57,6 +58,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     public async ValueTask<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<ClickEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
         int n = events.Count;
         if (n == 0) return Array.Empty<IngestOutcome>();
@@ -64,40 +66,36 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         var outcomes = new IngestOutcome[n];
         var counters = _context.Counters;
 
-        // Group by shopper in order of first appearance; most calls hold one shopper (a browser) or many with one event each.
-        var groups = new Dictionary<(string Tenant, string User), List<int>>();
+        // Take in as many valid events as the capacity has room for, in submission order: a shopper's refused event is
+        // never overtaken by a later one of theirs. Then group the taken ones by shopper (order kept).
+        int valid = 0;
         for (int i = 0; i < n; i++)
         {
+            if (Validate(events[i]) is { } reason) outcomes[i] = Drop(reason);
+            else valid++;
+        }
+
+        int admitted = _accepting ? Reserve(valid) : 0;
+        var groups = new Dictionary<(string Tenant, string User), List<int>>();
+        int taken = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (outcomes[i] is not null) continue;
+            if (taken == admitted)
+            {
+                outcomes[i] = Drop(_accepting ? DropReason.Overloaded : DropReason.ShuttingDown);
+                continue;
+            }
+
+            taken++;
             var e = events[i];
-            if (!_accepting)
-            {
-                outcomes[i] = Drop(DropReason.ShuttingDown);
-                continue;
-            }
-
-            if (Validate(e) is { } reason)
-            {
-                outcomes[i] = Drop(reason);
-                continue;
-            }
-
             if (!groups.TryGetValue((e.Tenant, e.UserId), out var members)) groups[(e.Tenant, e.UserId)] = members = new List<int>(1);
             members.Add(i);
         }
 
         var calls = new List<(Task<IngestOutcome[]> Call, List<int> Members)>(groups.Count);
-        int admitted = 0;
         foreach (var (shopper, members) in groups)
         {
-            if (Interlocked.Add(ref _inFlight, members.Count) > _context.Options.QueueCapacity)
-            {
-                // The silo holds as many events as it takes: answer this shopper's events now rather than queue them.
-                Interlocked.Add(ref _inFlight, -members.Count);
-                foreach (int i in members) outcomes[i] = Drop(DropReason.Overloaded);
-                continue;
-            }
-
-            admitted += members.Count;
             var batch = new ClickEvent[members.Count];
             for (int k = 0; k < batch.Length; k++) batch[k] = events[members[k]];
             calls.Add((SendInOrder(GrainKeys.Of(shopper.Tenant, shopper.User), new EventBatch(batch)), members));
@@ -130,6 +128,19 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         long elapsed = Stopwatch.GetTimestamp() - start;
         for (int i = 0; i < n; i++) _context.Latency.Observe(elapsed);
         return outcomes;
+    }
+
+    /// <summary>Reserves room for up to <paramref name="wanted"/> events within the queue capacity; returns how many were granted.</summary>
+    private int Reserve(int wanted)
+    {
+        int capacity = _context.Options.QueueCapacity;
+        while (true)
+        {
+            int inFlight = Volatile.Read(ref _inFlight);
+            int granted = Math.Min(wanted, capacity - inFlight);
+            if (granted <= 0) return 0;
+            if (Interlocked.CompareExchange(ref _inFlight, inFlight + granted, inFlight) == inFlight) return granted;
+        }
     }
 
     /// <summary>
@@ -366,7 +377,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        _stop.Dispose();
+        _disposed = true;
     }
 
     /// <summary>The reason an event is invalid, or null when a grain can apply it.</summary>
@@ -385,7 +396,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     /// <summary>Why the silo cannot take every event now, or null when it can.</summary>
     private string? NotReadyReason()
     {
-        if (!_accepting) return "The silo is shutting down and takes no more events.";
+        if (!_accepting) return _disposed ? "The silo has stopped." : "The silo is shutting down and takes no more events.";
         if (_context.WriteFailure is { } failure)
             return $"Writing grain state fails ({failure}); acknowledged events would not become durable. Grains retry at their next checkpoint.";
         return null;

@@ -46,9 +46,11 @@ public static class MicroMomentSiloExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PolicyHost>());
         services.AddSingleton<ExperimentCountFlusher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ExperimentCountFlusher>());
-        services.AddSingleton(sp => new GrainSilo(
-            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<SiloContext>(), sp.GetRequiredService<ExperimentCountFlusher>(),
-            () => sp.GetRequiredService<PolicyHost>().Status));
+        services.AddSingleton(sp =>
+        {
+            var policy = sp.GetRequiredService<PolicyHost>();
+            return new GrainSilo(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<SiloContext>(), sp.GetRequiredService<ExperimentCountFlusher>(), () => policy.Status);
+        });
         services.AddSingleton<IMicroMomentSilo>(sp => sp.GetRequiredService<GrainSilo>());
 
         services.Configure<GrainCollectionOptions>(o =>

@@ -40,7 +40,7 @@ public class ModelExecutorTests
                     var expected = reference.Score(e);
                     Assert.Equal(expected.BuyProbability, actual.BuyProbability, 1e-5f);
                     Assert.Equal(expected.ExitProbability, actual.ExitProbability, 1e-5f);
-                    Assert.Equal(expected.AttentionScore, actual.AttentionScore, 1e-5f);
+                    Assert.Equal(expected.AttentionLogit, actual.AttentionLogit, 1e-5f);
                     Assert.Equal(expected.Cluster, actual.Cluster);
                     Assert.Equal(expected.Position, actual.Position);
                     Assert.Equal(expected.Intent, actual.Intent);

@@ -122,7 +122,7 @@ public class RuleEvaluatorTests
     {
         var p = Yaml("  - { name: m, intent: buy, offer: discount, consent: marketing, thresholds: { default: 0.5 } }");
         Assert.Equal(SuppressionReason.NoConsent, Step(p, new TriggerState(), 0.9f, 0, consent: Consent.Default));
-        Assert.Equal(SuppressionReason.NoConsent, RuleEvaluator.Quiet(p, new TriggerInput(default, false, T0, T0, null, Consent.Default, false, "t", "u")));
+        Assert.Equal(SuppressionReason.NoConsent, RuleEvaluator.Quiet(p, Consent.Default));
         Assert.Null(Step(p, new TriggerState(), 0.9f, 0, consent: new Consent(true, ["offers", "marketing"])));
         Assert.Null(Step(p, new TriggerState(), 0.9f, 0, consent: new Consent(true, ["marketing"])));
     }
