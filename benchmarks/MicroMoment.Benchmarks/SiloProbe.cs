@@ -39,8 +39,8 @@ public static class SiloProbe
         int callSize = Option(args, "--call", 16_384);
         int inflight = Option(args, "--inflight", 4);
         int rounds = Option(args, "--rounds", 5);
-        int? workers = args.Contains("--workers") ? Option(args, "--workers", 2) : null;
-        bool persist = args.Contains("--persist");
+        bool persist = args.Contains("--persist") || args.Contains("--every-event");
+        var durability = args.Contains("--every-event") ? Durability.EveryEvent : Durability.Checkpoint;
 
         var sample = Rees46CsvReader.Read(Rees46Path(), new IngestReport()).ToArray();
         // Replica r of user u is "u#r": file order per user is kept, and many users interleave in every call.
@@ -53,9 +53,10 @@ public static class SiloProbe
 
         var calls = events.Chunk(callSize).ToArray();
         string? dir = persist ? Path.Combine(Path.GetTempPath(), "mm-silo-probe-" + Guid.NewGuid().ToString("N")) : null;
-        var options = new SiloOptions { DataDirectory = dir, WorkerCount = workers };
-        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, {options.Partitions} partitions, workers {workers?.ToString(CultureInfo.InvariantCulture) ?? "auto"}, persistence {(persist ? "SQLite" : "off")}, {Environment.ProcessorCount} cores");
+        var options = new SiloOptions { DataDirectory = dir, Durability = durability, QueueCapacity = callSize * inflight };
+        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, persistence {(persist ? $"SQLite, {durability}" : "off")}, executor {options.Backend} (batches up to {options.BatchSize}), {Environment.ProcessorCount} cores");
         await using var silo = await EmbeddedSilo.StartAsync(model, options);
+        await Ceiling(silo, rounds);
         var rates = new List<double>();
         for (int round = 0; round < rounds; round++)
         {
@@ -64,14 +65,14 @@ public static class SiloProbe
             int gen0Before = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
             var sw = Stopwatch.StartNew();
             var pending = new Queue<ValueTask<IReadOnlyList<IngestOutcome>>>();
-            long overloaded = 0;
+            long refused = 0;
             foreach (var call in calls)
             {
-                if (pending.Count >= inflight) overloaded += Count(await pending.Dequeue());
+                if (pending.Count >= inflight) refused += Count(await pending.Dequeue());
                 pending.Enqueue(silo.IngestAsync(call));
             }
 
-            while (pending.Count > 0) overloaded += Count(await pending.Dequeue());
+            while (pending.Count > 0) refused += Count(await pending.Dequeue());
             sw.Stop();
             long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             int gen0 = GC.CollectionCount(0) - gen0Before, gen2 = GC.CollectionCount(2) - gen2Before;
@@ -80,14 +81,14 @@ public static class SiloProbe
             double rate = accepted / sw.Elapsed.TotalSeconds;
             rates.Add(rate);
             double meanRows = (after.NetworkRows - before.NetworkRows) / (double)Math.Max(1, after.NetworkSteps - before.NetworkSteps);
-            Console.WriteLine($"  round {round + 1}: {accepted:N0} accepted in {sw.Elapsed.TotalSeconds:F2} s = {rate:N0} events/s; overloaded {overloaded:N0}; mean rows per network step {meanRows:F1}; live grains {after.LiveActivations:N0}; pending writes {after.PendingWrites:N0}; offers {after.OffersFired - before.OffersFired:N0}; allocated {allocated / (double)events.Length:N0} B/event; GCs gen0 {gen0}, gen2 {gen2}");
+            Console.WriteLine($"  round {round + 1}: {accepted:N0} accepted in {sw.Elapsed.TotalSeconds:F2} s = {rate:N0} events/s; not accepted {refused:N0}; mean batch {meanRows:F1}; live grains {after.LiveActivations:N0}; unwritten changes {after.PendingWrites:N0}; writes {after.WritesCommitted - before.WritesCommitted:N0}; offers {after.OffersFired - before.OffersFired:N0}; allocated {allocated / (double)events.Length:N0} B/event; GCs gen0 {gen0}, gen2 {gen2}");
         }
 
         if (persist)
         {
             var sw = Stopwatch.StartNew();
             await silo.FlushAsync();
-            Console.WriteLine($"  final flush {sw.Elapsed.TotalSeconds:F2} s; rows written {silo.GetStatistics().WritesCommitted:N0}; {DescribeStateFile(silo.StatePath!)}");
+            Console.WriteLine($"  final flush {sw.Elapsed.TotalSeconds:F2} s; writes {silo.GetStatistics().WritesCommitted:N0}; {DescribeStateFile(silo.StatePath!)}");
         }
 
         rates.Sort();
@@ -99,9 +100,31 @@ public static class SiloProbe
         static long Count(IReadOnlyList<IngestOutcome> outcomes)
         {
             long n = 0;
-            foreach (var o in outcomes) if (o.Status == IngestStatus.Overloaded) n++;
+            foreach (var o in outcomes) if (o.Status != IngestStatus.Accepted) n++;
             return n;
         }
+    }
+
+    /// <summary>The ceiling: calls/s of an empty grain method on the same silo, 4,000 calls in flight from 4,000 callers.</summary>
+    private static async Task Ceiling(EmbeddedSilo silo, int rounds)
+    {
+        const int callers = 4_000, total = 1_000_000;
+        var grains = Enumerable.Range(0, callers).Select(i => silo.GrainFactory.GetGrain<IProbeGrain>($"probe-{i}")).ToArray();
+        await Task.WhenAll(grains.Select(g => g.PingAsync())); // activate them
+        var rates = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            int next = 0;
+            var sw = Stopwatch.StartNew();
+            await Task.WhenAll(grains.Select(async g =>
+            {
+                while (Interlocked.Increment(ref next) <= total) await g.PingAsync();
+            }));
+            sw.Stop();
+            rates.Add(total / sw.Elapsed.TotalSeconds);
+        }
+
+        Console.WriteLine($"  ceiling (empty grain call, {callers:N0} in flight): {string.Join(", ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} calls/s; median {rates.Order().ElementAt(rates.Count / 2):N0}");
     }
 
     private static async Task Memory(MicroMomentModel model, string[] args)
@@ -109,8 +132,8 @@ public static class SiloProbe
         int users = Option(args, "--users", 1_000_000);
         const int callSize = 16_384;
         var start = new DateTime(2019, 10, 1, 10, 0, 0, DateTimeKind.Utc);
-        await using var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions { MaxActivations = 2 * users, QueueCapacity = callSize });
-        // Warm-up on other users, then forget them, so worker buffers and JIT are not counted.
+        await using var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions { QueueCapacity = callSize });
+        // Warm-up on other users, then forget them, so executor buffers and JIT are not counted.
         await silo.IngestAsync([.. Enumerable.Range(0, 1_000).Select(i => Make($"warm-{i}", i))]);
         await silo.EraseAllWarmUp(1_000);
         long before = GC.GetTotalMemory(forceFullCollection: true);
@@ -127,13 +150,10 @@ public static class SiloProbe
         long after = GC.GetTotalMemory(forceFullCollection: true);
         var stats = silo.GetStatistics();
         Console.WriteLine($"Activating {users:N0} new users (one event each, events built on the fly): {sw.Elapsed.TotalSeconds:F2} s = {users / sw.Elapsed.TotalSeconds:N0} activations/s");
-        Console.WriteLine($"Memory: {stats.LiveActivations:N0} live user grains, {(after - before) / (1024.0 * 1024):N1} MiB => {(after - before) / (double)users:N0} bytes per grain (model state size {model.Network.StateSize * 4} bytes of LSTM state)");
-        long grainObject = Allocated(() => new MicroMoment.Silo.Grains.UserGrain(new MicroMoment.Silo.Runtime.GrainKey("default", "user-1"), 1, 0));
-        long networkState = Allocated(() => new float[model.Network.StateSize]);
-        long timeline = Allocated(() => new MicroMoment.Silo.Grains.TimelineEntry[1]);
-        long key = Allocated(() => string.Create(CultureInfo.InvariantCulture, $"user-{users - 1}"));
-        long known = grainObject + networkState + timeline + key;
-        Console.WriteLine($"  of which: UserGrain object {grainObject} (SessionFeatureState {MicroMoment.Features.SessionFeatureState.SizeInBytes} inline), LSTM state array {networkState}, timeline of 1 event {timeline}, user id string {key}; the rest ({(after - before) / (double)users - known:N0}) is the partition dictionary entry and its slack");
+        Console.WriteLine($"Memory: {stats.LiveActivations:N0} live user grains (each with its trigger grain when an offer rule was reached), {(after - before) / (1024.0 * 1024):N1} MiB => {(after - before) / (double)users:N0} bytes per shopper, Orleans' activations included (model state {model.Network.StateSize * 4} bytes of LSTM state)");
+        long state = Allocated(() => new MicroMoment.Silo.Grains.UserState { Network = new float[model.Network.StateSize], Timeline = new MicroMoment.Silo.Grains.TimelineEntry[1] });
+        long key = Allocated(() => string.Create(CultureInfo.InvariantCulture, $"default/user-{users - 1}"));
+        Console.WriteLine($"  of which our own: UserState with its LSTM state and a 1-event timeline {state} B (SessionFeatureState {MicroMoment.Features.SessionFeatureState.SizeInBytes} inline), grain key string {key} B; the rest ({(after - before) / (double)users - state - key:N0} B) is Orleans' activation, grain references, the trigger grain and the silo's registries");
         GC.KeepAlive(silo);
 
         ClickEvent Make(string user, int i) => new(ClickEvent.DefaultTenant, user, start.AddSeconds(i % 3600), EventType.View, 1000 + i % 5000, 2053013555631882655, "electronics.smartphone", "acme", 99.5f);
@@ -159,7 +179,7 @@ public static class SiloProbe
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*), AVG(LENGTH(state)), MAX(LENGTH(state)) FROM grains";
+        command.CommandText = "SELECT COUNT(*), AVG(LENGTH(state)), MAX(LENGTH(state)) FROM grain_state";
         using var reader = command.ExecuteReader();
         reader.Read();
         return $"{reader.GetInt64(0):N0} rows, state {reader.GetDouble(1):N0} bytes on average (max {reader.GetInt64(2):N0}), file {new FileInfo(path).Length / (1024.0 * 1024):N1} MiB";

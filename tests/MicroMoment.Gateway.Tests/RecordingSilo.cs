@@ -17,7 +17,7 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
 
     /// <summary>Starts an in-memory embedded silo with the bundled model, on <paramref name="time"/> (null: the system clock).</summary>
     public static async Task<RecordingSilo> StartAsync(SiloOptions? options = null, TimeProvider? time = null) =>
-        new(await EmbeddedSilo.StartAsync(BundledModel.Model, options ?? new SiloOptions { Partitions = 8, WorkerCount = 2 }, time));
+        new(await EmbeddedSilo.StartAsync(BundledModel.Model, options ?? new SiloOptions(), time));
 
     /// <summary>
     /// Options for tests about offer delivery and feedback: the built-in policy with the exit popup off, so a view then a
@@ -25,7 +25,7 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
     /// first view (most sessions of the data end after one or two events), which would spend the session's one offer
     /// on the popup.
     /// </summary>
-    public static SiloOptions BuyPathOptions => new() { Partitions = 8, WorkerCount = 2, Trigger = new TriggerPolicyOptions { ExitThreshold = 1f } };
+    public static SiloOptions BuyPathOptions => new() { Trigger = new TriggerPolicyOptions { ExitThreshold = 1f } };
 
     /// <summary>The silo behind.</summary>
     public EmbeddedSilo Inner => inner;
@@ -45,7 +45,7 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
     /// <summary>When set, replaces the silo's readiness.</summary>
     public bool? ReadyOverride { get; set; }
 
-    /// <summary>When set, answers <see cref="GetExperiments"/> instead of the silo.</summary>
+    /// <summary>When set, answers <see cref="GetExperimentsAsync"/> instead of the silo.</summary>
     public Func<ExperimentsReport>? ExperimentsOverride { get; set; }
 
     public MicroMomentModel Model => inner.Model;
@@ -70,7 +70,12 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
 
     public void Subscribe(IOfferSink sink) => inner.Subscribe(sink);
 
-    public ExperimentsReport GetExperiments() => ExperimentsOverride is { } report ? report() : inner.GetExperiments();
+    public ValueTask<ExperimentsReport> GetExperimentsAsync(CancellationToken cancellationToken = default) =>
+        ExperimentsOverride is { } report ? ValueTask.FromResult(report()) : inner.GetExperimentsAsync(cancellationToken);
+
+    public ValueTask WatchAsync(string tenant, string userId, CancellationToken cancellationToken = default) => inner.WatchAsync(tenant, userId, cancellationToken);
+
+    public ValueTask UnwatchAsync(string tenant, string userId, CancellationToken cancellationToken = default) => inner.UnwatchAsync(tenant, userId, cancellationToken);
 
     public SiloStatistics GetStatistics() => ReadyOverride is { } ready ? inner.GetStatistics() with { Ready = ready } : inner.GetStatistics();
 
