@@ -21,7 +21,7 @@ public sealed class AlertsApiTests
                 rules:
                   - { name: never, intent: buy, offer: popup, thresholds: { default: 1 } }
                 """);
-            await using var gateway = await TestGateway.StartAsync(await RecordingSilo.StartAsync(new SiloOptions { Partitions = 2, WorkerCount = 1, PolicyPath = path }));
+            await using var gateway = await TestGateway.StartAsync(await RecordingSilo.StartAsync(new SiloOptions { PolicyPath = path }));
 
             var (_, quiet) = await Json.GetAsync(gateway.Server, "/v1/alerts");
             Assert.Empty(quiet!["firing"]!.AsArray());

@@ -37,7 +37,7 @@ public sealed class CliTests
                 Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
                 Assert.Contains(publishable, await http.GetStringAsync("/demo"));
             }
-            Assert.True(File.Exists(Path.Combine(data.FullName, "silo-state.db")));
+            Assert.True(File.Exists(Path.Combine(data.FullName, Silo.Storage.SqliteGrainStorageOptions.DefaultFileName)));
         }
         finally
         {

@@ -22,7 +22,7 @@ public sealed class ConsentCategoriesAndTimeZoneApiTests : IAsyncLifetime
         Directory.CreateDirectory(_dir);
         string path = Path.Combine(_dir, "policy.yaml");
         await File.WriteAllTextAsync(path, Policy);
-        _gateway = await TestGateway.StartAsync(await RecordingSilo.StartAsync(new SiloOptions { Partitions = 4, WorkerCount = 2, PolicyPath = path }));
+        _gateway = await TestGateway.StartAsync(await RecordingSilo.StartAsync(new SiloOptions { PolicyPath = path }));
     }
 
     public async Task DisposeAsync()

@@ -218,7 +218,7 @@ public sealed class EventsApiTests : IAsyncLifetime
     [Fact]
     public async Task EventsBeyondTheSilosQueueAreAnsweredOverloadedWithRetryAfter()
     {
-        var silo = await RecordingSilo.StartAsync(new Silo.SiloOptions { Partitions = 1, WorkerCount = 1, QueueCapacity = 1, BatchSize = 1 });
+        var silo = await RecordingSilo.StartAsync(new Silo.SiloOptions { QueueCapacity = 1, BatchSize = 1 });
         await using var gateway = await TestGateway.StartAsync(silo);
         var batch = new JsonArray([.. Enumerable.Range(0, 200).Select(i => (JsonNode)Json.Event("u", $"e{i}"))]);
 

@@ -16,7 +16,7 @@ public sealed class ExitOnlyModelApiTests : IAsyncLifetime
     {
         var m = BundledModel.Model;
         var exitOnly = new MicroMomentModel(m.Features, m.Network, null, m.ExitCalibration, float.NaN, m.ExitThreshold, m.SessionTimeout, m.Info);
-        var options = new SiloOptions { Partitions = 2, WorkerCount = 2, Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1e-6f } };
+        var options = new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1e-6f } };
         _gateway = await TestGateway.StartAsync(new RecordingSilo(await EmbeddedSilo.StartAsync(exitOnly, options)));
     }
 

@@ -37,7 +37,7 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
         Assert.Equal(1, Sample(text, "micromoment_gateway_http_request_duration_seconds_bucket{route=\"/v1/events\",method=\"POST\",status=\"200\",le=\"+Inf\"}"));
         Assert.Equal(1, Sample(text, "micromoment_silo_ready"));
         Assert.Equal(1, Sample(text, "micromoment_silo_events_accepted_total"));
-        Assert.Equal(0, Sample(text, "micromoment_silo_queue_depth{partition=\"1\"}"));
+        Assert.Equal(0, Sample(text, "micromoment_silo_queue_depth"));
         Assert.Contains("# TYPE micromoment_silo_processing_seconds histogram", text);
         Assert.Equal(2, Sample(text, "micromoment_silo_processing_seconds_bucket{le=\"+Inf\"}")); // the applied event and its duplicate
     }

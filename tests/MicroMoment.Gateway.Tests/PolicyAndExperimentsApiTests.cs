@@ -25,7 +25,7 @@ public sealed class PolicyAndExperimentsApiTests : IAsyncLifetime
         Directory.CreateDirectory(_dir);
         _path = Path.Combine(_dir, "policy.yaml");
         await File.WriteAllTextAsync(_path, Policy);
-        var silo = await RecordingSilo.StartAsync(new SiloOptions { Partitions = 4, WorkerCount = 2, PolicyPath = _path, PolicyPollInterval = TimeSpan.FromMilliseconds(200) });
+        var silo = await RecordingSilo.StartAsync(new SiloOptions { PolicyPath = _path, PolicyPollInterval = TimeSpan.FromMilliseconds(200) });
         _gateway = await TestGateway.StartAsync(silo);
     }
 
@@ -98,7 +98,7 @@ public sealed class PolicyAndExperimentsApiTests : IAsyncLifetime
 
         var (response, body) = await Json.GetAsync(_gateway.Server, "/v1/experiments");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var expected = _gateway.Silo.GetExperiments().Find("nudge")!;
+        var expected = (await _gateway.Silo.GetExperimentsAsync()).Find("nudge")!;
         var nudge = body!["experiments"]![0]!;
         Assert.Equal("nudge", (string?)nudge["name"]);
         Assert.True((bool)nudge["active"]!);

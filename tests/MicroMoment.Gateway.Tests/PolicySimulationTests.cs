@@ -24,7 +24,7 @@ public sealed class PolicySimulationTests
         var live = new SessionOutcomes(model.SessionTimeout);
         var gate = new Lock();
         await using (var gateway = await TestGateway.StartAsync(
-            await RecordingSilo.StartAsync(new SiloOptions { Partitions = 8, WorkerCount = 2, PolicyPath = DefaultPolicy }), o => o.MaxEventAge = null))
+            await RecordingSilo.StartAsync(new SiloOptions { PolicyPath = DefaultPolicy }), o => o.MaxEventAge = null))
         {
             var log = ReplayLog.Load(files, shiftToNow: false, DateTime.UtcNow);
             var report = await ReplayRunner.RunAsync(log, new ReplayOptions { Target = gateway.Host.BaseAddress, Key = TestGateway.ServerKey, BatchSize = 500, Concurrency = 4 },

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Metrics;
 using MicroMoment.Gateway.Streaming;
@@ -14,15 +15,19 @@ public sealed class SlowClientTests
     public async Task ClientThatStopsReadingIsDroppedAndNeverBlocksDelivery()
     {
         using var metrics = new GatewayMetrics();
-        var hub = new OfferHub(metrics);
+        await using var silo = await RecordingSilo.StartAsync();
+        var hub = new OfferHub(metrics, silo, NullLogger<OfferHub>.Instance);
         var options = new GatewayOptions { SendQueueCapacity = 4 };
         var socket = new StalledWebSocket();
-        await using var silo = await RecordingSilo.StartAsync();
         var ingestor = new EventIngestor(silo, new SignalStore(8, 8), metrics);
         var key = new GatewayKey { Key = TestGateway.PublishableKey, Tenant = TestGateway.Tenant, Kind = GatewayKeyKind.Publishable };
         var connection = new StreamConnection(socket, key, ingestor, hub, metrics, options, TimeProvider.System, boundUser: "a");
         var run = connection.RunAsync("a", CancellationToken.None, CancellationToken.None);
-        while (hub.ConnectionsOf(TestGateway.Tenant, "a") == 0) await Task.Delay(1);
+        for (var waited = 0; hub.ConnectionsOf(TestGateway.Tenant, "a") == 0; waited++)
+        {
+            Assert.True(waited < 5_000, "the connection never registered its shopper");
+            await Task.Delay(1);
+        }
 
         var delivered = Task.Run(() =>
         {
@@ -39,10 +44,11 @@ public sealed class SlowClientTests
     }
 
     [Fact]
-    public void OfferForAShopperWithoutAConnectionIsCountedNotQueued()
+    public async Task OfferForAShopperWithoutAConnectionIsCountedNotQueued()
     {
         using var metrics = new GatewayMetrics();
-        var hub = new OfferHub(metrics);
+        await using var silo = await RecordingSilo.StartAsync();
+        var hub = new OfferHub(metrics, silo, NullLogger<OfferHub>.Instance);
 
         hub.Deliver(OfferFor("nobody", 1));
 

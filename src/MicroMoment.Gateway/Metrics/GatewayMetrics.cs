@@ -145,9 +145,8 @@ public sealed class GatewayMetrics : IDisposable
         w.Family("micromoment_silo_unknown_time_zones_total", "counter", "Events whose context.timeZone named no known time zone (scored; the zone was ignored).").Sample("micromoment_silo_unknown_time_zones_total", silo.UnknownTimeZones);
         w.Family("micromoment_silo_activations_total", "counter", "Grain activations over the silo's life.").Sample("micromoment_silo_activations_total", silo.Activations);
         w.Family("micromoment_silo_deactivations_total", "counter", "Grain deactivations (idle or evicted) over the silo's life.").Sample("micromoment_silo_deactivations_total", silo.Deactivations);
-        w.Family("micromoment_silo_queue_depth", "gauge", "Pending messages per partition.");
-        for (var p = 0; p < silo.QueueDepths.Count; p++) w.Sample("micromoment_silo_queue_depth", silo.QueueDepths[p], ("partition", p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        w.Family("micromoment_silo_queue_capacity", "gauge", "Capacity of each partition's queue.").Sample("micromoment_silo_queue_capacity", silo.QueueCapacity);
+        w.Family("micromoment_silo_queue_depth", "gauge", "Events in hand: handed to the silo's grains and not yet answered.").Sample("micromoment_silo_queue_depth", silo.QueueDepths.Sum());
+        w.Family("micromoment_silo_queue_capacity", "gauge", "Most events the silo takes in at once (beyond it events are answered overloaded).").Sample("micromoment_silo_queue_capacity", silo.QueueCapacity);
         w.Family("micromoment_silo_pending_writes", "gauge", "Grain states waiting for the write-behind flush.").Sample("micromoment_silo_pending_writes", silo.PendingWrites);
         w.Family("micromoment_silo_processing_seconds", "histogram", "Event-to-decision latency in the silo: from the event entering its partition queue to the trigger decision (accepted events and events dropped inside the silo).")
             .Histogram("micromoment_silo_processing_seconds", silo.ProcessingLatencyBuckets, silo.ProcessingLatencySum, silo.ProcessingLatencyCount);

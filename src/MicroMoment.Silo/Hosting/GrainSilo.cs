@@ -396,7 +396,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     /// <summary>Why the silo cannot take every event now, or null when it can.</summary>
     private string? NotReadyReason()
     {
-        if (!_accepting) return _disposed ? "The silo has stopped." : "The silo is shutting down and takes no more events.";
+        if (!_accepting) return _disposed ? "The silo is shut down (after shutting down, it takes no events)." : "The silo is shutting down and takes no more events.";
         if (_context.WriteFailure is { } failure)
             return $"Writing grain state fails ({failure}); acknowledged events would not become durable. Grains retry at their next checkpoint.";
         return null;

@@ -225,7 +225,7 @@ internal static class SqliteStorageFile
 
     /// <summary>An exception refusing <paramref name="path"/> for <paramref name="reason"/>, saying what to do.</summary>
     public static SqliteGrainStorageException Damaged(string path, string reason, Exception? inner = null) =>
-        new($"'{path}' cannot be opened as grain storage: {reason}. The file was left untouched. " +
+        new($"'{path}' cannot be opened as grain storage: {reason.TrimEnd('.')}. The file was left untouched. " +
             "Move it aside (keep it for inspection) and restore the latest backup to that path, or remove it to start with empty storage.", inner);
 
     /// <summary>Opens a connection with this storage's settings (no pooling: connections are held for the storage's life).</summary>

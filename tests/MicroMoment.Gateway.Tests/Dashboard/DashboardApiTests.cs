@@ -111,7 +111,7 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         Assert.Equal(p99, snapshot["latency"]!["allP99"]!.GetValue<double>(), 0.001);
 
         var silo = Assert.Single(snapshot["silos"]!.AsArray())!;
-        Assert.Equal(8, silo["partitions"]!.GetValue<int>());
+        Assert.Equal("simd", silo["backend"]!.GetValue<string>());
         Assert.True(silo["workingSetBytes"]!.GetValue<long>() > 0);
         Assert.Equal(["user", "trigger", "cluster-centroid"], snapshot["grains"]!.AsArray().Select(g => g!["type"]!.GetValue<string>()));
         // The user grain's turn comes from the silo's own turn histogram: sub-millisecond per event, and never longer than enqueue-to-decision.
@@ -196,7 +196,7 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
     public async Task CensusIsSharedForItsMaxAgeOnTheInjectedClockThenTakenAfresh()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await RecordingSilo.StartAsync(new SiloOptions { Partitions = 2, WorkerCount = 1 });
+        await using var silo = await RecordingSilo.StartAsync(new SiloOptions { });
         var census = new DashboardCensus(silo, clock);
         await silo.IngestAsync([new ClickEvent("t", "first", TestClock.UtcNow, EventType.View, 1, 2, null, null, 10f)]);
         var taken = await census.GetJsonAsync();
@@ -221,7 +221,7 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
             string path = Path.Combine(dir.FullName, "policy.yaml");
             File.WriteAllText(path, PolicyVersion("dash-a"));
             // Polling is slow on purpose: the reload below swaps the policy (unless a file-system notification came first).
-            var silo = await RecordingSilo.StartAsync(new SiloOptions { Partitions = 2, WorkerCount = 1, PolicyPath = path, PolicyPollInterval = TimeSpan.FromHours(1) });
+            var silo = await RecordingSilo.StartAsync(new SiloOptions { PolicyPath = path, PolicyPollInterval = TimeSpan.FromHours(1) });
             await using var gateway = await TestGateway.StartAsync(silo);
 
             var (_, model) = await Json.GetAsync(gateway.Server, "/dashboard/api/model");
@@ -265,8 +265,6 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         // Grains stay in memory a day, so only the clock can tell the session went quiet; any buy score fires an offer.
         var silo = await RecordingSilo.StartAsync(new SiloOptions
         {
-            Partitions = 2,
-            WorkerCount = 1,
             IdleTimeout = TimeSpan.FromDays(1),
             Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1f, ProposalTimeToLive = TimeSpan.FromMinutes(2) },
         }, clock);
@@ -318,7 +316,7 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         }
 
         // Small and large samples with known counts (reports a test cannot gather in seconds).
-        await using var silo = await RecordingSilo.StartAsync(new SiloOptions { Partitions = 2, WorkerCount = 1 });
+        await using var silo = await RecordingSilo.StartAsync(new SiloOptions { });
         await using var gateway = await TestGateway.StartAsync(silo);
         var policy = PolicyLoader.Parse("""
             version: x1

@@ -45,7 +45,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The shipped policy, with its example experiment (a 10% holdout), so the experiments page has numbers to show.
-        var silo = await RecordingSilo.StartAsync(new MicroMoment.Silo.SiloOptions { Partitions = 8, WorkerCount = 2, PolicyPath = PolicyPath });
+        var silo = await RecordingSilo.StartAsync(new MicroMoment.Silo.SiloOptions { PolicyPath = PolicyPath });
         _gateway = await TestGateway.StartAsync(silo, configure: o =>
         {
             o.MaxEventAge = null;

@@ -10,8 +10,8 @@ namespace MicroMoment.Gateway.Tests.Durability;
 [Collection(ServeProcessCollection.Name)]
 public sealed class CrashDurabilityTests(ITestOutputHelper output)
 {
-    /// <summary>The silo's write-behind interval in serve (SiloOptions.FlushInterval's default).</summary>
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    /// <summary>The silo's write-behind interval in serve (SiloOptions.CheckpointInterval's default).</summary>
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The documented allowance on top of the interval: the workers check for due flushes every 250 ms, and the write
@@ -25,7 +25,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
     private static readonly TimeSpan Sending = TimeSpan.FromSeconds(4);
 
     [Fact]
-    public async Task EveryEventAcknowledgedMoreThanTheFlushIntervalBeforeAKillSurvivesIt()
+    public async Task EveryEventAcknowledgedMoreThanTheCheckpointIntervalBeforeAKillSurvivesIt()
     {
         var data = Directory.CreateTempSubdirectory("mm-kill9-");
         try
@@ -85,14 +85,14 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
                 }
             }
 
-            long bound = (long)((FlushInterval + Margin).TotalSeconds * Stopwatch.Frequency);
+            long bound = (long)((CheckpointInterval + Margin).TotalSeconds * Stopwatch.Frequency);
             var lost = acked.Where(a => a.Sequence >= restored[a.Shopper]).ToList();
             var lostTooOld = lost.Where(a => killedAt - a.AckedAt > bound).ToList();
             double oldestLostMs = lost.Count == 0 ? 0 : lost.Max(a => (killedAt - a.AckedAt) * 1000.0 / Stopwatch.Frequency);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{acked.Count:N0} events acknowledged by {Shoppers} shoppers over {Sending.TotalSeconds:F0} s; {lost.Count:N0} lost on kill -9 ({100.0 * lost.Count / acked.Count:F1}%), the oldest acknowledged {oldestLostMs:F0} ms before the kill; bound {(FlushInterval + Margin).TotalMilliseconds:F0} ms."));
+                $"{acked.Count:N0} events acknowledged by {Shoppers} shoppers over {Sending.TotalSeconds:F0} s; {lost.Count:N0} lost on kill -9 ({100.0 * lost.Count / acked.Count:F1}%), the oldest acknowledged {oldestLostMs:F0} ms before the kill; bound {(CheckpointInterval + Margin).TotalMilliseconds:F0} ms."));
             Assert.True(lostTooOld.Count == 0, string.Create(CultureInfo.InvariantCulture,
-                $"{lostTooOld.Count} events acknowledged more than {(FlushInterval + Margin).TotalMilliseconds:F0} ms before the kill were lost (the oldest {oldestLostMs:F0} ms before it); the first: {ShopperId(lostTooOld.FirstOrDefault().Shopper)} #{lostTooOld.FirstOrDefault().Sequence}."));
+                $"{lostTooOld.Count} events acknowledged more than {(CheckpointInterval + Margin).TotalMilliseconds:F0} ms before the kill were lost (the oldest {oldestLostMs:F0} ms before it); the first: {ShopperId(lostTooOld.FirstOrDefault().Shopper)} #{lostTooOld.FirstOrDefault().Sequence}."));
             Assert.True(acked.Count(a => killedAt - a.AckedAt > bound) >= Shoppers * 20,
                 "too few events were acknowledged earlier than the bound before the kill for the test to say anything");
         }

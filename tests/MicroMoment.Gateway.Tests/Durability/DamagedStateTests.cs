@@ -1,6 +1,7 @@
 using MicroMoment.Cli;
 using MicroMoment.Events;
 using MicroMoment.Silo;
+using MicroMoment.Silo.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace MicroMoment.Gateway.Tests.Durability;
@@ -22,17 +23,17 @@ public sealed class DamagedStateTests(DamagedStateTests.StateFileFixture state) 
     }
 
     [Theory]
-    [InlineData(Damage.RandomBytesMidFile, "is damaged: SQLite's integrity check")]
-    [InlineData(Damage.Truncated, "is damaged: SQLite's integrity check")]
+    [InlineData(Damage.RandomBytesMidFile, "database disk image is malformed")]
+    [InlineData(Damage.Truncated, "it was truncated")]
     [InlineData(Damage.BadHeader, "does not start with the SQLite header")]
-    [InlineData(Damage.ZeroBytes, "is empty (0 bytes)")]
-    [InlineData(Damage.ForeignDatabase, "is not a MicroMoment state file")]
+    [InlineData(Damage.ZeroBytes, "the file is empty (0 bytes)")]
+    [InlineData(Damage.ForeignDatabase, "a SQLite database of another kind")]
     public async Task ADamagedStateFileIsRefusedByNameAndLeftUntouched(Damage damage, string problem)
     {
         var data = Directory.CreateTempSubdirectory("mm-damaged-");
         try
         {
-            string file = Path.Combine(data.FullName, "silo-state.db");
+            string file = Path.Combine(data.FullName, SqliteGrainStorageOptions.DefaultFileName);
             File.Copy(state.PristineFile, file);
             Apply(damage, file);
             byte[] before = await File.ReadAllBytesAsync(file);
@@ -41,11 +42,11 @@ public sealed class DamagedStateTests(DamagedStateTests.StateFileFixture state) 
 
             string said = DataDirectoryLockTests.Flatten(stdout);
             Assert.True(code == ExitCodes.StateFileUnusable, $"exit code {code}, expected {ExitCodes.StateFileUnusable}\n{stdout}\n{stderr}");
-            Assert.Contains("error: The ", said);
-            Assert.Contains($" {file} ", said);
+            Assert.Contains("error: ", said);
+            Assert.Contains($"'{file}'", said);
             Assert.True(said.Contains(problem, StringComparison.Ordinal), $"expected \"{problem}\" in: {said}");
-            Assert.Contains("The file was left as it was.", said);
-            Assert.Contains(damage == Damage.ZeroBytes ? "restore the data directory from a backup" : "Restore the data directory from a backup, or move the file aside", said);
+            Assert.Contains("The file was left untouched.", said);
+            Assert.Contains("Move it aside (keep it for inspection) and restore the latest backup to that path", said);
             Assert.DoesNotContain("Gateway:", said);
             Assert.DoesNotContain("   at ", stdout + stderr);
             Assert.DoesNotContain("Unhandled exception", stdout + stderr);
@@ -63,7 +64,7 @@ public sealed class DamagedStateTests(DamagedStateTests.StateFileFixture state) 
         var data = Directory.CreateTempSubdirectory("mm-undamaged-");
         try
         {
-            File.Copy(state.PristineFile, Path.Combine(data.FullName, "silo-state.db"));
+            File.Copy(state.PristineFile, Path.Combine(data.FullName, SqliteGrainStorageOptions.DefaultFileName));
             await using var silo = await EmbeddedSilo.StartAsync(BundledModel.Model, new SiloOptions { DataDirectory = data.FullName });
             var view = await silo.GetUserAsync(ClickEvent.DefaultTenant, StateFileFixture.ShopperId(StateFileFixture.Shoppers / 2));
             Assert.Equal(StateFileFixture.EventsPerShopper, view!.EventsApplied);
@@ -132,7 +133,7 @@ public sealed class DamagedStateTests(DamagedStateTests.StateFileFixture state) 
 
         private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("mm-pristine-");
 
-        public string PristineFile => Path.Combine(_directory.FullName, "silo-state.db");
+        public string PristineFile => Path.Combine(_directory.FullName, SqliteGrainStorageOptions.DefaultFileName);
 
         public static string ShopperId(int shopper) => $"damage-shopper-{shopper}";
 
