@@ -6,7 +6,8 @@ namespace MicroMoment.Gateway;
 
 /// <summary>
 /// A running gateway on Kestrel in front of a silo: what <c>micromoment serve</c>, the tests and the benchmarks host.
-/// Disposing it stops the gateway; the silo belongs to the caller and stays open.
+/// Either it fronts a silo the caller owns (disposing the gateway leaves the silo open), or the silo is co-hosted in the
+/// gateway's own application (the builder callback adds it, and it stops with the gateway).
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
@@ -33,13 +34,16 @@ public sealed class GatewayHost : IAsyncDisposable
     /// Builds and starts a gateway in front of <paramref name="silo"/>. Options come from the "Gateway" configuration section,
     /// then <paramref name="configure"/>, and are validated before anything starts.
     /// </summary>
-    /// <param name="silo">The silo to front (not disposed by the gateway).</param>
+    /// <param name="silo">The silo to front (not disposed by the gateway), or null when <paramref name="configureBuilder"/> co-hosts one
+    /// that registers <see cref="IMicroMomentSilo"/> itself.</param>
     /// <param name="configure">Sets the options (keys, Urls, limits).</param>
-    /// <param name="configureBuilder">Optional further set-up of the host (logging, services).</param>
+    /// <param name="configureBuilder">Optional further set-up of the host (logging, services, a co-hosted silo).</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
-    public static async Task<GatewayHost> StartAsync(IMicroMomentSilo silo, Action<GatewayOptions> configure, Action<WebApplicationBuilder>? configureBuilder = null, CancellationToken cancellationToken = default)
+    /// <param name="configureApp">Optional routes mapped after the gateway's (e.g. Orleans' dashboard).</param>
+    public static async Task<GatewayHost> StartAsync(
+        IMicroMomentSilo? silo, Action<GatewayOptions> configure, Action<WebApplicationBuilder>? configureBuilder = null, CancellationToken cancellationToken = default,
+        Action<WebApplication>? configureApp = null)
     {
-        ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configure);
         var builder = WebApplication.CreateSlimBuilder();
         var options = new GatewayOptions();
@@ -55,13 +59,23 @@ public sealed class GatewayHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddSingleton(silo);
+        if (silo is not null) builder.Services.AddSingleton(silo);
         builder.Services.AddMicroMomentGateway(configure);
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
         app.MapMicroMomentGateway();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        configureApp?.Invoke(app);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel started without reporting an address.");
         return new GatewayHost(app, new Uri(address.EndsWith('/') ? address : address + "/"), options);

@@ -2,7 +2,11 @@ using System.CommandLine;
 using MicroMoment.Artifacts;
 using MicroMoment.Gateway;
 using MicroMoment.Scoring;
+using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Silo;
+using Orleans.Dashboard;
+using Microsoft.Extensions.Hosting;
+using Orleans.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -30,8 +34,15 @@ internal static class ServeCommand
         var publishableKey = new Option<string?>("--publishable-key") { Description = $"Publishable key for browsers (default: ${PublishableKeyVariable}, configuration, or generated)" };
         var tenant = new Option<string>("--tenant") { Description = "Tenant (shop) of the keys", DefaultValueFactory = _ => Events.ClickEvent.DefaultTenant };
         var historical = new Option<bool>("--accept-historical") { Description = "Accept events of any age (to replay historical logs such as REES46 2019); by default events older than 7 days are rejected" };
-        var command = new Command("serve", "Run the embedded silo behind the HTTP/WebSocket gateway, with the tracker and a demo shop");
-        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical }) command.Options.Add(o);
+        var durability = new Option<string>("--durability")
+        {
+            Description = "When grain state is written: checkpoint (within a second of a change, every 64 changes, and when a shopper goes idle; an acknowledged event may be lost in a crash until then) or every-event (before the event is acknowledged)",
+            DefaultValueFactory = _ => "checkpoint",
+        };
+        durability.AcceptOnlyFromAmong("checkpoint", "every-event");
+        var orleansPort = new Option<int>("--orleans-port") { Description = "Loopback port of the Orleans client gateway for .NET backends using Orleans' client (0: none)", DefaultValueFactory = _ => ServeSettings.DefaultOrleansPort };
+        var command = new Command("serve", "Run the Orleans silo and the HTTP/WebSocket gateway in one process, with the tracker, a demo shop and the dashboards");
+        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, durability, orleansPort }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new ServeSettings
         {
             Model = parse.GetValue(model),
@@ -42,6 +53,8 @@ internal static class ServeCommand
             PublishableKey = parse.GetValue(publishableKey) ?? NonEmpty(Environment.GetEnvironmentVariable(PublishableKeyVariable)),
             Tenant = parse.GetValue(tenant)!,
             AcceptHistorical = parse.GetValue(historical),
+            Durability = parse.GetValue(durability) == "every-event" ? Durability.EveryEvent : Durability.Checkpoint,
+            OrleansPort = parse.GetValue(orleansPort),
             LogColor = ConsoleStyle.UseColor(),
         }, ct));
         return command;
@@ -120,12 +133,15 @@ internal static class ServeCommand
         var policyFile = settings.Policy ?? QuickstartCommand.DefaultPolicy();
         if (!policyFile.Exists)
             throw new ArgumentException($"The policy file {policyFile.FullName} does not exist; expected a YAML or JSON trigger policy (see policies/default.yaml).");
+        if (settings.OrleansPort is < 0 or > 65_535)
+            throw new ArgumentException($"--orleans-port is {settings.OrleansPort}; expected a TCP port (1 to 65,535), or 0 for no Orleans client gateway.");
         var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions
         {
             DataDirectory = settings.DataDirectory.FullName,
             PolicyPath = policyFile.FullName,
+            Durability = settings.Durability,
             Log = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
-        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }, cancellationToken: cancellationToken, gatewayPort: settings.OrleansPort, configure: orleans => orleans.AddDashboard()).ConfigureAwait(false);
 
         var explicitKeys = new List<GatewayKey>();
         if (settings.ServerKey is { } server) explicitKeys.Add(new GatewayKey { Key = server, Tenant = settings.Tenant, Kind = GatewayKeyKind.Server });
@@ -149,7 +165,22 @@ internal static class ServeCommand
                     usedGenerated = generated.Count > 0;
                 }
                 if (settings.AcceptHistorical) o.MaxEventAge = null;
-            }, builder => ConfigureLogging(builder.Logging, settings.LogColor), cancellationToken).ConfigureAwait(false);
+            }, builder =>
+            {
+                ConfigureLogging(builder.Logging, settings.LogColor);
+                // Orleans' dashboard is an Orleans client of the silo next door; events reach the grains in process.
+                if (settings.OrleansPort != 0)
+                {
+                    builder.UseOrleansClient(client =>
+                    {
+                        client.UseLocalhostClustering(settings.OrleansPort, EmbeddedSilo.ServiceId, EmbeddedSilo.ClusterId);
+                        client.AddDashboard();
+                    });
+                }
+            }, cancellationToken, app =>
+            {
+                if (settings.OrleansPort != 0) app.MapOrleansDashboardBehindLogin();
+            }).ConfigureAwait(false);
         }
         catch
         {
@@ -159,10 +190,15 @@ internal static class ServeCommand
 
         var root = gateway.BaseAddress;
         console.MarkupLineInterpolated($"Policy:   [bold]{policyFile.FullName}[/] (version {silo.PolicyStatus.Version}, {silo.PolicyStatus.Rules.Count} rules; reloaded when it changes, see /v1/policy)");
-        console.MarkupLineInterpolated($"State:    [bold]{silo.StatePath}[/]");
+        console.MarkupLineInterpolated($"State:    [bold]{silo.StatePath}[/] (durability: {(settings.Durability == Durability.EveryEvent ? "every event is written before it is acknowledged" : "checkpoints within a second of a change")})");
         console.MarkupLineInterpolated($"Gateway:  [bold]{root}[/]  (POST {root}v1/events, WebSocket {new UriBuilder(root) { Scheme = root.Scheme == "https" ? "wss" : "ws" }.Uri}v1/stream)");
         console.MarkupLineInterpolated($"Demo:     [bold]{root}demo[/]");
         console.MarkupLineInterpolated($"Dashboard: [bold]{root}dashboard[/] (log in with the server key)");
+        if (settings.OrleansPort != 0)
+        {
+            console.MarkupLineInterpolated($"Orleans:  [bold]{root}orleans[/] (Orleans' own dashboard, same login)");
+            console.MarkupLineInterpolated($"Orleans gateway: [bold]127.0.0.1:{settings.OrleansPort}[/] (service id {EmbeddedSilo.ServiceId}, cluster id {EmbeddedSilo.ClusterId}) for .NET backends using Orleans' client");
+        }
         console.MarkupLineInterpolated($"Tracker:  [bold]{root}tracker.js[/]");
         console.MarkupLineInterpolated($"Metrics:  [bold]{root}metrics[/] (server key)");
         console.MarkupLineInterpolated($"Health:   {root}healthz, {root}readyz");

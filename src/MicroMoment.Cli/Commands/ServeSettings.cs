@@ -1,3 +1,5 @@
+using MicroMoment.Silo;
+
 namespace MicroMoment.Cli.Commands;
 
 /// <summary>What <c>micromoment serve</c> was asked for.</summary>
@@ -26,6 +28,15 @@ internal sealed record ServeSettings
 
     /// <summary>Accept events of any age (to replay historical logs).</summary>
     public bool AcceptHistorical { get; init; }
+
+    /// <summary>When grain state is written (checkpoints, or after every event).</summary>
+    public Durability Durability { get; init; } = Durability.Checkpoint;
+
+    /// <summary>The loopback port of the Orleans client gateway for .NET backends (0: none).</summary>
+    public int OrleansPort { get; init; } = DefaultOrleansPort;
+
+    /// <summary>Orleans' usual client gateway port.</summary>
+    public const int DefaultOrleansPort = 30000;
 
     /// <summary>Whether the console log may be coloured (standard output is a terminal and NO_COLOR is unset; see <see cref="ConsoleStyle"/>).</summary>
     public bool LogColor { get; init; }

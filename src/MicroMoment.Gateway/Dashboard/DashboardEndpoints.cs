@@ -5,6 +5,7 @@ using MicroMoment.Gateway.Wire;
 using MicroMoment.Silo;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.Dashboard;
 
 namespace MicroMoment.Gateway.Dashboard;
 
@@ -36,6 +37,35 @@ public static class DashboardEndpoints
         api.MapGet("/census", async (DashboardCensus census) => Json(await census.GetJsonAsync().ConfigureAwait(false)));
         api.MapGet("/experiments", async (IMicroMomentSilo silo, CancellationToken cancellationToken) => Json(ExperimentsJson(await silo.GetExperimentsAsync(cancellationToken).ConfigureAwait(false))));
         return app;
+    }
+
+    /// <summary>Where Orleans' own dashboard is mounted when the gateway runs with a silo or an Orleans client.</summary>
+    public const string OrleansDashboardPath = "/orleans";
+
+    /// <summary>
+    /// Mounts Microsoft.Orleans.Dashboard at <see cref="OrleansDashboardPath"/> behind the same access as /dashboard (server key
+    /// or a dashboard login): a browser without one is sent to /dashboard to log in. The host must have added the
+    /// dashboard's services to its silo or Orleans client (<c>AddDashboard</c>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapOrleansDashboardBehindLogin(this IEndpointRouteBuilder app)
+    {
+        app.MapOrleansDashboard(OrleansDashboardPath).AllowAnonymous().DisableRateLimiting().AddEndpointFilter(RequireReaderOrLogin);
+        return app;
+    }
+
+    private static async ValueTask<object?> RequireReaderOrLogin(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var access = context.RequestServices.GetRequiredService<DashboardAccess>();
+        if (access.Check(context, out _, out _) is { } refusal)
+        {
+            // The dashboard's page: send the browser to log in; its data calls: the same problem+json as /dashboard/api.
+            bool page = HttpMethods.IsGet(context.Request.Method) && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
+            return page ? Results.Redirect("/dashboard?next=orleans") : Problems.Of(refusal.Status, refusal.Status == 401 ? "Dashboard login required" : "Server key required", refusal.Detail);
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return await next(invocation).ConfigureAwait(false);
     }
 
     private static async ValueTask<object?> RequireReader(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)

@@ -62,10 +62,14 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     /// <param name="options">Settings (null: defaults, no persistence).</param>
     /// <param name="time">The silo clock for offer expiry, session liveness and alerts (null: system clock).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="gatewayPort">The loopback port of the Orleans client gateway for Orleans clients (0: none).</param>
+    /// <param name="configure">Further set-up of the Orleans silo (e.g. its dashboard's services).</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
     /// <exception cref="DataDirectoryInUseException">Another process holds the data directory.</exception>
     /// <exception cref="StateFileException">The state file is damaged or not a state file of this build.</exception>
-    public static async Task<EmbeddedSilo> StartAsync(MicroMomentModel model, SiloOptions? options = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<EmbeddedSilo> StartAsync(
+        MicroMomentModel model, SiloOptions? options = null, TimeProvider? time = null, CancellationToken cancellationToken = default, int gatewayPort = 0,
+        Action<ISiloBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new SiloOptions();
@@ -75,8 +79,9 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.UseOrleans(silo =>
         {
-            UseLocalhost(silo, gatewayPort: 0);
+            UseLocalhost(silo, gatewayPort);
             silo.AddMicroMomentSilo(model, options, time);
+            configure?.Invoke(silo);
         });
         var host = builder.Build();
         try
@@ -99,6 +104,12 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         return new EmbeddedSilo(services, null);
     }
 
+    /// <summary>The Orleans service id of a single-process silo (what an Orleans client connecting to it names).</summary>
+    public const string ServiceId = "micromoment";
+
+    /// <summary>The Orleans cluster id of a single-process silo.</summary>
+    public const string ClusterId = "micromoment-local";
+
     /// <summary>
     /// Single-silo clustering on loopback: the silo-to-silo port is a free one, and the Orleans client gateway (for .NET
     /// backends using Orleans' client) listens on <paramref name="gatewayPort"/> (0: no client gateway).
@@ -106,7 +117,7 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     public static ISiloBuilder UseLocalhost(ISiloBuilder silo, int gatewayPort)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: gatewayPort, serviceId: "micromoment", clusterId: "micromoment-local");
+        silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: gatewayPort, serviceId: ServiceId, clusterId: ClusterId);
         silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
         return silo;
     }
