@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MicroMoment.Model;
+
+namespace MicroMoment.Silo.Execution;
+
+/// <summary>
+/// The silo's one model executor: user grains hand it their step requests and await them; it gathers the requests
+/// of many grains into one batch and runs them as one call of its <see cref="IStepBackend"/> (the dynamic batching
+/// GPU inference servers use). A batch runs when it is full or when the queue goes quiet (see
+/// <see cref="ModelExecutorOptions.QuietPeriod"/>); requests that arrive while a batch runs form the next, so the
+/// batch size follows the load. The flush loop runs on the thread pool only while there is work.
+/// </summary>
+/// <remarks>
+/// A request's arrays are read and written only between its enqueue and its completion, while the grain that owns
+/// it awaits (grains are not reentrant), so nothing else touches them. Scores equal <see cref="Scoring.SessionScorer"/>
+/// up to float rounding of the batched product.
+/// </remarks>
+public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
+{
+    private readonly IStepBackend _backend;
+    private readonly ConcurrentQueue<StepRequest> _queue = new();
+    private readonly StepRequest[] _batch;
+    private readonly float[] _inputs;
+    private readonly float[] _states;
+    private readonly float[] _buy;
+    private readonly float[] _exit;
+    private readonly float[] _attention;
+    private readonly long _quietTicks;
+    private readonly int _d;
+    private readonly int _s;
+    private int _scheduled;
+    private volatile bool _disposed;
+    private long _batches;
+    private long _rows;
+    private long _stepTicks;
+    private long _failures;
+
+    /// <summary>Creates an executor over <paramref name="backend"/> (which it then owns and disposes).</summary>
+    public ModelExecutor(IStepBackend backend, ModelExecutorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        options ??= new ModelExecutorOptions();
+        options.Validate();
+        _backend = backend;
+        MaxBatch = Math.Min(options.MaxBatch, backend.MaxBatch);
+        _d = backend.InputSize;
+        _s = backend.StateSize;
+        _batch = new StepRequest[MaxBatch];
+        _inputs = new float[MaxBatch * _d];
+        _states = new float[MaxBatch * _s];
+        _buy = new float[MaxBatch];
+        _exit = new float[MaxBatch];
+        _attention = new float[MaxBatch];
+        _quietTicks = (long)(options.QuietPeriod.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>The backend's name.</summary>
+    public string Backend => _backend.Name;
+
+    /// <summary>Most rows per batch.</summary>
+    public int MaxBatch { get; }
+
+    /// <summary>Features per event the requests must carry.</summary>
+    public int InputSize => _d;
+
+    /// <summary>State floats per shopper.</summary>
+    public int StateSize => _s;
+
+    /// <summary>Batches run so far.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Rows stepped so far.</summary>
+    public long Rows => Interlocked.Read(ref _rows);
+
+    /// <summary>Time spent in the backend so far.</summary>
+    public TimeSpan StepTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _stepTicks));
+
+    /// <summary>Batches whose backend call failed (their requests got the exception).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Requests waiting for a batch.</summary>
+    public int QueueLength => _queue.Count;
+
+    /// <summary>Creates a request sized for this executor's model.</summary>
+    public StepRequest CreateRequest() => new(_d, _s);
+
+    /// <summary>
+    /// Queues <paramref name="request"/> (its input written, its state set) for the next batch; the task completes
+    /// when its row was stepped and its state updated. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The executor was disposed.</exception>
+    public ValueTask<StepOutput> StepAsync(StepRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var task = request.Begin();
+        _queue.Enqueue(request);
+        if (Interlocked.Exchange(ref _scheduled, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return task;
+    }
+
+    /// <summary>Queues a request as <see cref="StepAsync"/> does but leaves running the flush loop to the caller (tests run it inline).</summary>
+    internal ValueTask<StepOutput> EnqueueForTest(StepRequest request)
+    {
+        var task = request.Begin();
+        _queue.Enqueue(request);
+        Volatile.Write(ref _scheduled, 1);
+        return task;
+    }
+
+    /// <summary>The flush loop: runs batches while requests are queued, then unschedules itself.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        while (true)
+        {
+            int count = Take();
+            if (count == 0)
+            {
+                Volatile.Write(ref _scheduled, 0);
+                // A request enqueued after Take saw the queue empty but before the flag dropped found it set and did
+                // not schedule: look again, and keep running if it is there and no other loop took over.
+                if (_queue.IsEmpty || Interlocked.Exchange(ref _scheduled, 1) == 1) return;
+                continue;
+            }
+
+            Run(count);
+        }
+    }
+
+    private int Take()
+    {
+        int count = 0;
+        while (count < MaxBatch && _queue.TryDequeue(out var request)) _batch[count++] = request;
+        if (count == 0 || count == MaxBatch || _quietTicks == 0) return count;
+        long last = Stopwatch.GetTimestamp();
+        var spin = new SpinWait();
+        while (count < MaxBatch)
+        {
+            if (_queue.TryDequeue(out var request))
+            {
+                _batch[count++] = request;
+                last = Stopwatch.GetTimestamp();
+                continue;
+            }
+
+            if (Stopwatch.GetTimestamp() - last >= _quietTicks) break;
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        return count;
+    }
+
+    private void Run(int count)
+    {
+        int d = _d, s = _s;
+        for (int i = 0; i < count; i++)
+        {
+            var request = _batch[i];
+            request.Input.AsSpan().CopyTo(_inputs.AsSpan(i * d, d));
+            request.State.AsSpan().CopyTo(_states.AsSpan(i * s, s));
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            _backend.Step(_inputs.AsSpan(0, count * d), _states.AsSpan(0, count * s), _buy.AsSpan(0, count), _exit.AsSpan(0, count), _attention.AsSpan(0, count));
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _failures);
+            for (int i = 0; i < count; i++)
+            {
+                var request = _batch[i];
+                _batch[i] = null!;
+                request.Fail(ex);
+            }
+
+            return;
+        }
+
+        Interlocked.Add(ref _stepTicks, Stopwatch.GetTimestamp() - start);
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _rows, count);
+        for (int i = 0; i < count; i++)
+        {
+            var request = _batch[i];
+            _batch[i] = null!;
+            _states.AsSpan(i * s, s).CopyTo(request.State);
+            request.Succeed(new StepOutput(_buy[i], _exit[i], _attention[i]));
+        }
+    }
+
+    /// <summary>Refuses new requests, fails the queued ones and releases the backend.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        // Wait for a running flush to finish its batch, then fail whatever is left.
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        while (_queue.TryDequeue(out var request)) request.Fail(new ObjectDisposedException(nameof(ModelExecutor), "The silo's model executor stopped before this step ran."));
+        _backend.Dispose();
+    }
+}
