@@ -71,12 +71,7 @@ public static partial class OnnxRuntimeEnvironment
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var providers = AvailableProviders();
-        if (provider == OnnxExecutionProvider.Cuda && !providers.Contains(CudaProviderName))
-        {
-            throw new OnnxRuntimeUnavailableException(provider,
-                $"This application carries ONNX Runtime {OrtEnv.Instance().GetVersionString()} without the CUDA execution provider (it has {string.Join(", ", providers)}). "
-                + "Build it with -p:OnnxRuntimeNatives=gpu (Linux x64) to carry Microsoft.ML.OnnxRuntime.Gpu.Linux instead.");
-        }
+        if (provider == OnnxExecutionProvider.Cuda) RequireCudaProvider(providers, OrtEnv.Instance().GetVersionString());
 
         var options = new SessionOptions
         {
@@ -102,18 +97,53 @@ public static partial class OnnxRuntimeEnvironment
         return options;
     }
 
+    /// <summary>Refuses a native library built without the CUDA provider, saying how to get one that has it.</summary>
+    internal static void RequireCudaProvider(IReadOnlyList<string> providers, string version)
+    {
+        if (providers.Contains(CudaProviderName)) return;
+        throw new OnnxRuntimeUnavailableException(OnnxExecutionProvider.Cuda,
+            $"This application carries ONNX Runtime {version} without the CUDA execution provider (it has {string.Join(", ", providers)}). "
+            + "Build it with -p:OnnxRuntimeNatives=gpu (Linux x64) to carry Microsoft.ML.OnnxRuntime.Gpu.Linux instead.");
+    }
+
+    /// <summary>
+    /// The shared libraries ONNX Runtime 1.32's CUDA provider loads (its ELF dependencies, plus cuDNN, which it opens
+    /// at start): the NVIDIA driver's libcuda and the CUDA 13 runtime libraries.
+    /// </summary>
+    public static IReadOnlyList<string> CudaLibraries { get; } =
+        ["libcuda.so.1", "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcurand.so.10", "libcudnn.so.9"];
+
+    /// <summary>Those of <see cref="CudaLibraries"/> that this process cannot load (Linux; empty elsewhere).</summary>
+    public static IReadOnlyList<string> MissingCudaLibraries()
+    {
+        if (!OperatingSystem.IsLinux()) return [];
+        var missing = new List<string>();
+        foreach (var library in CudaLibraries)
+        {
+            if (System.Runtime.InteropServices.NativeLibrary.TryLoad(library, out var handle)) System.Runtime.InteropServices.NativeLibrary.Free(handle);
+            else missing.Add(library);
+        }
+
+        return missing;
+    }
+
     /// <summary>Wraps ONNX Runtime's error about the CUDA provider in a message that says what is missing.</summary>
     internal static OnnxRuntimeUnavailableException CudaUnavailable(Exception error)
     {
-        string reason = Clean(error.Message);
-        string hint;
+        string reason = Clean(error.Message).TrimEnd('.');
+        var hints = new List<string>();
         if (OperatingSystem.IsLinux() && NvidiaDriver() is null)
-            hint = $"No NVIDIA GPU driver is loaded on this machine ({NvidiaDriverFile} is missing): there is no GPU to run on.";
-        else if (reason.Contains("cannot open shared object", StringComparison.OrdinalIgnoreCase) || reason.Contains("Failed to load", StringComparison.OrdinalIgnoreCase))
-            hint = "The CUDA libraries ONNX Runtime 1.32 is built against (CUDA 13: cudart, cuBLAS/cuBLASLt, cuFFT, cuRAND; cuDNN 9) are not on the library path (LD_LIBRARY_PATH).";
-        else
-            hint = "Check that an NVIDIA GPU is visible to this process and that its driver supports CUDA 13.";
-        return new OnnxRuntimeUnavailableException(OnnxExecutionProvider.Cuda, $"ONNX Runtime's CUDA execution provider could not start: {reason} {hint}", error);
+            hints.Add($"No NVIDIA GPU driver is loaded on this machine ({NvidiaDriverFile} is missing): there is no GPU to run on.");
+        var missing = MissingCudaLibraries();
+        if (missing.Count > 0)
+        {
+            hints.Add($"Not found on the library path: {string.Join(", ", missing)} (ONNX Runtime 1.32's CUDA provider needs the NVIDIA driver, "
+                + "the CUDA 13 runtime with cuBLAS and cuRAND, and cuDNN 9; add their folders to LD_LIBRARY_PATH).");
+        }
+
+        if (hints.Count == 0)
+            hints.Add("The CUDA libraries load, so check that an NVIDIA GPU is visible to this process (CUDA_VISIBLE_DEVICES) and that its driver supports CUDA 13.");
+        return new OnnxRuntimeUnavailableException(OnnxExecutionProvider.Cuda, $"ONNX Runtime's CUDA execution provider could not start ({reason}). {string.Join(' ', hints)}", error);
     }
 
     /// <summary>ONNX Runtime's message without terminal colour codes, on one line and at most 400 characters.</summary>

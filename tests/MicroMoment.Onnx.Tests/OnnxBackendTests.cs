@@ -66,7 +66,20 @@ public class OnnxBackendTests
             Assert.Contains("No NVIDIA GPU driver is loaded on this machine", error.Message);
         }
 
+        // Every CUDA library this process cannot load is named.
+        foreach (var library in OnnxRuntimeEnvironment.MissingCudaLibraries()) Assert.Contains(library, error.Message);
+
         Assert.DoesNotContain("\u001b[", error.Message);
+    }
+
+    [Fact]
+    public void ANativeLibraryWithoutTheCudaProviderIsRefusedSayingHowToGetOne()
+    {
+        OnnxRuntimeEnvironment.RequireCudaProvider(["CUDAExecutionProvider", "CPUExecutionProvider"], "1.32.0");
+        var error = Assert.Throws<OnnxRuntimeUnavailableException>(() => OnnxRuntimeEnvironment.RequireCudaProvider(["CPUExecutionProvider"], "1.32.0"));
+        Assert.Equal(OnnxExecutionProvider.Cuda, error.Provider);
+        Assert.Contains("without the CUDA execution provider (it has CPUExecutionProvider)", error.Message);
+        Assert.Contains("-p:OnnxRuntimeNatives=gpu", error.Message);
     }
 
     [Fact]
