@@ -83,9 +83,9 @@ public sealed unsafe class OnnxStepSession : IDisposable
             HostMemory = "native heap";
             if (provider == OnnxExecutionProvider.Cuda)
             {
+                using var pinned = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, 0, OrtMemType.CpuOutput);
                 try
                 {
-                    var pinned = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, 0, OrtMemType.CpuOutput);
                     _pinnedAllocator = new OrtAllocator(_session, pinned);
                     _memoryInfo = _pinnedAllocator.Info;
                     HostMemory = "CUDA page-locked";
@@ -93,7 +93,9 @@ public sealed unsafe class OnnxStepSession : IDisposable
                 catch (OnnxRuntimeException)
                 {
                     // The session offers no page-locked allocator: ordinary host memory works, the copies are slower.
+                    _pinnedAllocator?.Dispose();
                     _pinnedAllocator = null;
+                    _memoryInfo = OrtMemoryInfo.DefaultInstance;
                 }
             }
 
