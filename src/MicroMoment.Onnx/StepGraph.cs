@@ -13,7 +13,7 @@ public static class StepGraph
     /// <summary>ONNX IR version of the file (8: ONNX 1.10+, ONNX Runtime 1.10+).</summary>
     public const long IrVersion = 8;
 
-    /// <summary>Version of the default ("ai.onnx") operator set the graph imports.</summary>
+    /// <summary>Version of the default ("ai.onnx") operator set the graph imports (17: ONNX 1.12+, ONNX Runtime 1.12+).</summary>
     public const long OpsetVersion = 17;
 
     /// <summary>Name of the dynamic batch dimension.</summary>
