@@ -321,14 +321,14 @@ public static class OnnxProbe
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
         }
 
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
         }
 
-        throw new DirectoryNotFoundException($"Could not find MicroMoment.sln above '{AppContext.BaseDirectory}' or '{Environment.CurrentDirectory}'.");
+        throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln above '{AppContext.BaseDirectory}' or '{Environment.CurrentDirectory}'.");
     }
 }

@@ -21,17 +21,17 @@ public static class OnnxTestData
     /// <summary>The sample's sessions (per shopper, split by the model's session timeout) as model inputs: session, event, feature.</summary>
     public static float[][][] Rees46Sessions => LazySessions.Value;
 
-    /// <summary>The folder holding MicroMoment.sln.</summary>
+    /// <summary>The folder holding MicroMoment.Orleans.sln.</summary>
     public static string RepositoryRoot
     {
         get
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
             }
 
-            throw new DirectoryNotFoundException($"Could not find MicroMoment.sln in '{AppContext.BaseDirectory}' or any folder above it.");
+            throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln in '{AppContext.BaseDirectory}' or any folder above it.");
         }
     }
 
