@@ -4,6 +4,7 @@ using MicroMoment.Gateway;
 using MicroMoment.Scoring;
 using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Silo;
+using MicroMoment.Silo.Storage;
 using Orleans.Dashboard;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
@@ -60,7 +61,11 @@ internal static class ServeCommand
         return command;
     }
 
+    /// <summary>The state file of the silo runtime that came before Orleans; this version does not read it.</summary>
+    internal const string LegacyStateFileName = "silo-state.db";
+
     /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled (Ctrl+C), then stops the gateway and flushes the silo.</summary>
+
     internal static async Task<int> RunAsync(IAnsiConsole console, ServeSettings settings, CancellationToken cancellationToken)
     {
         ServeSession session;
@@ -135,6 +140,12 @@ internal static class ServeCommand
             throw new ArgumentException($"The policy file {policyFile.FullName} does not exist; expected a YAML or JSON trigger policy (see policies/default.yaml).");
         if (settings.OrleansPort is < 0 or > 65_535)
             throw new ArgumentException($"--orleans-port is {settings.OrleansPort}; expected a TCP port (1 to 65,535), or 0 for no Orleans client gateway.");
+        if (File.Exists(Path.Combine(settings.DataDirectory.FullName, LegacyStateFileName)))
+        {
+            console.MarkupLineInterpolated(
+                $"[yellow]{Path.Combine(settings.DataDirectory.FullName, LegacyStateFileName)} was written by a version before the Orleans silo and is not read: shoppers start with fresh sessions (state now goes to {SqliteGrainStorageOptions.DefaultFileName}). Delete the old file (with its -wal and -shm files) once you no longer need it.[/]");
+        }
+
         var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions
         {
             DataDirectory = settings.DataDirectory.FullName,
