@@ -53,8 +53,8 @@ public static class SiloProbe
 
         var calls = events.Chunk(callSize).ToArray();
         string? dir = persist ? Path.Combine(Path.GetTempPath(), "mm-silo-probe-" + Guid.NewGuid().ToString("N")) : null;
-        var options = new SiloOptions { DataDirectory = dir, Durability = durability, QueueCapacity = callSize * inflight };
-        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, persistence {(persist ? $"SQLite, {durability}" : "off")}, executor {options.Backend} (batches up to {options.BatchSize}), {Environment.ProcessorCount} cores");
+        var options = new SiloOptions { DataDirectory = dir, Durability = durability, QueueCapacity = callSize * inflight, BatchYield = !args.Contains("--no-batch-yield") };
+        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, persistence {(persist ? $"SQLite, {durability}" : "off")}, executor {options.Backend} (batches up to {options.BatchSize}, {(options.BatchYield ? "yield before a partial batch" : "no yield")}), {Environment.ProcessorCount} cores");
         await using var silo = await EmbeddedSilo.StartAsync(model, options);
         await Ceiling(silo, rounds);
         var rates = new List<double>();

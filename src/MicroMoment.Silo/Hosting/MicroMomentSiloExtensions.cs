@@ -36,7 +36,7 @@ public static class MicroMomentSiloExtensions
         var idle = options.IdleTimeout ?? model.SessionTimeout;
         services.AddSingleton(model);
         services.AddSingleton(options);
-        var executorOptions = new ModelExecutorOptions { Backend = options.Backend, MaxBatch = options.BatchSize, QuietPeriod = options.BatchQuietPeriod };
+        var executorOptions = new ModelExecutorOptions { Backend = options.Backend, MaxBatch = options.BatchSize, QuietPeriod = options.BatchQuietPeriod, YieldBeforePartialBatch = options.BatchYield };
         services.AddSingleton(sp => new ModelExecutor(StepBackendFactory.Create(options.Backend, model, executorOptions), executorOptions));
         services.AddSingleton(sp => new SiloContext(model, options, sp.GetRequiredService<ModelExecutor>(), clock ?? TimeProvider.System)
         {

@@ -15,6 +15,9 @@ public sealed record SiloOptions
     /// <summary>How long a batch that is not full waits for more steps once the queue is empty. Zero (default): it runs at once.</summary>
     public TimeSpan BatchQuietPeriod { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Whether the executor lets queued grain turns run once before it cuts a batch that is not full (see <see cref="Execution.ModelExecutorOptions.YieldBeforePartialBatch"/>). Default true.</summary>
+    public bool BatchYield { get; init; } = true;
+
     /// <summary>How long a user grain may go without messages before Orleans collects it (writing its state first). Default (null): the model's session timeout.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
