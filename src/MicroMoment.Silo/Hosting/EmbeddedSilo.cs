@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MicroMoment.Grains;
 using MicroMoment.Scoring;
+using MicroMoment.Silo.Execution;
 using MicroMoment.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -128,6 +129,10 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Find<StepBackendUnavailableException>(ex) is { } backend)
+        {
+            throw new StepBackendUnavailableException(backend.Backend, backend.Message, ex);
         }
         catch (Exception ex) when (Find<SqliteGrainStorageException>(ex) is { } storage)
         {
