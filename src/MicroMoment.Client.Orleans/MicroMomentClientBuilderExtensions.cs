@@ -20,8 +20,7 @@ public static class MicroMomentClientBuilderExtensions
     /// <exception cref="ArgumentOutOfRangeException">The port is not 1 to 65,535.</exception>
     public static IClientBuilder UseMicroMomentGateway(this IClientBuilder client, int port = MicroMomentCluster.DefaultGatewayPort)
     {
-        if (port is < 1 or > IPEndPoint.MaxPort)
-            throw new ArgumentOutOfRangeException(nameof(port), port, $"The Orleans gateway port is {port}; expected the port `serve` prints for its Orleans gateway (1 to 65,535; {MicroMomentCluster.DefaultGatewayPort} by default).");
+        CheckPort(port);
         return client.UseMicroMomentGateways(new IPEndPoint(IPAddress.Loopback, port));
     }
 
@@ -33,15 +32,29 @@ public static class MicroMomentClientBuilderExtensions
     public static IClientBuilder UseMicroMomentGateways(this IClientBuilder client, params IPEndPoint[] gateways)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(gateways);
-        if (gateways.Length == 0) throw new ArgumentException("No Orleans gateway given; expected at least one silo's client gateway endpoint (e.g. 127.0.0.1:30000).", nameof(gateways));
-        for (int i = 0; i < gateways.Length; i++)
+        CheckGateways(gateways);
+        return client.UseStaticClustering(gateways).UseMicroMomentCluster();
+    }
+
+    /// <summary>Throws when <paramref name="port"/> cannot be a gateway's port.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The port is not 1 to 65,535.</exception>
+    internal static void CheckPort(int port, string paramName = "port")
+    {
+        if (port is < 1 or > IPEndPoint.MaxPort)
+            throw new ArgumentOutOfRangeException(paramName, port, $"The Orleans gateway port is {port}; expected the port `serve` prints for its Orleans gateway (1 to 65,535; {MicroMomentCluster.DefaultGatewayPort} by default).");
+    }
+
+    /// <summary>Throws when <paramref name="gateways"/> is empty or holds an endpoint without a port.</summary>
+    /// <exception cref="ArgumentException">No gateway, or a gateway that is null or has port 0.</exception>
+    internal static void CheckGateways(IReadOnlyList<IPEndPoint> gateways, string paramName = "gateways")
+    {
+        ArgumentNullException.ThrowIfNull(gateways, paramName);
+        if (gateways.Count == 0) throw new ArgumentException("No Orleans gateway given; expected at least one silo's client gateway endpoint (e.g. 127.0.0.1:30000).", paramName);
+        for (int i = 0; i < gateways.Count; i++)
         {
             if (gateways[i] is null || gateways[i].Port == 0)
-                throw new ArgumentException($"Orleans gateway #{i} is {(gateways[i] is null ? "null" : gateways[i].ToString())}; expected a silo's client gateway endpoint with its port (e.g. 127.0.0.1:30000).", nameof(gateways));
+                throw new ArgumentException($"Orleans gateway #{i} is {(gateways[i] is null ? "null" : gateways[i].ToString())}; expected a silo's client gateway endpoint with its port (e.g. 127.0.0.1:30000).", paramName);
         }
-
-        return client.UseStaticClustering(gateways).UseMicroMomentCluster();
     }
 
     /// <summary>

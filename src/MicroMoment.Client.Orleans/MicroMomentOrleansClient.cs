@@ -74,8 +74,12 @@ public sealed partial class MicroMomentOrleansClient : IAsyncDisposable
     /// <c>--orleans-port</c>, 30000 by default) and returns a client that owns the connection.
     /// </summary>
     /// <exception cref="ArgumentException">An option or the port is invalid.</exception>
-    public static Task<MicroMomentOrleansClient> ConnectAsync(int gatewayPort = MicroMomentCluster.DefaultGatewayPort, MicroMomentOrleansOptions? options = null, CancellationToken cancellationToken = default) =>
-        ConnectAsync([new IPEndPoint(IPAddress.Loopback, gatewayPort)], options, null, cancellationToken);
+    /// <exception cref="SiloUnreachableException">No silo answered on that port (Orleans' error is the inner exception).</exception>
+    public static Task<MicroMomentOrleansClient> ConnectAsync(int gatewayPort = MicroMomentCluster.DefaultGatewayPort, MicroMomentOrleansOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        MicroMomentClientBuilderExtensions.CheckPort(gatewayPort);
+        return ConnectAsync([new IPEndPoint(IPAddress.Loopback, gatewayPort)], options, null, cancellationToken);
+    }
 
     /// <summary>
     /// Connects to the Orleans client gateways of a MicroMoment cluster (service id <see cref="MicroMomentCluster.ServiceId"/>,
@@ -87,30 +91,70 @@ public sealed partial class MicroMomentOrleansClient : IAsyncDisposable
     /// <param name="configure">Further set-up of Orleans' client (e.g. a connection retry filter, TLS), or null.</param>
     /// <param name="cancellationToken">Cancels the connect.</param>
     /// <exception cref="ArgumentException">An option or a gateway is invalid.</exception>
+    /// <exception cref="SiloUnreachableException">No gateway answered (Orleans' error is the inner exception).</exception>
     public static async Task<MicroMomentOrleansClient> ConnectAsync(
         IReadOnlyList<IPEndPoint> gateways, MicroMomentOrleansOptions? options = null, Action<global::Orleans.Hosting.IClientBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(gateways);
-        (options ?? new MicroMomentOrleansOptions()).Validate();
+        MicroMomentClientBuilderExtensions.CheckGateways(gateways);
+        var settings = options ?? new MicroMomentOrleansOptions();
+        settings.Validate();
+        IPEndPoint[] endpoints = [.. gateways];
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {
-            client.UseMicroMomentGateways([.. gateways]);
+            client.UseMicroMomentGateways(endpoints);
             configure?.Invoke(client);
         });
         var host = builder.Build();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(settings.ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            var client = new MicroMomentOrleansClient(host.Services.GetRequiredService<IClusterClient>(), options, host.Services.GetService<TimeProvider>(),
+            // Orleans' client keeps trying a gateway that refuses for minutes: the wait is bounded here.
+            await host.StartAsync(limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await StopQuietlyAsync(host).ConfigureAwait(false);
+            throw new SiloUnreachableException(endpoints, ex is OperationCanceledException
+                ? new TimeoutException($"No gateway completed Orleans' handshake within {settings.ConnectTimeout.TotalSeconds:0.#} s (MicroMomentOrleansOptions.ConnectTimeout).", ex)
+                : ex);
+        }
+        catch
+        {
+            await StopQuietlyAsync(host).ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            var client = new MicroMomentOrleansClient(host.Services.GetRequiredService<IClusterClient>(), settings, host.Services.GetService<TimeProvider>(),
                 host.Services.GetService<ILogger<MicroMomentOrleansClient>>());
             client._host = host;
             return client;
         }
         catch
         {
-            host.Dispose();
+            await StopQuietlyAsync(host).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Stops and disposes a client host that failed to start (its own errors are of no further use).</summary>
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        try
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await host.StopAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Nothing was connected, so nothing is left to close.
+        }
+        finally
+        {
+            host.Dispose();
         }
     }
 
@@ -264,7 +308,7 @@ public sealed partial class MicroMomentOrleansClient : IAsyncDisposable
 
     /// <summary>
     /// Watches a shopper's offers: returns once their trigger grain pushes them here, so events sent afterwards have their
-    /// offers read from the subscription (<see cref="OfferSubscription.ReadAllAsync"/>). The watch is renewed every
+    /// offers read from the subscription (<see cref="OfferSubscription.ReadOffersAsync"/>). The watch is renewed every
     /// <see cref="OfferWatch.RenewEvery"/> while the subscription lives; dispose it to stop.
     /// </summary>
     /// <exception cref="ArgumentException">The user id is invalid.</exception>

@@ -29,6 +29,12 @@ public sealed class MicroMomentOrleansOptions
     /// <summary>Offers an <see cref="OfferSubscription"/> holds for its reader; beyond that the oldest is dropped (and counted).</summary>
     public int OfferBufferCapacity { get; set; } = 256;
 
+    /// <summary>
+    /// How long <see cref="MicroMomentOrleansClient.ConnectAsync(int, MicroMomentOrleansOptions?, CancellationToken)"/> waits for a
+    /// gateway to complete Orleans' handshake before it fails with <see cref="SiloUnreachableException"/>.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Throws when a setting is out of range; the message names it and says what is expected.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public void Validate()
@@ -39,6 +45,8 @@ public sealed class MicroMomentOrleansOptions
             throw new ArgumentOutOfRangeException(nameof(MaxClockSkew), MaxClockSkew, $"MaxClockSkew must not be negative; got {MaxClockSkew}.");
         if (MaxEventAge is { } age && age <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(MaxEventAge), age, $"MaxEventAge must be positive, or null to accept any age; got {age}.");
+        if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > TimeSpan.FromDays(1))
+            throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, $"ConnectTimeout must be positive and at most a day; got {ConnectTimeout}.");
         if (MaxEventsPerCall < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxEventsPerCall), MaxEventsPerCall, $"MaxEventsPerCall must be at least 1; got {MaxEventsPerCall}.");
         if (OfferBufferCapacity < 1)

@@ -45,7 +45,7 @@ public sealed class OfferSubscription : IAsyncDisposable
     /// <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
     /// <exception cref="InvalidOperationException">The subscription hands its offers to a callback instead.</exception>
-    public IAsyncEnumerable<Offer> ReadAllAsync(CancellationToken cancellationToken = default) =>
+    public IAsyncEnumerable<Offer> ReadOffersAsync(CancellationToken cancellationToken = default) =>
         (_offers ?? throw new InvalidOperationException($"The offer subscription of '{UserId}' hands its offers to the callback it was made with; watch without a callback to read them.")).Reader.ReadAllAsync(cancellationToken);
 
     /// <summary>Takes the next pushed offer if one is waiting.</summary>

@@ -11,6 +11,33 @@ namespace MicroMoment.Gateway.Tests.OrleansMode;
 public sealed class BothModesTests(OrleansModeFixture live) : IClassFixture<OrleansModeFixture>
 {
     [Fact]
+    public async Task HttpModeSendsEventsAndReceivesTheOfferOnItsStream()
+    {
+        var pushedToCallback = new TaskCompletionSource<MicroMoment.Client.Offer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var stream = await live.Http.OpenStreamAsync("http-mode", o => pushedToCallback.TrySetResult(o));
+        var view = new ShopperEvent { UserId = "http-mode", Type = EventKind.View, ProductId = 1001, CategoryId = 2001, Price = 199, Timestamp = new DateTimeOffset(TestClock.UtcNow) };
+        var cart = view with { EventId = Guid.NewGuid().ToString("N"), Type = EventKind.Cart };
+
+        var ack = await stream.SendAsync([view, cart]);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        MicroMoment.Client.Offer? read = null;
+        await foreach (var offer in stream.ReadOffersAsync(wait.Token))
+        {
+            read = offer;
+            break;
+        }
+
+        Assert.Equal(2, ack.Accepted);
+        var fired = Assert.Single(ack.Offers);
+        Assert.Equal(fired.Id, read?.Id);
+        Assert.Equal(fired.Id, (await pushedToCallback.Task.WaitAsync(TimeSpan.FromSeconds(15))).Id);
+        // The Orleans mode reads the same shopper from the same silo.
+        var seen = await live.OrleansClient.GetUserAsync("http-mode");
+        Assert.Equal(2, seen!.EventsApplied);
+        Assert.Equal($"{TestGateway.Tenant}~{Assert.Single(seen.ActiveOffers).Id}", fired.Id);
+    }
+
+    [Fact]
     public async Task EventsSentInOrleansModeAreTheStateTheHttpGatewayShows()
     {
         var orleans = live.OrleansClient;
@@ -40,7 +67,7 @@ public sealed class BothModesTests(OrleansModeFixture live) : IClassFixture<Orle
         var http = await live.Http.SendBatchAsync([shopperEvent]);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         Offer? pushed = null;
-        await foreach (var offer in offers.ReadAllAsync(wait.Token))
+        await foreach (var offer in offers.ReadOffersAsync(wait.Token))
         {
             pushed = offer;
             break;

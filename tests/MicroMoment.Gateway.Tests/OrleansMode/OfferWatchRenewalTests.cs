@@ -34,7 +34,7 @@ public sealed class OfferWatchRenewalTests
         var fired = (await client.SendAsync(client.CreateEvent("renewed", EventType.View, productId: 1001))).Decision!.Offer!;
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         Offer? pushed = null;
-        await foreach (var offer in offers.ReadAllAsync(wait.Token))
+        await foreach (var offer in offers.ReadOffersAsync(wait.Token))
         {
             pushed = offer;
             break;
@@ -62,7 +62,7 @@ public sealed class OfferWatchRenewalTests
         var outcome = await client.SendAsync(client.CreateEvent("lapsed", EventType.View, productId: 1001));
         var fenceOffer = (await client.SendAsync(client.CreateEvent("fence", EventType.View, productId: 1001))).Decision!.Offer!;
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await foreach (var offer in fence.ReadAllAsync(wait.Token))
+        await foreach (var offer in fence.ReadOffersAsync(wait.Token))
         {
             Assert.Equal(fenceOffer.Id, offer.Id);
             break;

@@ -16,7 +16,7 @@ public sealed class OrleansClientTests(OrleansModeFixture live) : IClassFixture<
     private static async Task<Offer> FirstAsync(OfferSubscription subscription)
     {
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await foreach (var offer in subscription.ReadAllAsync(wait.Token)) return offer;
+        await foreach (var offer in subscription.ReadOffersAsync(wait.Token)) return offer;
         throw new InvalidOperationException("The subscription ended without an offer.");
     }
 
@@ -75,7 +75,7 @@ public sealed class OrleansClientTests(OrleansModeFixture live) : IClassFixture<
         Assert.True(Client.IsWatching("o-watch"));
         Assert.True(Client.IsWatching("o-someone-else"));
         Assert.False(other.TryRead(out _));
-        Assert.Throws<InvalidOperationException>(() => callback.ReadAllAsync());
+        Assert.Throws<InvalidOperationException>(() => callback.ReadOffersAsync());
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class OrleansClientTests(OrleansModeFixture live) : IClassFixture<
 
         Assert.True(watchedByTheSecond);
         Assert.False(Client.IsWatching("o-leave"));
-        await using var ended = second.ReadAllAsync().GetAsyncEnumerator();
+        await using var ended = second.ReadOffersAsync().GetAsyncEnumerator();
         Assert.False(await ended.MoveNextAsync());
     }
 
@@ -157,7 +157,7 @@ public sealed class OrleansClientTests(OrleansModeFixture live) : IClassFixture<
         { "negative-product", "the product id is -1" },
         { "negative-category", "the category id is -5" },
         { "negative-price", "the price is -1; expected a finite, non-negative price" },
-        { "infinite-price", "the price is \u221E; expected a finite, non-negative price" },
+        { "infinite-price", "the price is Infinity; expected a finite, non-negative price" },
         { "long-brand", "the brand has 257 characters; expected at most 256" },
         { "long-page", "the context page has 300 characters" },
     };
@@ -249,5 +249,7 @@ public sealed class OrleansClientTests(OrleansModeFixture live) : IClassFixture<
         Assert.Equal("Tenant", tenant.ParamName);
         Assert.Contains("a tenant is 1 to 64 letters", tenant.Message);
         Assert.Equal("MaxEventsPerCall", perCall.ParamName);
+        var connect = Assert.Throws<ArgumentOutOfRangeException>(() => new MicroMomentOrleansOptions { ConnectTimeout = TimeSpan.Zero }.Validate());
+        Assert.Equal("ConnectTimeout", connect.ParamName);
     }
 }
