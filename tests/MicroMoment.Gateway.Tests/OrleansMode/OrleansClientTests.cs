@@ -1,6 +1,8 @@
 using MicroMoment.Client.Orleans;
 using MicroMoment.Events;
 using MicroMoment.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MicroMoment.Gateway.Tests.OrleansMode;
 
@@ -238,6 +240,25 @@ public sealed class OrleansClientTests(OrleansModeFixture live) : IClassFixture<
         var view = await small.GetUserAsync("o-long");
         Assert.Equal(events.Where(e => e.UserId == "o-long").Select(e => e.ProductId), view!.Timeline.Select(t => t.ProductId));
         Assert.Equal(5, view.EventsApplied);
+    }
+
+    [Fact]
+    public async Task AClientRegisteredInAGenericHostSendsAndReceivesItsOffer()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(c => c.UseMicroMomentGateway(live.OrleansPort).AddMicroMomentClient(o => o.Tenant = TestGateway.Tenant));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<MicroMomentOrleansClient>();
+        await using var offers = await client.WatchOffersAsync("o-hosted");
+
+        var outcome = await client.SendAsync(client.CreateEvent("o-hosted", EventType.View, productId: 1001));
+        var pushed = await FirstAsync(offers);
+
+        Assert.Same(client, host.Services.GetRequiredService<MicroMomentOrleansClient>());
+        Assert.Equal(TestGateway.Tenant, client.Tenant);
+        Assert.Equal(outcome.Decision!.Offer!.Id, pushed.Id);
+        await host.StopAsync();
     }
 
     [Fact]
