@@ -106,10 +106,10 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     }
 
     /// <summary>The Orleans service id of a single-process silo (what an Orleans client connecting to it names).</summary>
-    public const string ServiceId = "micromoment";
+    public const string ServiceId = MicroMomentCluster.ServiceId;
 
     /// <summary>The Orleans cluster id of a single-process silo.</summary>
-    public const string ClusterId = "micromoment-local";
+    public const string ClusterId = MicroMomentCluster.ClusterId;
 
     /// <summary>
     /// Single-silo clustering on loopback: the silo-to-silo port is a free one, and the Orleans client gateway (for .NET
