@@ -39,7 +39,7 @@ internal sealed record ServeSettings
     public int OrleansPort { get; init; } = DefaultOrleansPort;
 
     /// <summary>Orleans' usual client gateway port.</summary>
-    public const int DefaultOrleansPort = 30000;
+    public const int DefaultOrleansPort = Grains.MicroMomentCluster.DefaultGatewayPort;
 
     /// <summary>Whether the console log may be coloured (standard output is a terminal and NO_COLOR is unset; see <see cref="ConsoleStyle"/>).</summary>
     public bool LogColor { get; init; }
