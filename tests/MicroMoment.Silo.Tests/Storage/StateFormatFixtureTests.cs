@@ -21,6 +21,9 @@ public class StateFormatFixtureTests
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>The silo clock while the fixture is written and read: offers keep their state whatever day the test runs.</summary>
+    private static readonly DateTimeOffset SiloTime = new(2019, 10, 1, 10, 10, 0, TimeSpan.Zero);
+
     private static string FixturesRoot => Path.Combine(RepositoryRoot, "tests", "MicroMoment.Silo.Tests", "Fixtures", "state");
 
     /// <summary>Every committed fixture folder.</summary>
@@ -41,7 +44,7 @@ public class StateFormatFixtureTests
         using var dir = new TempDirectory();
         File.Copy(Path.Combine(fixture, "grains.db"), Path.Combine(dir.Path, "grains.db"));
 
-        await using var silo = await EmbeddedSilo.StartAsync(model, Options(dir.Path));
+        await using var silo = await EmbeddedSilo.StartAsync(model, Options(dir.Path), new ManualTimeProvider(SiloTime));
         foreach (var shopper in expected["shoppers"]!.AsArray())
         {
             var view = await silo.GetUserAsync((string)shopper!["tenant"]!, (string)shopper["userId"]!);
@@ -124,7 +127,7 @@ public class StateFormatFixtureTests
         ];
 
         var shoppers = new JsonArray();
-        await using (var silo = await EmbeddedSilo.StartAsync(model, Options(dataDirectory)))
+        await using (var silo = await EmbeddedSilo.StartAsync(model, Options(dataDirectory), new ManualTimeProvider(SiloTime)))
         {
             await silo.SetConsentAsync(ClickEvent.DefaultTenant, "ana", new Consent(true, ["offers", "recommendations"]));
             var outcomes = await silo.IngestAsync(before);
