@@ -56,7 +56,10 @@ public sealed class ExitOnlyModelApiTests : IAsyncLifetime
 
         var score = result.Results[0].Score!;
         Assert.Null(score.Buy);
-        Assert.NotNull(score.Exit);
+        // The exit score reads the same on the answer, on the offer it fired and on the shopper's timeline.
+        Assert.Equal(new SessionScorer(_exitOnly).Score(((RecordingSilo)_gateway.Silo).Received.Single(e => e.EventId == "c1")).ExitProbability, score.Exit!.Value, 1e-5f);
+        Assert.Equal(score.Exit, Assert.Single(result.Offers).ExitProbability);
+        Assert.Equal(score.Exit, Assert.Single(user!.Timeline).Exit);
         Assert.Null(Assert.Single(result.Offers).BuyProbability);
         Assert.Null(Assert.Single(user!.Timeline).Buy);
         Assert.Null(user.Latest!.Buy);
