@@ -20,4 +20,7 @@ public static class ExitCodes
 
     /// <summary><c>serve</c>: the state file is damaged, empty where state was expected, not a state file, or of another schema version (it is left untouched).</summary>
     public const int StateFileUnusable = 6;
+
+    /// <summary>serve: the model backend it was told to use cannot start on this machine (no GPU, CUDA or ONNX Runtime libraries missing).</summary>
+    public const int BackendUnavailable = 7;
 }

@@ -17,7 +17,8 @@ public static partial class OnnxRuntimeEnvironment
 
     private const string NativesHint =
         "The application must carry ONNX Runtime's native library: reference Microsoft.ML.OnnxRuntime.Gpu.Linux (Linux x64) "
-        + "or Microsoft.ML.OnnxRuntime 1.32.0, as src/MicroMoment.Onnx/OnnxRuntimeNatives.props does for the projects that run ONNX.";
+        + "or Microsoft.ML.OnnxRuntime 1.32.0, as src/MicroMoment.Onnx/OnnxRuntimeNatives.props does for the projects that run ONNX "
+        + "(for the micromoment command line: build it with -p:OnnxRuntimeNatives=gpu or -p:OnnxRuntimeNatives=cpu).";
 
     /// <summary>
     /// The execution providers the loaded ONNX Runtime native library was built with (e.g. CPUExecutionProvider,

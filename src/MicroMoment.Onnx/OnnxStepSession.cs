@@ -30,7 +30,7 @@ public sealed unsafe class OnnxStepSession : IDisposable
     ];
 
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
+    private readonly RunOptions _runOptions;
     private readonly OrtMemoryInfo _memoryInfo;
     private readonly OrtAllocator? _pinnedAllocator;
     private readonly List<OrtMemoryAllocation> _pinned = [];
@@ -60,6 +60,10 @@ public sealed unsafe class OnnxStepSession : IDisposable
         _inputWidths = [_d, _h, _h, 1, 1, _h];
         _outputWidths = [_h, _h, 1, 1, _h, 1, 1, 1];
 
+        // Loads the native library first, so an application without it gets OnnxRuntimeUnavailableException with the
+        // reason rather than the type initializer's exception from the first ONNX Runtime object.
+        OnnxRuntimeEnvironment.AvailableProviders();
+        _runOptions = new RunOptions();
         using (var options = OnnxRuntimeEnvironment.CreateSessionOptions(provider, threads))
         {
             try

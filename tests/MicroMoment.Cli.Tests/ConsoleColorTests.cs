@@ -90,7 +90,7 @@ public sealed partial class ConsoleColorTests
         {
             string dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
             string cli = Path.Combine(AppContext.BaseDirectory, "micromoment.dll");
-            string[] args = [cli, "serve", "--urls", "http://127.0.0.1:0", "--data-dir", data.FullName, "--server-key", "mm_sk_colour_test_key_0123456789"];
+            string[] args = [cli, "serve", "--urls", "http://127.0.0.1:0", "--orleans-port", "0", "--data-dir", data.FullName, "--server-key", "mm_sk_colour_test_key_0123456789"];
             var start = onTerminal
                 ? new ProcessStartInfo("/usr/bin/script", ["-qfec", string.Join(' ', new[] { dotnet }.Concat(args).Select(a => $"'{a}'")), "/dev/null"])
                 : new ProcessStartInfo(dotnet, args);

@@ -8,7 +8,7 @@ namespace MicroMoment.Onnx.Tests;
 
 public class OnnxBackendTests
 {
-    private static bool NoNvidiaDriver => OperatingSystem.IsLinux() && OnnxRuntimeEnvironment.NvidiaDriver() is null;
+    internal static bool NoNvidiaDriver => OperatingSystem.IsLinux() && OnnxRuntimeEnvironment.NvidiaDriver() is null;
 
     [Fact]
     public void FactoryCreatesEachBackendByItsName()

@@ -4,6 +4,8 @@ using MicroMoment.Gateway;
 using MicroMoment.Scoring;
 using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Silo;
+using MicroMoment.Silo.Execution;
+using MicroMoment.Silo.Storage;
 using Orleans.Dashboard;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
@@ -42,7 +44,13 @@ internal static class ServeCommand
         durability.AcceptOnlyFromAmong("checkpoint", "every-event");
         var orleansPort = new Option<int>("--orleans-port") { Description = "Loopback port of the Orleans client gateway for .NET backends using Orleans' client (0: none)", DefaultValueFactory = _ => ServeSettings.DefaultOrleansPort };
         var command = new Command("serve", "Run the Orleans silo and the HTTP/WebSocket gateway in one process, with the tracker, a demo shop and the dashboards");
-        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, durability, orleansPort }) command.Options.Add(o);
+        var backend = new Option<string>("--backend")
+        {
+            Description = "The model backend: simd (the project's CPU kernel), onnx-cpu, onnx-cuda (ONNX Runtime; needs a build with -p:OnnxRuntimeNatives=gpu|cpu), or auto (CUDA when it starts here, else simd)",
+            DefaultValueFactory = _ => SimdStepBackend.BackendName,
+        };
+        backend.AcceptOnlyFromAmong([.. StepBackendFactory.Names]);
+        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, durability, orleansPort, backend }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new ServeSettings
         {
             Model = parse.GetValue(model),
@@ -55,12 +63,17 @@ internal static class ServeCommand
             AcceptHistorical = parse.GetValue(historical),
             Durability = parse.GetValue(durability) == "every-event" ? Durability.EveryEvent : Durability.Checkpoint,
             OrleansPort = parse.GetValue(orleansPort),
+            Backend = parse.GetValue(backend)!,
             LogColor = ConsoleStyle.UseColor(),
         }, ct));
         return command;
     }
 
+    /// <summary>The state file of the silo runtime that came before Orleans; this version does not read it.</summary>
+    internal const string LegacyStateFileName = "silo-state.db";
+
     /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled (Ctrl+C), then stops the gateway and flushes the silo.</summary>
+
     internal static async Task<int> RunAsync(IAnsiConsole console, ServeSettings settings, CancellationToken cancellationToken)
     {
         ServeSession session;
@@ -77,6 +90,11 @@ internal static class ServeCommand
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.StateFileUnusable;
+        }
+        catch (StepBackendUnavailableException ex)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            return ExitCodes.BackendUnavailable;
         }
         catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
         {
@@ -126,6 +144,7 @@ internal static class ServeCommand
         var modelFile = settings.Model ?? QuickstartCommand.BundledModel();
         var model = MicroMomentModel.Load(modelFile.FullName);
         console.MarkupLineInterpolated($"Model:    [bold]{model}[/]");
+        console.MarkupLineInterpolated($"Backend:  [bold]{settings.Backend}[/]");
         if (!model.HasBuyHead)
             console.MarkupLine("[yellow]The model has no buy head (its training log held no purchases): it scores no buy probability, and buy-intent rules never fire.[/]");
         if (!model.HasExitHead)
@@ -135,11 +154,18 @@ internal static class ServeCommand
             throw new ArgumentException($"The policy file {policyFile.FullName} does not exist; expected a YAML or JSON trigger policy (see policies/default.yaml).");
         if (settings.OrleansPort is < 0 or > 65_535)
             throw new ArgumentException($"--orleans-port is {settings.OrleansPort}; expected a TCP port (1 to 65,535), or 0 for no Orleans client gateway.");
+        if (File.Exists(Path.Combine(settings.DataDirectory.FullName, LegacyStateFileName)))
+        {
+            console.MarkupLineInterpolated(
+                $"[yellow]{Path.Combine(settings.DataDirectory.FullName, LegacyStateFileName)} was written by a version before the Orleans silo and is not read: shoppers start with fresh sessions (state now goes to {SqliteGrainStorageOptions.DefaultFileName}). Delete the old file (with its -wal and -shm files) once you no longer need it.[/]");
+        }
+
         var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions
         {
             DataDirectory = settings.DataDirectory.FullName,
             PolicyPath = policyFile.FullName,
             Durability = settings.Durability,
+            Backend = settings.Backend,
             Log = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
         }, cancellationToken: cancellationToken, gatewayPort: settings.OrleansPort, configure: orleans => orleans.AddDashboard()).ConfigureAwait(false);
 

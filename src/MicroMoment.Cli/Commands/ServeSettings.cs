@@ -32,6 +32,9 @@ internal sealed record ServeSettings
     /// <summary>When grain state is written (checkpoints, or after every event).</summary>
     public Durability Durability { get; init; } = Durability.Checkpoint;
 
+    /// <summary>The model backend of the silo's executor (simd, onnx-cpu, onnx-cuda, auto).</summary>
+    public string Backend { get; init; } = Silo.Execution.SimdStepBackend.BackendName;
+
     /// <summary>The loopback port of the Orleans client gateway for .NET backends (0: none).</summary>
     public int OrleansPort { get; init; } = DefaultOrleansPort;
 

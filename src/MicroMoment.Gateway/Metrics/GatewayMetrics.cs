@@ -147,7 +147,7 @@ public sealed class GatewayMetrics : IDisposable
         w.Family("micromoment_silo_deactivations_total", "counter", "Grain deactivations (idle or evicted) over the silo's life.").Sample("micromoment_silo_deactivations_total", silo.Deactivations);
         w.Family("micromoment_silo_queue_depth", "gauge", "Events in hand: handed to the silo's grains and not yet answered.").Sample("micromoment_silo_queue_depth", silo.QueueDepths.Sum());
         w.Family("micromoment_silo_queue_capacity", "gauge", "Most events the silo takes in at once (beyond it events are answered overloaded).").Sample("micromoment_silo_queue_capacity", silo.QueueCapacity);
-        w.Family("micromoment_silo_pending_writes", "gauge", "Grain states waiting for the write-behind flush.").Sample("micromoment_silo_pending_writes", silo.PendingWrites);
+        w.Family("micromoment_silo_pending_writes", "gauge", "Grain changes not yet written to grain storage (written at the next checkpoint).").Sample("micromoment_silo_pending_writes", silo.PendingWrites);
         w.Family("micromoment_silo_processing_seconds", "histogram", "Event-to-decision latency in the silo: from the event entering its partition queue to the trigger decision (accepted events and events dropped inside the silo).")
             .Histogram("micromoment_silo_processing_seconds", silo.ProcessingLatencyBuckets, silo.ProcessingLatencySum, silo.ProcessingLatencyCount);
         if (silo.Policy is { } policy) WritePolicy(w, policy);

@@ -29,7 +29,9 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     private readonly long _quietTicks;
     private readonly int _d;
     private readonly int _s;
+    private readonly bool _yieldBeforePartial;
     private int _scheduled;
+    private bool _yielded;
     private volatile bool _disposed;
     private long _batches;
     private long _rows;
@@ -53,6 +55,7 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         _exit = new float[MaxBatch];
         _attention = new float[MaxBatch];
         _quietTicks = (long)(options.QuietPeriod.TotalSeconds * Stopwatch.Frequency);
+        _yieldBeforePartial = options.YieldBeforePartialBatch;
     }
 
     /// <summary>The backend's name.</summary>
@@ -117,6 +120,15 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     {
         while (true)
         {
+            // Only one loop runs at a time (the _scheduled flag), so _yielded is never touched by two threads at once.
+            if (_yieldBeforePartial && !_yielded && !_queue.IsEmpty && _queue.Count < MaxBatch)
+            {
+                _yielded = true;
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
+
+            _yielded = false;
             int count = Take();
             if (count == 0)
             {

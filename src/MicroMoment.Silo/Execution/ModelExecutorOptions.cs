@@ -16,6 +16,13 @@ public sealed record ModelExecutorOptions
     /// </summary>
     public TimeSpan QuietPeriod { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// When fewer than <see cref="MaxBatch"/> requests wait, the flush loop first goes once to the back of the thread
+    /// pool's queue, so grain turns already queued (each about to add its request) run before the batch is cut. Batches
+    /// then grow with the load without a timed wait; on an idle silo the loop runs again at once. Default true.
+    /// </summary>
+    public bool YieldBeforePartialBatch { get; init; } = true;
+
     /// <summary>Threads one large batch of the SIMD backend is split across. Default 1 (grains use the other cores).</summary>
     public int DegreeOfParallelism { get; init; } = 1;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MicroMoment.Grains;
 using MicroMoment.Scoring;
+using MicroMoment.Silo.Execution;
 using MicroMoment.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -105,10 +106,10 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
     }
 
     /// <summary>The Orleans service id of a single-process silo (what an Orleans client connecting to it names).</summary>
-    public const string ServiceId = "micromoment";
+    public const string ServiceId = MicroMomentCluster.ServiceId;
 
     /// <summary>The Orleans cluster id of a single-process silo.</summary>
-    public const string ClusterId = "micromoment-local";
+    public const string ClusterId = MicroMomentCluster.ClusterId;
 
     /// <summary>
     /// Single-silo clustering on loopback: the silo-to-silo port is a free one, and the Orleans client gateway (for .NET
@@ -128,6 +129,10 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Find<StepBackendUnavailableException>(ex) is { } backend)
+        {
+            throw new StepBackendUnavailableException(backend.Backend, backend.Message, ex);
         }
         catch (Exception ex) when (Find<SqliteGrainStorageException>(ex) is { } storage)
         {

@@ -1,5 +1,4 @@
 using Orleans.Storage;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using MicroMoment.Events;
@@ -25,11 +24,8 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     private readonly ExperimentCountFlusher _flusher;
     private readonly Func<PolicyStatus> _policyStatus;
     private readonly OfferObserver _observer;
-    private readonly IOfferObserver _observerReference;
-    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task> _tails = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _renewals;
+    private readonly OrderedIngest _ingest;
+    private readonly OfferWatches _watches;
     private int _inFlight;
     private volatile bool _accepting = true;
     private volatile bool _disposed;
@@ -41,8 +37,8 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         _flusher = flusher;
         _policyStatus = policyStatus;
         _observer = new OfferObserver(context);
-        _observerReference = grains.CreateObjectReference<IOfferObserver>(_observer);
-        _renewals = RenewWatchesAsync(_stop.Token);
+        _ingest = new OrderedIngest(grains);
+        _watches = new OfferWatches(grains, grains.CreateObjectReference<IOfferObserver>(_observer), TimeProvider.System, context.Log);
     }
 
     /// <inheritdoc/>
@@ -98,7 +94,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         {
             var batch = new ClickEvent[members.Count];
             for (int k = 0; k < batch.Length; k++) batch[k] = events[members[k]];
-            calls.Add((SendInOrder(GrainKeys.Of(shopper.Tenant, shopper.User), new EventBatch(batch)), members));
+            calls.Add((_ingest.SendAsync(GrainKeys.Of(shopper.Tenant, shopper.User), new EventBatch(batch)), members));
         }
 
         try
@@ -143,41 +139,6 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         }
     }
 
-    /// <summary>
-    /// Sends a shopper's batch after the previous batch this front sent them was answered: Orleans does not keep the order
-    /// of separate calls to one grain, and events of a shopper must apply in submission order.
-    /// </summary>
-    private Task<IngestOutcome[]> SendInOrder(string key, EventBatch batch)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task? previous = null;
-        _tails.AddOrUpdate(key, done.Task, (_, tail) =>
-        {
-            previous = tail;
-            return done.Task;
-        });
-        var grain = _grains.GetGrain<IUserGrain>(key);
-        var call = previous is null || previous.IsCompleted ? grain.IngestAsync(batch) : AfterAsync(previous, grain, batch);
-        _ = call.ContinueWith(
-            static (_, state) =>
-            {
-                var (tails, key, done) = ((ConcurrentDictionary<string, Task>, string, TaskCompletionSource))state!;
-                done.SetResult();
-                tails.TryRemove(KeyValuePair.Create(key, done.Task));
-            },
-            (_tails, key, done),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return call;
-
-        static async Task<IngestOutcome[]> AfterAsync(Task previous, IUserGrain grain, EventBatch batch)
-        {
-            await previous.ConfigureAwait(false);
-            return await grain.IngestAsync(batch).ConfigureAwait(false);
-        }
-    }
-
     /// <inheritdoc/>
     public async ValueTask<UserView?> GetUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
         await _grains.GetGrain<IUserGrain>(GrainKeys.Of(tenant, userId)).GetViewAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -213,30 +174,12 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     public void Subscribe(IOfferSink sink) => _observer.Add(sink ?? throw new ArgumentNullException(nameof(sink)));
 
     /// <inheritdoc/>
-    public async ValueTask WatchAsync(string tenant, string userId, CancellationToken cancellationToken = default)
-    {
-        string key = GrainKeys.Of(tenant, userId);
-        if (_watched.AddOrUpdate(key, 1, (_, count) => count + 1) == 1)
-            await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observerReference).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask WatchAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
+        _watches.WatchAsync(GrainKeys.Of(tenant, userId), cancellationToken);
 
     /// <inheritdoc/>
-    public async ValueTask UnwatchAsync(string tenant, string userId, CancellationToken cancellationToken = default)
-    {
-        string key = GrainKeys.Of(tenant, userId);
-        while (_watched.TryGetValue(key, out int count))
-        {
-            if (count > 1)
-            {
-                if (_watched.TryUpdate(key, count - 1, count)) return;
-                continue;
-            }
-
-            if (!_watched.TryRemove(KeyValuePair.Create(key, count))) continue;
-            await _grains.GetGrain<IUserGrain>(key).UnwatchOffersAsync(_observerReference).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-    }
+    public ValueTask UnwatchAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
+        _watches.UnwatchAsync(GrainKeys.Of(tenant, userId), cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask<ExperimentsReport> GetExperimentsAsync(CancellationToken cancellationToken = default)
@@ -253,14 +196,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     internal async Task StopAsync()
     {
         _accepting = false;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _renewals.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await _watches.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -420,31 +356,6 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     {
         _context.Counters.Count(reason);
         return DropReasons.Outcome(reason);
-    }
-
-    private async Task RenewWatchesAsync(CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(OfferWatch.RenewEvery);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                foreach (var key in _watched.Keys)
-                {
-                    try
-                    {
-                        await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observerReference).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        _context.Log?.Invoke($"Renewing the offer watch of {key} failed ({ex.Message}); retried in {OfferWatch.RenewEvery.TotalSeconds:0} s.");
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     /// <summary>Receives the offers trigger grains push and hands each to every sink (queued by the sinks, never waited on).</summary>

@@ -36,8 +36,14 @@ public static class MicroMomentSiloExtensions
         var idle = options.IdleTimeout ?? model.SessionTimeout;
         services.AddSingleton(model);
         services.AddSingleton(options);
-        var executorOptions = new ModelExecutorOptions { Backend = options.Backend, MaxBatch = options.BatchSize, QuietPeriod = options.BatchQuietPeriod };
-        services.AddSingleton(sp => new ModelExecutor(StepBackendFactory.Create(options.Backend, model, executorOptions), executorOptions));
+        var executorOptions = new ModelExecutorOptions { Backend = options.Backend, MaxBatch = options.BatchSize, QuietPeriod = options.BatchQuietPeriod, YieldBeforePartialBatch = options.BatchYield };
+        services.AddSingleton(sp =>
+        {
+            var backend = StepBackendFactory.Create(options.Backend, model, executorOptions, out string? fallback);
+            if (fallback is not null) options.Log?.Invoke($"Model backend auto: {fallback} Running '{backend.Name}'.");
+            return new ModelExecutor(backend, executorOptions);
+        });
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ExecutorStartup>();
         services.AddSingleton(sp => new SiloContext(model, options, sp.GetRequiredService<ModelExecutor>(), clock ?? TimeProvider.System)
         {
             Persistent = storageConfigured || options.DataDirectory is not null,

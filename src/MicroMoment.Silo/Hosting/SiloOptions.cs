@@ -9,11 +9,14 @@ public sealed record SiloOptions
     /// <summary>Most shoppers the model executor steps in one batch. Default 512.</summary>
     public int BatchSize { get; init; } = 512;
 
-    /// <summary>The executor's backend: "simd" (the project's CPU kernel, default).</summary>
+    /// <summary>The executor's backend: "simd" (the project's CPU kernel, default), "onnx-cpu", "onnx-cuda" or "auto" (CUDA when it starts here, else simd). A named backend that cannot start fails the silo's start.</summary>
     public string Backend { get; init; } = Execution.SimdStepBackend.BackendName;
 
     /// <summary>How long a batch that is not full waits for more steps once the queue is empty. Zero (default): it runs at once.</summary>
     public TimeSpan BatchQuietPeriod { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Whether the executor lets queued grain turns run once before it cuts a batch that is not full (see <see cref="Execution.ModelExecutorOptions.YieldBeforePartialBatch"/>). Default true.</summary>
+    public bool BatchYield { get; init; } = true;
 
     /// <summary>How long a user grain may go without messages before Orleans collects it (writing its state first). Default (null): the model's session timeout.</summary>
     public TimeSpan? IdleTimeout { get; init; }
@@ -60,6 +63,8 @@ public sealed record SiloOptions
             throw new ArgumentException($"SiloOptions.BatchSize is {BatchSize}; expected 1 to 65,536 shoppers.", nameof(BatchSize));
         if (string.IsNullOrWhiteSpace(Backend))
             throw new ArgumentException("SiloOptions.Backend is blank; expected a backend name such as \"simd\".", nameof(Backend));
+        if (!Execution.StepBackendFactory.Names.Contains(Backend.Trim().ToLowerInvariant()))
+            throw new ArgumentException($"SiloOptions.Backend is '{Backend}'; expected one of {string.Join(", ", Execution.StepBackendFactory.Names)}.", nameof(Backend));
         if (BatchQuietPeriod < TimeSpan.Zero || BatchQuietPeriod > TimeSpan.FromMilliseconds(100))
             throw new ArgumentException($"SiloOptions.BatchQuietPeriod is {BatchQuietPeriod}; expected 0 to 100 ms.", nameof(BatchQuietPeriod));
         if (IdleTimeout is { } idle && (idle < TimeSpan.FromSeconds(1) || idle > TimeSpan.FromDays(3650)))

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+
+namespace MicroMoment.Grains;
+
+/// <summary>
+/// The shoppers whose offers one <see cref="IOfferObserver"/> receives. A shopper's user grain is told when the first
+/// watcher of that shopper asks and again when the last one leaves (watches are counted), and every watch is renewed
+/// each <see cref="OfferWatch.RenewEvery"/> so it outlives <see cref="OfferWatch.Lifetime"/> and is made again after
+/// the shopper's trigger grain left memory. Thread-safe.
+/// </summary>
+public sealed class OfferWatches : IAsyncDisposable
+{
+    /// <summary>Most renewals in flight at once.</summary>
+    private const int RenewalsAtOnce = 256;
+
+    private readonly IGrainFactory _grains;
+    private readonly IOfferObserver _observer;
+    private readonly Action<string>? _log;
+    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _renewals;
+    private long _renewed;
+    private int _disposed;
+
+    /// <summary>Watches for <paramref name="observer"/> and starts renewing every <see cref="OfferWatch.RenewEvery"/> by <paramref name="time"/>.</summary>
+    /// <param name="grains">Calls the user grains.</param>
+    /// <param name="observer">The observer reference (<c>CreateObjectReference</c>); the caller keeps the observer object alive.</param>
+    /// <param name="time">The clock the renewals follow (null: the system clock).</param>
+    /// <param name="log">Receives a line for each renewal that failed (it is retried at the next round), or null.</param>
+    public OfferWatches(IGrainFactory grains, IOfferObserver observer, TimeProvider? time = null, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(observer);
+        _grains = grains;
+        _observer = observer;
+        _log = log;
+        _renewals = RenewAsync(time ?? TimeProvider.System, _stop.Token);
+    }
+
+    /// <summary>Shoppers watched now.</summary>
+    public int Count => _watched.Count;
+
+    /// <summary>Renewals the grains answered so far (one per watched shopper per round).</summary>
+    public long Renewals => Interlocked.Read(ref _renewed);
+
+    /// <summary>True while someone watches the shopper keyed <paramref name="key"/>.</summary>
+    public bool IsWatched(string key) => _watched.ContainsKey(key);
+
+    /// <summary>
+    /// Adds a watcher of the shopper keyed <paramref name="key"/> (<see cref="GrainKeys.Of"/>); the first one has their
+    /// user grain push their offers to the observer, and returns once the grain took the watch.
+    /// </summary>
+    /// <remarks>When that call fails the watcher still counts, and the next renewal round tries again.</remarks>
+    public async ValueTask WatchAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_watched.AddOrUpdate(key, 1, (_, count) => count + 1) == 1)
+            await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observer).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a watcher of the shopper keyed <paramref name="key"/>; when it was the last, their grain stops pushing to the observer.</summary>
+    public async ValueTask UnwatchAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        while (_watched.TryGetValue(key, out int count))
+        {
+            if (count > 1)
+            {
+                if (_watched.TryUpdate(key, count - 1, count)) return;
+                continue;
+            }
+
+            if (!_watched.TryRemove(KeyValuePair.Create(key, count))) continue;
+            await _grains.GetGrain<IUserGrain>(key).UnwatchOffersAsync(_observer).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    /// <summary>Stops renewing (the grains drop the watches once their lifetime ends); the grains are not called.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _renewals.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RenewAsync(TimeProvider time, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(OfferWatch.RenewEvery, time);
+        var round = new List<Task>(RenewalsAtOnce);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                foreach (var key in _watched.Keys)
+                {
+                    round.Add(RenewOneAsync(key));
+                    if (round.Count < RenewalsAtOnce) continue;
+                    await Task.WhenAll(round).ConfigureAwait(false);
+                    round.Clear();
+                }
+
+                await Task.WhenAll(round).ConfigureAwait(false);
+                round.Clear();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RenewOneAsync(string key)
+    {
+        try
+        {
+            await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observer).ConfigureAwait(false);
+            Interlocked.Increment(ref _renewed);
+        }
+        catch (Exception ex)
+        {
+            _log?.Invoke($"Renewing the offer watch of {key} failed ({ex.Message}); retried in {OfferWatch.RenewEvery.TotalSeconds:0} s.");
+        }
+    }
+}
