@@ -76,12 +76,15 @@ public sealed class ClicksOnlyTrainingTests : IDisposable
             Assert.NotEqual(Intent.Buy, score.Intent);
         });
         Assert.Contains(scores, s => s.Intent == Intent.Exit);
+        Assert.Contains(scores, s => s.Intent != Intent.Exit); // the head tells events apart: not one verdict for all
 
         // eval reads the model back and measures the head it has; the buy column of scores.csv stays empty.
         var evalConsole = new RecordingConsole();
         Assert.Equal(ExitCodes.Success, EvalCommand.Run(evalConsole, new FileInfo(Path.Combine(output, "model.mmm")), [new FileInfo(slice)], new DirectoryInfo(Path.Combine(_root, "eval")), CensoringPolicy.ObservedAsNegative));
         var row = File.ReadLines(Path.Combine(_root, "eval", "scores.csv")).Skip(1).First().Split(',');
         Assert.Equal(string.Empty, row[7]);
-        Assert.InRange(float.Parse(row[8], System.Globalization.CultureInfo.InvariantCulture), 0f, 1f);
+        // The exit column holds the model's exit score of an event of the log, as the scorer above gave it.
+        var exit = float.Parse(row[8], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(scores, s => Math.Abs(s.ExitProbability - exit) <= 1e-4f);
     }
 }

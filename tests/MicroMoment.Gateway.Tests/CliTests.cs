@@ -1,7 +1,11 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using MicroMoment.Cli;
 using MicroMoment.Cli.Commands;
 using MicroMoment.Cli.Traffic;
+using MicroMoment.Silo;
 
 namespace MicroMoment.Gateway.Tests;
 
@@ -102,18 +106,40 @@ public sealed class CliTests
     [Fact]
     public async Task ReplayCommandReportsThroughputLatencyAndOffers()
     {
-        await using var gateway = await TestGateway.StartAsync(configure: o => o.MaxEventAge = null);
+        // Any buy score fires (one offer per session, five minutes apart): every shopper's first event is an offer,
+        // whatever the model's weights make of the log.
+        var silo = await RecordingSilo.StartAsync(new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1f } });
+        await using var gateway = await TestGateway.StartAsync(silo, o => o.MaxEventAge = null);
         var (console, output) = TextConsole.Create();
+        var shoppers = ReplayLog.Load([new FileInfo(BundledModel.Rees46HeadPath)], shiftToNow: false, DateTime.UtcNow).Events.Select(e => e.UserId).Distinct().Count();
 
+        var watch = Stopwatch.StartNew();
         var code = await ReplayCommand.RunAsync(console, [new FileInfo(BundledModel.Rees46HeadPath)],
             new ReplayOptions { Target = gateway.Host.BaseAddress, Key = TestGateway.ServerKey }, shiftToNow: false, CancellationToken.None);
+        var took = watch.Elapsed;
 
         var text = output.ToString();
         Assert.Equal(ExitCodes.Success, code);
         Assert.Matches(@"│ accepted\s+│ 17,434", text);
-        Assert.Matches(@"│ events/s\s+│ [\d,]+", text);
         Assert.Matches(@"│ request latency\s+│ p50 [\d.]+ ms, p90 [\d.]+ ms, p99", text);
-        Assert.Matches(@"│ offers fired\s+│ [1-9]", text);
+        // Offers: the count the trigger grains keep, at least one per shopper.
+        long offers = Number(text, "offers fired");
+        Assert.Equal(silo.Inner.GetStatistics().OffersFired, offers);
+        Assert.True(offers >= shoppers, $"{offers} offers for {shoppers} shoppers");
+        // Throughput: the events over the wall time printed (to its rounding), and that wall time within the run's.
+        long events = Number(text, "events");
+        double wall = double.Parse(Regex.Match(text, @"│ wall time\s+│ ([\d.]+) s").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(17_434, events);
+        Assert.InRange(wall, 0.01, took.TotalSeconds + 0.005);
+        Assert.InRange(Number(text, "events/s"), events / (wall + 0.005) - 1, events / (wall - 0.005) + 1);
+    }
+
+    /// <summary>The whole number in the report row named <paramref name="measure"/>.</summary>
+    private static long Number(string text, string measure)
+    {
+        var match = Regex.Match(text, $@"│ {Regex.Escape(measure)}\s+│ ([\d,]+)");
+        Assert.True(match.Success, $"The report has no '{measure}' row:\n{text}");
+        return long.Parse(match.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
     }
 
     [Fact]
@@ -160,23 +186,40 @@ public sealed class CliTests
     [Fact]
     public async Task PacedReplayTakesAboutTheScaledEventTime()
     {
-        await using var gateway = await TestGateway.StartAsync();
+        var silo = await RecordingSilo.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(silo);
+        // Five events 100 s apart at 1000x: each is due 100 ms after the one before (400 ms in all, 400 s at 1x).
         var start = DateTimeOffset.UtcNow.AddMinutes(-10);
-        var events = Enumerable.Range(0, 5).Select(i => new Client.ShopperEvent { EventId = $"p{i}", UserId = "u", Type = Client.EventKind.View, Timestamp = start.AddSeconds(i * 10) }).ToArray();
+        var events = Enumerable.Range(0, 5).Select(i => new Client.ShopperEvent { EventId = $"p{i}", UserId = "u", Type = Client.EventKind.View, Timestamp = start.AddSeconds(i * 100) }).ToArray();
         var log = new ReplayLog(events, 0, TimeSpan.Zero, new Data.IngestReport());
 
-        var report = await ReplayRunner.RunAsync(log, new ReplayOptions { Target = gateway.Host.BaseAddress, Key = TestGateway.ServerKey, Speed = 100 });
+        var started = Stopwatch.GetTimestamp();
+        var report = await ReplayRunner.RunAsync(log, new ReplayOptions { Target = gateway.Host.BaseAddress, Key = TestGateway.ServerKey, Speed = 1000 });
+        var took = Stopwatch.GetElapsedTime(started);
 
         Assert.Equal(5, report.Accepted);
-        Assert.InRange(report.Elapsed, TimeSpan.FromMilliseconds(380), TimeSpan.FromSeconds(10));
+        // No event reaches the gateway before its scaled time (lower bounds: a slow machine only makes them later).
+        var arrivals = silo.Arrivals;
+        Assert.Equal(["p0", "p1", "p2", "p3", "p4"], arrivals.Select(a => a.Event.EventId));
+        for (var i = 0; i < arrivals.Count; i++)
+        {
+            var at = Stopwatch.GetElapsedTime(started, arrivals[i].At);
+            Assert.True(at >= TimeSpan.FromMilliseconds(100 * i - 1), $"event {i} reached the gateway {at.TotalMilliseconds:0} ms after the replay started, before its scaled time ({100 * i} ms)");
+        }
+        // The report's wall time is the run's (inside what the test measured, at least the last event's time); and the
+        // speed-up was applied: a tenth of the unscaled 400 s is far beyond any slow-down of 400 ms of pacing.
+        Assert.InRange(report.Elapsed, TimeSpan.FromMilliseconds(399), took);
+        Assert.True(report.Elapsed < TimeSpan.FromSeconds(40), $"the replay took {report.Elapsed}; at 1000x it should take about 0.4 s");
     }
 
     [Fact]
     public async Task SimulateSendsLabelledSyntheticTrafficAndReportsLatency()
     {
-        await using var gateway = await TestGateway.StartAsync();
+        var silo = await RecordingSilo.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(silo);
         var (console, output) = TextConsole.Create();
 
+        var started = Stopwatch.GetTimestamp();
         var code = await SimulateCommand.RunAsync(console, new SimulationOptions
         {
             Target = gateway.Host.BaseAddress,
@@ -190,9 +233,20 @@ public sealed class CliTests
         var text = output.ToString();
         Assert.Equal(ExitCodes.Success, code);
         Assert.Contains("SYNTHETIC traffic", text);
-        Assert.Matches(@"│ events sent\s+│ (9\d\d|1,0\d\d)", text);
         Assert.Matches(@"│ event → ack\s+│ p50 [\d.]+ ms", text);
         Assert.Matches(@"│ not accepted\s+│ 0 ", text);
+        // What it says it sent is what reached the silo, all accepted, never more than the schedule (rate × duration).
+        long sent = Number(text, "events sent");
+        var arrivals = silo.Arrivals.Where(a => a.Event.EventId!.StartsWith("sim1-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(sent, arrivals.Count);
+        Assert.Equal(sent, Number(text, "accepted"));
+        Assert.InRange(sent, 500, 1_000);
+        // Paced at the rate: event k goes out no earlier than k / rate after the start.
+        foreach (var (e, at) in arrivals)
+        {
+            var k = int.Parse(e.EventId!["sim1-".Length..], CultureInfo.InvariantCulture);
+            Assert.True(Stopwatch.GetElapsedTime(started, at) >= TimeSpan.FromSeconds(k / 500.0) - TimeSpan.FromMilliseconds(1), $"event {k} was sent before its time");
+        }
     }
 
     [Theory]

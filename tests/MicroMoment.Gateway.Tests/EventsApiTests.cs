@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using MicroMoment.Events;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroMoment.Gateway.Tests;
 
@@ -24,9 +25,12 @@ public sealed class EventsApiTests : IAsyncLifetime
         var result = body["results"]![0]!;
         Assert.Equal("accepted", (string?)result["status"]);
         Assert.Equal("e1", (string?)result["eventId"]);
-        Assert.InRange((float)result["score"]!["buy"]!, 0f, 1f);
         Assert.True((bool)result["score"]!["newSession"]!);
         var received = Assert.Single(Silo.Received);
+        // The answer carries the model's scores of the event the silo received (a fresh scorer of the model scores it here).
+        var expected = new Scoring.SessionScorer(BundledModel.Model).Score(received);
+        Assert.Equal(expected.BuyProbability, (float)result["score"]!["buy"]!, 1e-5f);
+        Assert.Equal(expected.ExitProbability, (float)result["score"]!["exit"]!, 1e-5f);
         Assert.Equal(TestGateway.Tenant, received.Tenant);
         Assert.Equal(EventType.View, received.Type);
         Assert.Equal("mobile", received.Context.Device);
@@ -115,13 +119,16 @@ public sealed class EventsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MissingTimestampMeansNow()
+    public async Task MissingTimestampMeansTheGatewaysNow()
     {
-        var before = DateTime.UtcNow;
-        await Json.PostAsync(_gateway.Server, "/v1/events", "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"view\"}");
+        // The gateway's clock, three hours behind the wall clock: the event gets exactly its time, not the machine's.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-3));
+        var silo = await RecordingSilo.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(silo, configureBuilder: b => b.Services.AddSingleton<TimeProvider>(clock));
+        await Json.PostAsync(gateway.Server, "/v1/events", "{\"eventId\":\"e\",\"userId\":\"u\",\"type\":\"view\"}");
 
-        var e = Assert.Single(Silo.Received);
-        Assert.InRange(e.Timestamp, before.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1));
+        var e = Assert.Single(silo.Received);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, e.Timestamp);
         Assert.Equal(DateTimeKind.Utc, e.Timestamp.Kind);
     }
 

@@ -11,13 +11,14 @@ namespace MicroMoment.Gateway.Tests;
 public sealed class ExitOnlyModelApiTests : IAsyncLifetime
 {
     private TestGateway _gateway = null!;
+    private MicroMomentModel _exitOnly = null!;
 
     public async Task InitializeAsync()
     {
         var m = BundledModel.Model;
-        var exitOnly = new MicroMomentModel(m.Features, m.Network, null, m.ExitCalibration, float.NaN, m.ExitThreshold, m.SessionTimeout, m.Info);
+        _exitOnly = new MicroMomentModel(m.Features, m.Network, null, m.ExitCalibration, float.NaN, m.ExitThreshold, m.SessionTimeout, m.Info);
         var options = new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1e-6f } };
-        _gateway = await TestGateway.StartAsync(new RecordingSilo(await EmbeddedSilo.StartAsync(exitOnly, options)));
+        _gateway = await TestGateway.StartAsync(new RecordingSilo(await EmbeddedSilo.StartAsync(_exitOnly, options)));
     }
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
@@ -34,26 +35,31 @@ public sealed class ExitOnlyModelApiTests : IAsyncLifetime
         Assert.False(first["score"]!.AsObject().ContainsKey("buy"));
         Assert.True(float.IsFinite((float)first["score"]!["attentionLogit"]!));
         Assert.False(first["score"]!.AsObject().ContainsKey("attention"));
-        Assert.InRange((float)first["score"]!["exit"]!, 0f, 1f);
+        // The exit score is the model's score of the event the silo received, and the offer it fired carries it.
+        var expected = new SessionScorer(_exitOnly).Score(((RecordingSilo)_gateway.Silo).Received[0]);
+        Assert.Equal(expected.ExitProbability, (float)first["score"]!["exit"]!, 1e-5f);
         Assert.NotEqual("buy", (string?)first["score"]!["intent"]);
         var offer = first["decision"]!["offer"]!;
         Assert.Equal("popup", (string?)offer["type"]);
         Assert.Null(offer["buyProbability"]);
-        Assert.InRange((float)offer["exitProbability"]!, 0f, 1f);
+        Assert.Equal((float)first["score"]!["exit"]!, (float)offer["exitProbability"]!);
     }
 
     [Fact]
     public async Task TheClientReadsTheMissingBuyScoreAsNullEverywhere()
     {
         using var client = new MicroMomentClient(_gateway.Host.BaseAddress, TestGateway.ServerKey);
-        var evt = new ShopperEvent { EventId = "c1", UserId = "x2", Type = EventKind.View, Timestamp = new DateTimeOffset(TestClock.UtcNow), ProductId = 1001, CategoryId = 2001, Price = 10 };
+        var evt = new ShopperEvent { EventId = "c1", UserId = "x2", Type = EventKind.View, Timestamp = DateTimeOffset.UtcNow, ProductId = 1001, CategoryId = 2001, Price = 10 };
 
         var result = await client.SendAsync(evt);
         var user = await client.GetUserAsync("x2");
 
         var score = result.Results[0].Score!;
         Assert.Null(score.Buy);
-        Assert.NotNull(score.Exit);
+        // The exit score reads the same on the answer, on the offer it fired and on the shopper's timeline.
+        Assert.Equal(new SessionScorer(_exitOnly).Score(((RecordingSilo)_gateway.Silo).Received.Single(e => e.EventId == "c1")).ExitProbability, score.Exit!.Value, 1e-5f);
+        Assert.Equal(score.Exit, Assert.Single(result.Offers).ExitProbability);
+        Assert.Equal(score.Exit, Assert.Single(user!.Timeline).Exit);
         Assert.Null(Assert.Single(result.Offers).BuyProbability);
         Assert.Null(Assert.Single(user!.Timeline).Buy);
         Assert.Null(user.Latest!.Buy);

@@ -16,7 +16,7 @@ internal static class Json
             ["eventId"] = eventId,
             ["userId"] = userId,
             ["type"] = type,
-            ["timestamp"] = (at ?? TestClock.UtcNow).ToString("O"),
+            ["timestamp"] = (at ?? DateTime.UtcNow).ToString("O"),
             ["productId"] = productId,
             ["categoryId"] = 2001,
             ["categoryCode"] = "electronics.smartphone",

@@ -14,18 +14,22 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
 {
     private readonly Lock _gate = new();
     private readonly List<ClickEvent> _received = [];
+    private readonly List<long> _arrivals = [];
 
     /// <summary>Starts an in-memory embedded silo with the bundled model, on <paramref name="time"/> (null: the system clock).</summary>
     public static async Task<RecordingSilo> StartAsync(SiloOptions? options = null, TimeProvider? time = null) =>
         new(await EmbeddedSilo.StartAsync(BundledModel.Model, options ?? new SiloOptions(), time));
 
     /// <summary>
-    /// Options for tests about offer delivery and feedback: the built-in policy with the exit popup off, so a view then a
-    /// cart brings the buy rule's discount. The bundled model's exit head puts most shoppers above its threshold after a
-    /// first view (most sessions of the data end after one or two events), which would spend the session's one offer
-    /// on the popup.
+    /// Options for tests about offer delivery and feedback: the policy file Policies/buy-path.yaml, whose one rule (buy
+    /// intent with a cart, threshold 1e-6, one offer per session) leaves a view without an offer and answers an
+    /// add-to-cart with a discount. The outcome depends on no model weight or threshold (the bundled model's exit head
+    /// would put most first views above its threshold and spend the session's offer on a popup), nor on the hour.
     /// </summary>
-    public static SiloOptions BuyPathOptions => new() { Trigger = new TriggerPolicyOptions { ExitThreshold = 1f } };
+    public static SiloOptions BuyPathOptions => new() { PolicyPath = BuyPathPolicy };
+
+    /// <summary>The path of the buy-path policy file (copied beside the test assembly).</summary>
+    public static string BuyPathPolicy => Path.Combine(AppContext.BaseDirectory, "Policies", "buy-path.yaml");
 
     /// <summary>The silo behind.</summary>
     public EmbeddedSilo Inner => inner;
@@ -36,6 +40,15 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
         get
         {
             lock (_gate) return [.. _received];
+        }
+    }
+
+    /// <summary>Every event handed to the silo with when it was handed over (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), in order.</summary>
+    public IReadOnlyList<(ClickEvent Event, long At)> Arrivals
+    {
+        get
+        {
+            lock (_gate) return [.. _received.Zip(_arrivals)];
         }
     }
 
@@ -52,7 +65,12 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
 
     public ValueTask<IReadOnlyList<IngestOutcome>> IngestAsync(IReadOnlyList<ClickEvent> events, CancellationToken cancellationToken = default)
     {
-        lock (_gate) _received.AddRange(events);
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        lock (_gate)
+        {
+            _received.AddRange(events);
+            for (var i = 0; i < events.Count; i++) _arrivals.Add(now);
+        }
         if (Saturated) return ValueTask.FromResult<IReadOnlyList<IngestOutcome>>([.. events.Select(_ => new IngestOutcome(IngestStatus.Overloaded, "queue-full"))]);
         return inner.IngestAsync(events, cancellationToken);
     }

@@ -23,10 +23,14 @@ public sealed class SlowClientTests
         var key = new GatewayKey { Key = TestGateway.PublishableKey, Tenant = TestGateway.Tenant, Kind = GatewayKeyKind.Publishable };
         var connection = new StreamConnection(socket, key, ingestor, hub, metrics, options, TimeProvider.System, boundUser: "a");
         var run = connection.RunAsync("a", CancellationToken.None, CancellationToken.None);
-        for (var waited = 0; hub.ConnectionsOf(TestGateway.Tenant, "a") == 0; waited++)
+        // Bounded wait for the connection to register its shopper (a deadline in time, not a count of polls whose
+        // length depends on the timer resolution and the machine's load).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (hub.ConnectionsOf(TestGateway.Tenant, "a") == 0)
         {
-            Assert.True(waited < 5_000, "the connection never registered its shopper");
-            await Task.Delay(1);
+            Assert.False(run.IsCompleted, $"the connection ended before registering its shopper: {run.Exception?.GetBaseException().Message ?? run.Status.ToString()}");
+            Assert.True(DateTime.UtcNow < deadline, "the connection did not register its shopper with the offer hub within 10 s");
+            await Task.Delay(5);
         }
 
         var delivered = Task.Run(() =>

@@ -18,14 +18,22 @@ public class ExitOnlyModelTests
     public async Task AModelWithoutABuyHeadFiresNoBuyOfferEvenAtTheLowestBuyThresholdButStillFiresExitOffers()
     {
         var options = new SiloOptions { Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ExitThreshold = 1e-6f, MaxOffersPerSession = 5, Cooldown = TimeSpan.Zero } };
-        await using var silo = await EmbeddedSilo.StartAsync(ExitOnly(), options);
+        var model = ExitOnly();
+        await using var silo = await EmbeddedSilo.StartAsync(model, options);
+        ClickEvent[] events = [Event("ann", 0), Event("ann", 1, EventType.Cart), Event("bob", 0, EventType.Cart), Event("bob", 2, EventType.Cart, product: 1002)];
 
-        var outcomes = await silo.IngestAsync([Event("ann", 0), Event("ann", 1, EventType.Cart), Event("bob", 0, EventType.Cart), Event("bob", 2, EventType.Cart, product: 1002)]);
+        var outcomes = await silo.IngestAsync(events);
 
+        // Each exit score is the one the model itself gives the shopper's events in order (a scorer per shopper).
+        var scorers = new Dictionary<string, SessionScorer>();
+        for (int i = 0; i < events.Length; i++)
+        {
+            if (!scorers.TryGetValue(events[i].UserId, out var scorer)) scorers[events[i].UserId] = scorer = new SessionScorer(model);
+            Assert.Equal(scorer.Score(events[i]).ExitProbability, outcomes[i].Score!.Value.ExitProbability, 1e-5f);
+        }
         Assert.All(outcomes, o =>
         {
             Assert.True(float.IsNaN(o.Score!.Value.BuyProbability));
-            Assert.InRange(o.Score.Value.ExitProbability, 0f, 1f);
             Assert.NotEqual(Intent.Buy, o.Score.Value.Intent);
             Assert.True(o.Decision!.Fired, o.Decision.SuppressedBecause);
             Assert.Equal(OfferType.Popup, o.Decision.Offer!.Type);

@@ -31,6 +31,18 @@ public class PolicyReloadTests
         }
     }
 
+    /// <summary>
+    /// Replaces the watched file in one step (written beside it, then renamed over it), as a deployment would: a file
+    /// rewritten in place can be read half-written by the watcher, which then rightly records a failed reload the test
+    /// did not mean to cause.
+    /// </summary>
+    private static void Replace(string path, string text)
+    {
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+
     private static SiloOptions Options(string path) => new() { PolicyPath = path, PolicyPollInterval = TimeSpan.FromMilliseconds(200) };
 
     [Fact]
@@ -47,7 +59,7 @@ public class PolicyReloadTests
         Assert.Equal("v1", silo.GetStatistics().Policy!.Version);
         Assert.True(silo.PolicyStatus.Watching);
 
-        File.WriteAllText(path, EveryEvent("v2"));
+        Replace(path, EveryEvent("v2"));
         var status = await WaitFor(() => silo.PolicyStatus, s => s.Version == "v2", "version v2");
 
         var after = (await silo.IngestAsync([Event("ann", 1), Event("bob", 1)]));
@@ -69,7 +81,7 @@ public class PolicyReloadTests
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path) with { Log = log.Enqueue });
 
-        File.WriteAllText(path, EveryEvent("v2").Replace("intent: buy", "intent: maybe", StringComparison.Ordinal));
+        Replace(path, EveryEvent("v2").Replace("intent: buy", "intent: maybe", StringComparison.Ordinal));
         var status = await WaitFor(() => silo.PolicyStatus, s => s.ReloadFailures == 1, "a recorded reload failure");
 
         Assert.Equal("v1", status.Version);
@@ -83,7 +95,7 @@ public class PolicyReloadTests
         // The same broken content is not counted again on the next check; a fixed file goes in and clears the error.
         Assert.False(silo.ReloadPolicy());
         Assert.Equal(1, silo.PolicyStatus.ReloadFailures);
-        File.WriteAllText(path, EveryEvent("v3"));
+        Replace(path, EveryEvent("v3"));
         status = await WaitFor(() => silo.PolicyStatus, s => s.Version == "v3", "version v3");
         Assert.Null(status.LastError);
         Assert.Equal(1, status.Reloads);
@@ -108,7 +120,7 @@ public class PolicyReloadTests
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path) with { Log = log.Enqueue });
         Assert.Equal(IngestStatus.Accepted, (await silo.IngestAsync([Event("eve", 0)]))[0].Status);
 
-        File.WriteAllText(path, text == "bomb" ? Triggers.PolicyParserHardeningTests.AliasBomb(levels: 7, fanOut: 10) : text);
+        Replace(path, text == "bomb" ? Triggers.PolicyParserHardeningTests.AliasBomb(levels: 7, fanOut: 10) : text);
         var status = await WaitFor(() => silo.PolicyStatus, s => s.ReloadFailures == 1, "a recorded reload failure");
 
         Assert.Equal("v1", status.Version);
@@ -128,7 +140,7 @@ public class PolicyReloadTests
         File.WriteAllText(path, """{ "version": "j1", "rules": [ { "name": "a", "intent": "buy", "offer": "popup", "thresholds": { "default": 0.5 } } ] }""");
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path));
 
-        File.WriteAllText(path, """{ "version": "j1", "rules": [ { "name": "a", "intent": "buy", "offer": "popup", "thresholds": { "default": 0.9 } } ] }""");
+        Replace(path, """{ "version": "j1", "rules": [ { "name": "a", "intent": "buy", "offer": "popup", "thresholds": { "default": 0.9 } } ] }""");
         var status = await WaitFor(() => silo.PolicyStatus, s => s.ReloadFailures == 1, "a recorded reload failure");
         Assert.Contains("version: is 'j1', the version of the running policy", status.LastError);
         Assert.Equal("j1", status.Version);

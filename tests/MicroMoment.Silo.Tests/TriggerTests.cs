@@ -38,7 +38,12 @@ public class TriggerTests
         Assert.Equal(Start, cart.Decision.Offer.CreatedAt);
         Assert.Equal("simple-1", cart.Decision.Offer.PolicyVersion);
         // Watched shoppers' offers reach the sink (pushed by their trigger grains, one-way): wait for both, bounded.
-        for (int i = 0; i < 500 && sink.Offers.Count < 2; i++) await Task.Delay(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (sink.Offers.Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the watched shoppers' offers did not reach the sink within 10 s; it has {sink.Offers.Count}");
+            await Task.Delay(10);
+        }
         Assert.Equal(new[] { view.Decision.Offer.Id, cart.Decision.Offer.Id }.Order(), sink.Offers.Select(o => o.Id).Order());
         // An unwatched shopper's offer goes nowhere.
         await silo.UnwatchAsync(ClickEvent.DefaultTenant, "pete");

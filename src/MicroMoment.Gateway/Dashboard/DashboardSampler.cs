@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Json;
 using MicroMoment.Gateway.Metrics;
 using MicroMoment.Silo;
@@ -93,7 +92,7 @@ public sealed class DashboardSampler : BackgroundService
     public byte[] Sample()
     {
         var statistics = _silo.GetStatistics();
-        var now = new Previous(statistics, Stopwatch.GetTimestamp(), Environment.CpuUsage.TotalTime, GC.GetTotalPauseDuration());
+        var now = new Previous(statistics, _time.GetTimestamp(), Environment.CpuUsage.TotalTime, GC.GetTotalPauseDuration());
         byte[] json;
         lock (_gate)
         {
@@ -133,7 +132,8 @@ public sealed class DashboardSampler : BackgroundService
     private void Write(Utf8JsonWriter w, Previous now, Previous? before)
     {
         var s = now.Statistics;
-        double seconds = before is null ? 0 : (now.Timestamp - before.Timestamp) / (double)Stopwatch.Frequency;
+        // Rates are per second of the injected clock (the system clock in production), the one that also paces the samples.
+        double seconds = before is null ? 0 : _time.GetElapsedTime(before.Timestamp, now.Timestamp).TotalSeconds;
         long messages = Total(s.EventsByStatus);
         long decisions = s.OffersFired + Total(s.SuppressionsByReason);
         var window = Window(s.ProcessingLatencyBuckets, before?.Statistics.ProcessingLatencyBuckets);

@@ -84,7 +84,8 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
         Assert.Equal(0.5, fixture.Run.Models[ExperimentRunner.Majority].RocAuc, 6);
         foreach (var model in fixture.Run.Models.Values)
         {
-            Assert.InRange(model.RocAuc, 0, 1);
+            // The AUC reported is the area under the ROC curve reported beside it (to the curve's thinning).
+            AssertAucIsTheAreaUnder(model.RocCurve, model.RocAuc, model.Model);
             Assert.InRange(model.Threshold, 0f, 1f);
         }
         Assert.True(fixture.Run.LstmAucInterval.Low <= fixture.Run.Models[ExperimentRunner.Lstm].RocAuc);
@@ -106,11 +107,14 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
         var run = fixture.Run;
         foreach (var model in run.Models.Values)
         {
-            Assert.InRange(model.RocAuc, 0, 1);
-            Assert.InRange(model.ExitRocAuc, 0, 1);
-            Assert.InRange(model.ExitPrAuc, 0, 1);
-            Assert.NotEmpty(model.ExitRocCurve);
+            AssertAucIsTheAreaUnder(model.RocCurve, model.RocAuc, model.Model);
+            AssertAucIsTheAreaUnder(model.ExitRocCurve, model.ExitRocAuc, model.Model + " exit");
+            Assert.InRange(model.ExitPrAuc, 0, 1); // also refuses NaN
         }
+        // The majority baseline scores every prefix alike: its average precision is the share of exits, the precision
+        // where everything is predicted positive (the PR curve's last point).
+        var majority = run.Models[ExperimentRunner.Majority];
+        Assert.Equal(majority.ExitPrCurve[^1].Y, majority.ExitPrAuc, 9);
         Assert.Equal(0.5, run.Models[ExperimentRunner.Majority].ExitRocAuc, 6);
         Assert.Equal(ModelHeads.Both, run.Heads);
         foreach (var head in new[] { ModelHeads.Buy, ModelHeads.Exit })
@@ -159,7 +163,7 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
         Assert.Contains(run.PeerDescriptions, d => d.StartsWith("recording-peer, buy head: scores has_cart", StringComparison.Ordinal));
         // The ensemble (summed calibrated log-odds of the LSTM and the peer) is measured on the same prefixes.
         Assert.InRange(run.Models["attention-lstm+recording-peer"].RocAuc, 0.5, 1);
-        Assert.InRange(run.Models["attention-lstm+recording-peer"].ExitRocAuc, 0, 1);
+        AssertAucIsTheAreaUnder(run.Models["attention-lstm+recording-peer"].ExitRocCurve, run.Models["attention-lstm+recording-peer"].ExitRocAuc, "attention-lstm+recording-peer exit");
         Assert.Contains(run.PairedComparisons, c => c.Peer == "attention-lstm+recording-peer" && c.Head == ModelHeads.Exit);
     }
 
@@ -176,7 +180,7 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
         foreach (var model in run.Models.Values)
         {
             Assert.True(double.IsNaN(model.RocAuc));
-            Assert.InRange(model.ExitRocAuc, 0, 1);
+            AssertAucIsTheAreaUnder(model.ExitRocCurve, model.ExitRocAuc, model.Model + " exit");
         }
         Assert.All(run.PairedComparisons, c => Assert.Equal(ModelHeads.Exit, c.Head));
         Assert.Equal(3, run.PairedComparisons.Count);
@@ -217,5 +221,19 @@ public class ExperimentTests(TrainedModelFixture fixture) : IClassFixture<Traine
                 for (var i = 0; i < rows.Count; i++) scores[i] = rows.Features(i)[index];
             }
         }
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="auc"/> is the trapezoid area under <paramref name="curve"/>, a ROC curve from (0,0) to
+    /// (1,1) thinned to at most 300 points (thinning drops only near-straight detail, hence the small tolerance).
+    /// </summary>
+    private static void AssertAucIsTheAreaUnder(IReadOnlyList<MicroMoment.Evaluation.CurvePoint> curve, double auc, string model)
+    {
+        Assert.True(curve.Count >= 2, $"{model}: the ROC curve has {curve.Count} points");
+        Assert.Equal((0.0, 0.0), (curve[0].X, curve[0].Y));
+        Assert.Equal((1.0, 1.0), (curve[^1].X, curve[^1].Y));
+        double area = 0;
+        for (int i = 1; i < curve.Count; i++) area += (curve[i].X - curve[i - 1].X) * (curve[i].Y + curve[i - 1].Y) / 2;
+        Assert.True(Math.Abs(area - auc) <= 0.01, $"{model}: ROC-AUC {auc:0.0000} but the area under its ROC curve is {area:0.0000}");
     }
 }

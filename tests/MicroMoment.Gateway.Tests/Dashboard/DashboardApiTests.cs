@@ -62,21 +62,30 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
     [Fact]
     public async Task GuessingKeysIsThrottledAndLoginRecoversAfterThePause()
     {
-        using var client = new HttpClient { BaseAddress = fixture.Gateway.Host.BaseAddress };
+        // A gateway of its own on a clock that moves only when told: the pause is measured on it, not slept through.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await TestGateway.StartAsync(configureBuilder: b => b.Services.AddSingleton<TimeProvider>(clock));
+        using var client = new HttpClient { BaseAddress = gateway.Host.BaseAddress };
         HttpResponseMessage? refused = null;
-        for (int attempt = 0; attempt < DashboardAccess.FailedLoginBurst + 5 && refused is null; attempt++)
+        int attempts = 0;
+        for (; attempts < DashboardAccess.FailedLoginBurst + 5 && refused is null; attempts++)
         {
-            var response = await client.PostAsync("/dashboard/login", new FormUrlEncodedContent([KeyValuePair.Create("key", "mm_sk_guess_" + attempt.ToString("D8", System.Globalization.CultureInfo.InvariantCulture))]));
+            var response = await client.PostAsync("/dashboard/login", new FormUrlEncodedContent([KeyValuePair.Create("key", "mm_sk_guess_" + attempts.ToString("D8", System.Globalization.CultureInfo.InvariantCulture))]));
             if (response.StatusCode == HttpStatusCode.TooManyRequests) refused = response;
             else Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
         Assert.NotNull(refused);
-        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-        // While paused even the right key waits; after the pause it logs in.
-        var correct = new FormUrlEncodedContent([KeyValuePair.Create("key", TestGateway.ServerKey)]);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("/dashboard/login", correct)).StatusCode);
-        await Task.Delay(refused.Headers.RetryAfter!.Delta!.Value);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/dashboard/login", new FormUrlEncodedContent([KeyValuePair.Create("key", TestGateway.ServerKey)]))).StatusCode);
+        Assert.Equal(DashboardAccess.FailedLoginBurst + 1, attempts); // the burst is spent, then the next try is refused
+        // While paused even the right key waits; once one failed login is earned back it logs in.
+        var pause = TimeSpan.FromSeconds(1 / DashboardAccess.FailedLoginsPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(pause.TotalSeconds))), refused.Headers.RetryAfter?.Delta); // whole seconds, at least 1
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("/dashboard/login", Key(TestGateway.ServerKey))).StatusCode);
+        clock.Advance(pause - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("/dashboard/login", Key(TestGateway.ServerKey))).StatusCode);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/dashboard/login", Key(TestGateway.ServerKey))).StatusCode);
+
+        static FormUrlEncodedContent Key(string key) => new([KeyValuePair.Create("key", key)]);
     }
 
     [Fact]
@@ -198,11 +207,11 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var silo = await RecordingSilo.StartAsync(new SiloOptions { });
         var census = new DashboardCensus(silo, clock);
-        await silo.IngestAsync([new ClickEvent("t", "first", TestClock.UtcNow, EventType.View, 1, 2, null, null, 10f)]);
+        await silo.IngestAsync([new ClickEvent("t", "first", clock.GetUtcNow().UtcDateTime, EventType.View, 1, 2, null, null, 10f)]);
         var taken = await census.GetJsonAsync();
         Assert.Equal(1, JsonNode.Parse(taken)!["activeGrains"]!.GetValue<long>());
 
-        await silo.IngestAsync([new ClickEvent("t", "second", TestClock.UtcNow, EventType.View, 1, 2, null, null, 10f)]);
+        await silo.IngestAsync([new ClickEvent("t", "second", clock.GetUtcNow().UtcDateTime, EventType.View, 1, 2, null, null, 10f)]);
         Assert.Same(taken, await census.GetJsonAsync());
         clock.Advance(DashboardCensus.MaxAge);
         Assert.Same(taken, await census.GetJsonAsync()); // still within its age: no second walk, whatever the wall clock does

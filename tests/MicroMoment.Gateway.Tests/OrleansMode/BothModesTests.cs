@@ -15,7 +15,7 @@ public sealed class BothModesTests(OrleansModeFixture live) : IClassFixture<Orle
     {
         var pushedToCallback = new TaskCompletionSource<MicroMoment.Client.Offer>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var stream = await live.Http.OpenStreamAsync("http-mode", o => pushedToCallback.TrySetResult(o));
-        var view = new ShopperEvent { UserId = "http-mode", Type = EventKind.View, ProductId = 1001, CategoryId = 2001, Price = 199, Timestamp = new DateTimeOffset(TestClock.UtcNow) };
+        var view = new ShopperEvent { UserId = "http-mode", Type = EventKind.View, ProductId = 1001, CategoryId = 2001, Price = 199, Timestamp = DateTimeOffset.UtcNow };
         var cart = view with { EventId = Guid.NewGuid().ToString("N"), Type = EventKind.Cart };
 
         var ack = await stream.SendAsync([view, cart]);
@@ -62,7 +62,7 @@ public sealed class BothModesTests(OrleansModeFixture live) : IClassFixture<Orle
     {
         var orleans = live.OrleansClient;
         await using var offers = await orleans.WatchOffersAsync("both-2");
-        var shopperEvent = new ShopperEvent { UserId = "both-2", Type = EventKind.View, ProductId = 1001, CategoryId = 2001, Price = 199, Timestamp = new DateTimeOffset(TestClock.UtcNow) };
+        var shopperEvent = new ShopperEvent { UserId = "both-2", Type = EventKind.View, ProductId = 1001, CategoryId = 2001, Price = 199, Timestamp = DateTimeOffset.UtcNow };
 
         var http = await live.Http.SendBatchAsync([shopperEvent]);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
