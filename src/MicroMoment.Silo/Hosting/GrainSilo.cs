@@ -26,7 +26,8 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     private readonly Func<PolicyStatus> _policyStatus;
     private readonly OfferObserver _observer;
     private readonly IOfferObserver _observerReference;
-    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ShopperWatch> _watched = new(StringComparer.Ordinal);
+    private readonly Lock _watchGate = new();
     private readonly ConcurrentDictionary<string, Task> _tails = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewals;
@@ -213,29 +214,44 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     public void Subscribe(IOfferSink sink) => _observer.Add(sink ?? throw new ArgumentNullException(nameof(sink)));
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Returns once the shopper's trigger grain pushes their offers here: a nested watch of a shopper whose first watch is
+    /// still on its way waits for it too (and one whose first watch failed asks again).
+    /// </remarks>
     public async ValueTask WatchAsync(string tenant, string userId, CancellationToken cancellationToken = default)
     {
         string key = GrainKeys.Of(tenant, userId);
-        if (_watched.AddOrUpdate(key, 1, (_, count) => count + 1) == 1)
-            await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observerReference).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task landed;
+        lock (_watchGate)
+        {
+            if (!_watched.TryGetValue(key, out var watch)) _watched[key] = watch = new ShopperWatch();
+            watch.Count++;
+            if (watch.Count == 1 || watch.Landed.IsFaulted || watch.Landed.IsCanceled) watch.Landed = WatchOffersAsync(key);
+            landed = watch.Landed;
+        }
+
+        await landed.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async ValueTask UnwatchAsync(string tenant, string userId, CancellationToken cancellationToken = default)
     {
         string key = GrainKeys.Of(tenant, userId);
-        while (_watched.TryGetValue(key, out int count))
+        lock (_watchGate)
         {
-            if (count > 1)
-            {
-                if (_watched.TryUpdate(key, count - 1, count)) return;
-                continue;
-            }
-
-            if (!_watched.TryRemove(KeyValuePair.Create(key, count))) continue;
-            await _grains.GetGrain<IUserGrain>(key).UnwatchOffersAsync(_observerReference).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            if (!_watched.TryGetValue(key, out var watch)) return;
+            if (--watch.Count > 0) return;
+            _watched.Remove(key);
         }
+
+        await _grains.GetGrain<IUserGrain>(key).UnwatchOffersAsync(_observerReference).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the shopper's grains to push their offers to this front's observer (the call runs on its own, outside any lock).</summary>
+    private async Task WatchOffersAsync(string key)
+    {
+        await Task.Yield();
+        await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observerReference).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -429,7 +445,9 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                foreach (var key in _watched.Keys)
+                string[] keys;
+                lock (_watchGate) keys = [.. _watched.Keys];
+                foreach (var key in keys)
                 {
                     try
                     {
@@ -445,6 +463,13 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>The watches of one shopper: how many are open, and the grain call that put the first in place.</summary>
+    private sealed class ShopperWatch
+    {
+        public int Count;
+        public Task Landed = Task.CompletedTask;
     }
 
     /// <summary>Receives the offers trigger grains push and hands each to every sink (queued by the sinks, never waited on).</summary>
