@@ -77,9 +77,9 @@ public sealed class TwoSiloCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts two silos with <paramref name="options"/> (which must name no data directory: the shared store is the
-    /// grain storage) and returns once both are active.
+    /// grain storage) and returns once both are active; <paramref name="configure"/> adds to each silo's set-up.
     /// </summary>
-    public static async Task<TwoSiloCluster> StartAsync(MicroMomentModel model, SiloOptions options, TimeProvider? clock = null)
+    public static async Task<TwoSiloCluster> StartAsync(MicroMomentModel model, SiloOptions options, TimeProvider? clock = null, Action<ISiloBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -114,6 +114,7 @@ public sealed class TwoSiloCluster : IAsyncDisposable
                 m.ProbeTimeout = ProbeTimeout;
                 m.NumMissedProbesLimit = MissedProbes;
             });
+            configure?.Invoke(orleans);
         });
         var cluster = builder.Build();
         try
