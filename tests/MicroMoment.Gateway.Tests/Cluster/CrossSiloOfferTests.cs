@@ -60,6 +60,46 @@ public class CrossSiloOfferTests
         AssertGrainsOnA(cluster);
     }
 
+    [Fact]
+    public async Task AServerConnectionSendsANewShoppersEventsOnlyOnceTheirOfferWatchReachedTheGrainOnTheOtherSilo()
+    {
+        // The watch is held before it leaves B (the grain on A goes on taking calls): a watch crossing a slow network.
+        var gate = new WatchGate();
+        await using var cluster = await TwoSiloCluster.StartAsync(BundledModel.Model, Options, configure: s => s.AddOutgoingGrainCallFilter(gate));
+        await PlaceOnAAsync(cluster);
+        await using var gateway = await StartGatewayAsync(cluster.FrontOf(cluster.B));
+
+        // A backend's connection speaks for many shoppers: it routes a shopper's offers to itself with their first event.
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + TestGateway.ServerKey);
+        await socket.ConnectAsync(new UriBuilder(gateway.BaseAddress) { Scheme = "ws", Path = "/v1/stream" }.Uri, CancellationToken.None);
+        await Json.SendAsync(socket, new System.Text.Json.Nodes.JsonObject
+        {
+            ["batch"] = "b1",
+            ["events"] = new System.Text.Json.Nodes.JsonArray(Json.Event(Shopper, "ada-cart", "cart")),
+        });
+        await gate.Arrived.WaitAsync(Within);
+        // The cart fires an offer on A: sent before the watch is in place, that offer would go to no one. (A pending
+        // receive, not a cancelled one: cancelling a WebSocket receive aborts the socket.)
+        var next = Json.ReceiveAsync(socket, Within);
+        await Task.WhenAny(next, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        Assert.False(next.IsCompleted, "The event was sent (and answered) before the shopper's offer watch was in place.");
+        Assert.Equal(0, (await cluster.FrontOf(cluster.A).GetUserAsync(TestGateway.Tenant, Shopper))?.EventsApplied ?? 0); // null: no event yet
+
+        gate.Open();
+        var messages = new Dictionary<string, System.Text.Json.Nodes.JsonNode>(StringComparer.Ordinal);
+        for (var message = await next; ; message = await Json.ReceiveAsync(socket, Within))
+        {
+            Assert.NotNull(message);
+            messages.TryAdd((string)message["type"]!, message);
+            if (messages.ContainsKey("ack") && messages.ContainsKey("offer")) break;
+        }
+
+        var fired = messages["ack"]["ack"]!["results"]![0]!["decision"]!["offer"]!;
+        Assert.Equal((string?)fired["id"], (string?)messages["offer"]["offer"]!["id"]);
+        AssertGrainsOnA(cluster);
+    }
+
     private static SiloOptions Options => new() { Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f } };
 
     /// <summary>Activates the shopper's grains on silo A (Orleans' placement hint) and checks they are there.</summary>

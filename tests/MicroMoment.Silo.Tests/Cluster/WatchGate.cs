@@ -4,10 +4,12 @@ using Orleans;
 namespace MicroMoment.Silo.Tests.Cluster;
 
 /// <summary>
-/// A silo call filter that holds every offer watch (<see cref="IUserGrain.WatchOffersAsync"/>) at the user grain until
-/// <see cref="Open"/>: a watch that takes as long as the test says, as one crossing to a slow or distant silo may.
+/// A silo call filter that holds every offer watch (<see cref="IUserGrain.WatchOffersAsync"/>) until <see cref="Open"/>:
+/// a watch that takes as long as the test says, as one crossing to a slow or distant silo may. As an incoming filter it
+/// holds the watch at the user grain (which takes no other call meanwhile); as an outgoing filter it holds the watch
+/// before it leaves the watching silo (the grain goes on taking calls).
 /// </summary>
-public sealed class WatchGate : IIncomingGrainCallFilter
+public sealed class WatchGate : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
 {
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,13 +27,22 @@ public sealed class WatchGate : IIncomingGrainCallFilter
     /// <inheritdoc/>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod.Name == nameof(IUserGrain.WatchOffersAsync))
-        {
-            Interlocked.Increment(ref _held);
-            _arrived.TrySetResult();
-            await _open.Task;
-        }
-
+        await HoldAsync(context);
         await context.Invoke();
+    }
+
+    /// <inheritdoc/>
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        await HoldAsync(context);
+        await context.Invoke();
+    }
+
+    private async Task HoldAsync(IGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name != nameof(IUserGrain.WatchOffersAsync)) return;
+        Interlocked.Increment(ref _held);
+        _arrived.TrySetResult();
+        await _open.Task;
     }
 }
