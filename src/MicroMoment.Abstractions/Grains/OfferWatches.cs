@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace MicroMoment.Grains;
 
 /// <summary>
@@ -16,7 +14,8 @@ public sealed class OfferWatches : IAsyncDisposable
     private readonly IGrainFactory _grains;
     private readonly IOfferObserver _observer;
     private readonly Action<string>? _log;
-    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ShopperWatch> _watched = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewals;
     private long _renewed;
@@ -38,43 +37,64 @@ public sealed class OfferWatches : IAsyncDisposable
     }
 
     /// <summary>Shoppers watched now.</summary>
-    public int Count => _watched.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_gate) return _watched.Count;
+        }
+    }
 
     /// <summary>Renewals the grains answered so far (one per watched shopper per round).</summary>
     public long Renewals => Interlocked.Read(ref _renewed);
 
     /// <summary>True while someone watches the shopper keyed <paramref name="key"/>.</summary>
-    public bool IsWatched(string key) => _watched.ContainsKey(key);
+    public bool IsWatched(string key)
+    {
+        lock (_gate) return _watched.ContainsKey(key);
+    }
 
     /// <summary>
     /// Adds a watcher of the shopper keyed <paramref name="key"/> (<see cref="GrainKeys.Of"/>); the first one has their
-    /// user grain push their offers to the observer, and returns once the grain took the watch.
+    /// user grain push their offers to the observer. Returns once the grain took the watch: a nested watch of a shopper
+    /// whose first watch is still on its way waits for it too, and one whose first watch failed asks again.
     /// </summary>
     /// <remarks>When that call fails the watcher still counts, and the next renewal round tries again.</remarks>
     public async ValueTask WatchAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_watched.AddOrUpdate(key, 1, (_, count) => count + 1) == 1)
-            await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observer).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task landed;
+        lock (_gate)
+        {
+            if (!_watched.TryGetValue(key, out var watch)) _watched[key] = watch = new ShopperWatch();
+            watch.Count++;
+            if (watch.Count == 1 || watch.Landed.IsFaulted || watch.Landed.IsCanceled) watch.Landed = WatchOffersAsync(key);
+            landed = watch.Landed;
+        }
+
+        await landed.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes a watcher of the shopper keyed <paramref name="key"/>; when it was the last, their grain stops pushing to the observer.</summary>
     public async ValueTask UnwatchAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        while (_watched.TryGetValue(key, out int count))
+        lock (_gate)
         {
-            if (count > 1)
-            {
-                if (_watched.TryUpdate(key, count - 1, count)) return;
-                continue;
-            }
-
-            if (!_watched.TryRemove(KeyValuePair.Create(key, count))) continue;
-            await _grains.GetGrain<IUserGrain>(key).UnwatchOffersAsync(_observer).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            if (!_watched.TryGetValue(key, out var watch)) return;
+            if (--watch.Count > 0) return;
+            _watched.Remove(key);
         }
+
+        await _grains.GetGrain<IUserGrain>(key).UnwatchOffersAsync(_observer).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the shopper's grains to push their offers to the observer (the call runs on its own, outside the lock).</summary>
+    private async Task WatchOffersAsync(string key)
+    {
+        await Task.Yield();
+        await _grains.GetGrain<IUserGrain>(key).WatchOffersAsync(_observer).ConfigureAwait(false);
     }
 
     /// <summary>Stops renewing (the grains drop the watches once their lifetime ends); the grains are not called.</summary>
@@ -101,7 +121,9 @@ public sealed class OfferWatches : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                foreach (var key in _watched.Keys)
+                string[] keys;
+                lock (_gate) keys = [.. _watched.Keys];
+                foreach (var key in keys)
                 {
                     round.Add(RenewOneAsync(key));
                     if (round.Count < RenewalsAtOnce) continue;
@@ -129,5 +151,12 @@ public sealed class OfferWatches : IAsyncDisposable
         {
             _log?.Invoke($"Renewing the offer watch of {key} failed ({ex.Message}); retried in {OfferWatch.RenewEvery.TotalSeconds:0} s.");
         }
+    }
+
+    /// <summary>The watches of one shopper: how many are open, and the grain call that put the first in place.</summary>
+    private sealed class ShopperWatch
+    {
+        public int Count;
+        public Task Landed = Task.CompletedTask;
     }
 }

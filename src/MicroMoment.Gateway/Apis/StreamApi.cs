@@ -42,13 +42,15 @@ internal static class StreamApi
             bound = shopper;
         }
         var settings = options.Value;
-        // The shopper's offers are routed here before the handshake completes: a client that sees the connection open
-        // and then causes an offer (say, by a server-side event) must receive it. Offers wait in the queue meanwhile.
+        // The shopper's offers are routed here, and their offer watch is in place, before the handshake completes: a
+        // client that sees the connection open and then causes an offer (say, by a server-side event through another
+        // gateway or silo) must receive it. Offers wait in the queue meanwhile.
         var connection = new StreamConnection(null, key, ingestor, hub, metrics, settings, time, bound);
         if (bound is null && userId.Length > 0) connection.Route(userId);
         WebSocket socket;
         try
         {
+            await connection.WhenRoutedAsync(context.RequestAborted).ConfigureAwait(false);
             socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = settings.KeepAliveInterval }).ConfigureAwait(false);
         }
         catch

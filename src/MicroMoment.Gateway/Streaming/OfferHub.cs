@@ -22,18 +22,21 @@ internal sealed class OfferHub(GatewayMetrics metrics, IMicroMomentSilo silo, IL
     /// <summary>Connections open for a shopper.</summary>
     public int ConnectionsOf(string tenant, string userId) => _routes.TryGetValue(UserKey.Of(tenant, userId), out var list) ? list.Length : 0;
 
-    /// <summary>Routes the shopper's offers to <paramref name="connection"/> too.</summary>
-    public void Register(string userKey, StreamConnection connection)
+    /// <summary>
+    /// Routes the shopper's offers to <paramref name="connection"/> too. The returned task completes once the shopper's
+    /// trigger grain pushes their offers to this gateway (the watch is in place), or the watch failed (logged); it never faults.
+    /// </summary>
+    public Task Register(string userKey, StreamConnection connection)
     {
         lock (_gate)
         {
             var list = _routes.TryGetValue(userKey, out var existing) ? existing : [];
-            if (Array.IndexOf(list, connection) >= 0) return;
+            if (Array.IndexOf(list, connection) >= 0) return Task.CompletedTask;
             _routes[userKey] = [.. list, connection];
         }
 
         var (tenant, userId) = Split(userKey);
-        Watch(silo.WatchAsync(tenant, userId), "watch", userKey);
+        return Watch(silo.WatchAsync(tenant, userId), "watch", userKey);
     }
 
     /// <summary>Stops routing the shopper's offers to <paramref name="connection"/>.</summary>
@@ -49,7 +52,7 @@ internal sealed class OfferHub(GatewayMetrics metrics, IMicroMomentSilo silo, IL
         }
 
         var (tenant, userId) = Split(userKey);
-        Watch(silo.UnwatchAsync(tenant, userId), "unwatch", userKey);
+        _ = Watch(silo.UnwatchAsync(tenant, userId), "unwatch", userKey);
     }
 
     private static (string Tenant, string UserId) Split(string userKey)
@@ -58,11 +61,8 @@ internal sealed class OfferHub(GatewayMetrics metrics, IMicroMomentSilo silo, IL
         return (userKey[..cut], userKey[(cut + 1)..]);
     }
 
-    private void Watch(ValueTask call, string what, string userKey)
-    {
-        if (call.IsCompletedSuccessfully) return;
-        _ = Completion(call.AsTask(), what, userKey);
-    }
+    private Task Watch(ValueTask call, string what, string userKey) =>
+        call.IsCompletedSuccessfully ? Task.CompletedTask : Completion(call.AsTask(), what, userKey);
 
     private async Task Completion(Task call, string what, string userKey)
     {

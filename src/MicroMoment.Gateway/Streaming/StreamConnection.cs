@@ -18,6 +18,12 @@ internal sealed class StreamConnection
 {
     private const int FirstBufferSize = 8 * 1024;
 
+    /// <summary>
+    /// The longest the handshake, or the first events of a newly routed shopper, wait for the shopper's offer watch to be
+    /// in place (the shopper's grain may live on another silo); past it they go on, and offers fired meanwhile may be missed.
+    /// </summary>
+    public static readonly TimeSpan WatchWait = TimeSpan.FromSeconds(5);
+
     private WebSocket _socket;
     private readonly GatewayKey _key;
     private readonly EventIngestor _ingestor;
@@ -36,6 +42,7 @@ internal sealed class StreamConnection
     private int _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "bye";
+    private Task _routed = Task.CompletedTask;
 
     /// <summary>
     /// Creates the session for an accepted socket, or (with a null socket) for one about to be accepted: offers routed
@@ -72,10 +79,30 @@ internal sealed class StreamConnection
     }
 
     /// <summary>
-    /// Routes <paramref name="userId"/>'s offers to this connection now: called before the handshake completes, so an
-    /// offer decided the moment the client sees the connection open is not missed. False beyond the user limit.
+    /// Routes <paramref name="userId"/>'s offers to this connection now: called before the handshake completes (which
+    /// waits for <see cref="WhenRoutedAsync"/>), so an offer decided the moment the client sees the connection open is
+    /// not missed. False beyond the user limit.
     /// </summary>
     public bool Route(string userId) => TryRoute(userId);
+
+    /// <summary>
+    /// Completes once the offer watches of every shopper routed here so far are in place (or failed, which the hub logs),
+    /// or after <see cref="WatchWait"/>: offers fired for them from then on reach this connection, whichever silo fires them.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async ValueTask WhenRoutedAsync(CancellationToken cancellationToken)
+    {
+        var routed = _routed;
+        if (routed.IsCompleted) return;
+        try
+        {
+            await routed.WaitAsync(WatchWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The watch goes on in the background; the connection works meanwhile, only offers fired before it lands are missed.
+        }
+    }
 
     /// <summary>Gives a connection created without a socket its accepted socket (before <see cref="RunAsync"/>).</summary>
     public void Attach(WebSocket socket)
@@ -246,6 +273,8 @@ internal sealed class StreamConnection
             if (p.Kind != ParsedKind.Rejected && !TryRoute(p.UserId!))
                 parsed[i] = ParsedEvent.Reject(RejectCodes.TooManyUsers, $"This connection already sends events for {_maxUsers} shoppers, the most one server-key connection may; open another connection for more shoppers.", p.EventId, p.UserId);
         }
+        // A shopper routed by this message: their watch must be in place before their events can fire offers.
+        await WhenRoutedAsync(_abort.Token).ConfigureAwait(false);
         var response = await _ingestor.IngestAsync(_key.Tenant, parsed, _abort.Token).ConfigureAwait(false);
         Send(new StreamMessage("ack", batch, Ack: response, RetryAfterSeconds: response.Overloaded > 0 ? _options.OverloadRetryAfterSeconds : null));
     }
@@ -293,7 +322,8 @@ internal sealed class StreamConnection
         if (_users.Contains(key)) return true;
         if (_users.Count >= _maxUsers) return false;
         _users.Add(key);
-        _hub.Register(key, this);
+        var watch = _hub.Register(key, this);
+        if (!watch.IsCompleted) _routed = _routed.IsCompleted ? watch : Task.WhenAll(_routed, watch);
         return true;
     }
 

@@ -26,7 +26,7 @@ namespace MicroMoment.Silo.Grains;
 internal sealed class UserGrain : Grain, IUserGrain
 {
     /// <summary>The storage provider name grain state goes to.</summary>
-    public const string StorageName = "grains";
+    public const string StorageName = MicroMomentSiloExtensions.GrainStorageName;
 
     private const int RecentDecisionCount = 8;
 

@@ -174,6 +174,10 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     public void Subscribe(IOfferSink sink) => _observer.Add(sink ?? throw new ArgumentNullException(nameof(sink)));
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Returns once the shopper's trigger grain pushes their offers here: a nested watch of a shopper whose first watch is
+    /// still on its way waits for it too (and one whose first watch failed asks again).
+    /// </remarks>
     public ValueTask WatchAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
         _watches.WatchAsync(GrainKeys.Of(tenant, userId), cancellationToken);
 

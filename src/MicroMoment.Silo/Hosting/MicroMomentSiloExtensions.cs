@@ -13,9 +13,15 @@ namespace MicroMoment.Silo;
 public static class MicroMomentSiloExtensions
 {
     /// <summary>
+    /// The name of the grain storage MicroMoment's grains keep their state in: a host that passes
+    /// <c>storageConfigured: true</c> to <see cref="AddMicroMomentSilo"/> registers its store under this name.
+    /// </summary>
+    public const string GrainStorageName = "grains";
+
+    /// <summary>
     /// Adds what MicroMoment's grains need on this silo: the model and its batched executor, the trigger policy (watched
     /// when it comes from a file), the silo context, the experiment counts' hand-over, idle collection after the session
-    /// timeout, and grain storage named <see cref="UserGrain.StorageName"/>: SQLite under
+    /// timeout, and grain storage named <see cref="GrainStorageName"/>: SQLite under
     /// <see cref="SiloOptions.DataDirectory"/>, or none (state only while active) without one, unless
     /// <paramref name="storageConfigured"/> says the host registered that storage itself (a cluster store).
     /// Also registers <see cref="GrainSilo"/> as the <see cref="IMicroMomentSilo"/> a co-hosted gateway uses.
@@ -24,7 +30,7 @@ public static class MicroMomentSiloExtensions
     /// <param name="model">The model to score with.</param>
     /// <param name="options">Settings (validated here).</param>
     /// <param name="clock">The silo clock for offer expiry, session liveness and alerts (null: the system clock); Orleans keeps its own.</param>
-    /// <param name="storageConfigured">True when the host added a grain storage named <see cref="UserGrain.StorageName"/>.</param>
+    /// <param name="storageConfigured">True when the host added a grain storage named <see cref="GrainStorageName"/> (a store all silos of a cluster share).</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
     public static ISiloBuilder AddMicroMomentSilo(this ISiloBuilder silo, MicroMomentModel model, SiloOptions options, TimeProvider? clock = null, bool storageConfigured = false)
     {
