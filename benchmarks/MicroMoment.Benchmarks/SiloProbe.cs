@@ -206,10 +206,10 @@ public static class SiloProbe
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
         }
 
-        throw new DirectoryNotFoundException($"Could not find MicroMoment.sln above '{AppContext.BaseDirectory}'.");
+        throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln above '{AppContext.BaseDirectory}'.");
     }
 
     private static string Rees46Path()

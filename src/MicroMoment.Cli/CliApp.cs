@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(SimulatePolicyCommand.Create());
+        root.Subcommands.Add(ExportOnnxCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -21,11 +21,11 @@ public sealed class ClicksOnlyTrainingTests : IDisposable
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
-                if (!File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) continue;
+                if (!File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) continue;
                 var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "yoochoose", "yoochoose-clicks-100k_train_full.txt.gz"));
                 return File.Exists(path) ? path : throw new FileNotFoundException($"The YOOCHOOSE sample is missing at '{path}'; the shared data folder must sit next to the repository.", path);
             }
-            throw new DirectoryNotFoundException($"Could not find MicroMoment.sln above '{AppContext.BaseDirectory}'.");
+            throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln above '{AppContext.BaseDirectory}'.");
         }
     }
 

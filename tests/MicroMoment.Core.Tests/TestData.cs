@@ -2,7 +2,7 @@ namespace MicroMoment.Tests;
 
 /// <summary>
 /// Locates the shared real data sets (never copied into the repository): walks up from the test binaries to the
-/// folder holding MicroMoment.sln and resolves <c>&lt;root&gt;/../shared/data/...</c>.
+/// folder holding MicroMoment.Orleans.sln and resolves <c>&lt;root&gt;/../shared/data/...</c>.
 /// </summary>
 public static class TestData
 {
@@ -15,21 +15,21 @@ public static class TestData
     /// <summary>The 100k-row YOOCHOOSE clicks subset prepared by session-rec (TSV SessionId, ItemId, Time), gzip.</summary>
     public static string YoochoosePath => Resolve(Path.Combine("yoochoose", "yoochoose-clicks-100k_train_full.txt.gz"));
 
-    /// <summary>The folder holding MicroMoment.sln, found by walking up from <see cref="AppContext.BaseDirectory"/>.</summary>
+    /// <summary>The folder holding MicroMoment.Orleans.sln, found by walking up from <see cref="AppContext.BaseDirectory"/>.</summary>
     public static string RepositoryRoot
     {
         get
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln")))
+                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln")))
                 {
                     return dir.FullName;
                 }
             }
 
             throw new DirectoryNotFoundException(
-                $"Could not find MicroMoment.sln in '{AppContext.BaseDirectory}' or any folder above it; the tests must run from a checkout of the repository.");
+                $"Could not find MicroMoment.Orleans.sln in '{AppContext.BaseDirectory}' or any folder above it; the tests must run from a checkout of the repository.");
         }
     }
 

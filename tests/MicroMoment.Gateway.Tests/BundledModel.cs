@@ -10,14 +10,14 @@ public static class BundledModel
     /// <summary>The bundled model.</summary>
     public static MicroMomentModel Model => Loaded.Value;
 
-    /// <summary>The folder holding MicroMoment.sln, found by walking up from the test binaries.</summary>
+    /// <summary>The folder holding MicroMoment.Orleans.sln, found by walking up from the test binaries.</summary>
     public static string RepositoryRoot
     {
         get
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) return dir.FullName;
-            throw new DirectoryNotFoundException($"Could not find MicroMoment.sln in '{AppContext.BaseDirectory}' or any folder above it; the tests must run from a checkout of the repository.");
+                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
+            throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln in '{AppContext.BaseDirectory}' or any folder above it; the tests must run from a checkout of the repository.");
         }
     }
 

@@ -19,17 +19,17 @@ public static class SiloTestData
     /// <summary>The REES46 head sample, in file order.</summary>
     public static ClickEvent[] Rees46 => LazyRees46.Value;
 
-    /// <summary>The folder holding MicroMoment.sln.</summary>
+    /// <summary>The folder holding MicroMoment.Orleans.sln.</summary>
     public static string RepositoryRoot
     {
         get
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
             }
 
-            throw new DirectoryNotFoundException($"Could not find MicroMoment.sln in '{AppContext.BaseDirectory}' or any folder above it.");
+            throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln in '{AppContext.BaseDirectory}' or any folder above it.");
         }
     }
 

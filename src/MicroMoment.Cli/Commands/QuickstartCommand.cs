@@ -67,7 +67,7 @@ internal static class QuickstartCommand
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (!File.Exists(Path.Combine(dir.FullName, "MicroMoment.sln"))) continue;
+                if (!File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) continue;
                 var candidate = new FileInfo(Path.Combine(dir.FullName, relative));
                 return candidate.Exists ? candidate : null;
             }

@@ -50,7 +50,7 @@ public class PolicyLoaderTests
     public void ShippedDefaultPolicyLoadsWithModelThresholds()
     {
         string dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "MicroMoment.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("MicroMoment.sln not found above the test folder.");
+        while (!File.Exists(Path.Combine(dir, "MicroMoment.Orleans.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("MicroMoment.Orleans.sln not found above the test folder.");
         var p = PolicyLoader.LoadFile(Path.Combine(dir, "policies", "default.yaml"), RuleEvaluatorTests.Binding);
         Assert.Equal("default-2", p.Version);
         var experiment = Assert.Single(p.Experiments);
