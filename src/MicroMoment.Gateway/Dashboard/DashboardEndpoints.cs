@@ -197,7 +197,7 @@ public static class DashboardEndpoints
         await body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The shopper's view (the GET /v1/users/{id} body) plus "silo": where Orleans says their grain is active (null when unknown).</summary>
+    /// <summary>The shopper's view (the GET /v1/users/{id} body), plus "silo" where the host registered <see cref="IClusterStatistics"/>: where Orleans says their grain is active (null when not in memory or unknown).</summary>
     private static async Task<IResult> UserAsync(string id, HttpContext context, EventIngestor ingestor, CancellationToken cancellationToken)
     {
         if (!Problems.TryValidateUserId(id, out var problem)) return problem!;
@@ -206,9 +206,9 @@ public static class DashboardEndpoints
         if (view is null)
             return Problems.Of(404, "Unknown user", $"The silo holds nothing for user '{id}' of tenant '{key.Tenant}': no events were applied, or the user was erased or opted out.");
         var node = System.Text.Json.JsonSerializer.SerializeToNode(WireMapper.User(view, ingestor.Silo.Model, ingestor.Signals.Recent(key.Tenant, id)), GatewayJsonContext.Default.UserStateResponse)!.AsObject();
-        string? silo = null;
         if (context.RequestServices.GetService<IClusterStatistics>() is { } cluster)
         {
+            string? silo = null;
             try
             {
                 silo = await cluster.LocateAsync(key.Tenant, id, cancellationToken).ConfigureAwait(false);
@@ -217,8 +217,8 @@ public static class DashboardEndpoints
             {
                 // The view still answers; only where the grain lives is unknown.
             }
+            node["silo"] = silo;
         }
-        node["silo"] = silo;
         return Json(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(node, GatewayJsonContext.Default.JsonObject));
     }
 

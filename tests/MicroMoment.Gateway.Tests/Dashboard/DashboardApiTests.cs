@@ -169,6 +169,16 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task AShoppersViewSaysWhichSiloOrleansHasTheirGrainActiveOn()
+    {
+        var (response, view) = await Json.GetAsync(fixture.Gateway.Server, $"/dashboard/api/users/{Uri.EscapeDataString(fixture.WatchedUser)}");
+        response.EnsureSuccessStatusCode();
+        var management = ((RecordingSilo)fixture.Gateway.Silo).Inner.GrainFactory.GetGrain<IManagementGrain>(0);
+        var only = (await management.GetHosts(onlyActive: true)).Keys.Single().ToParsableString();
+        Assert.Equal(only, view!["silo"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task EveryWatcherGetsTheSameSnapshotComputedOncePerTick()
     {
         var sampler = fixture.Gateway.Host.App.Services.GetRequiredService<DashboardSampler>();

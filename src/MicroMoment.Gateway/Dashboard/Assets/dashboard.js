@@ -317,7 +317,7 @@
       $("user-consent").textContent = !u.consent.tracking ? "not tracked" : (u.consent.categories.length ? u.consent.categories.join(", ") : "none granted");
       $("user-time-zone").textContent = u.timeZone || "policy's";
       const where = $("user-silo");
-      where.textContent = u.silo ? siloName(u.silo) : "not in memory";
+      where.textContent = u.silo === undefined ? "not reported" : u.silo ? siloName(u.silo) : "not in memory";
       where.dataset.value = u.silo || "";
       const session = $("user-session");
       session.dataset.open = String(u.sessionOpen);
