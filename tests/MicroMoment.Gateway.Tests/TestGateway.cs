@@ -29,7 +29,8 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <summary>An HTTP client sending no key (and keeping no cookies).</summary>
     public HttpClient Anonymous { get; }
 
-    public static async Task<TestGateway> StartAsync(IMicroMomentSilo? silo = null, Action<GatewayOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null)
+    public static async Task<TestGateway> StartAsync(IMicroMomentSilo? silo = null, Action<GatewayOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureBuilder = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplication>? configureApp = null)
     {
         silo ??= await RecordingSilo.StartAsync();
         var host = await GatewayHost.StartAsync(silo, o =>
@@ -41,7 +42,7 @@ internal sealed class TestGateway : IAsyncDisposable
                 new GatewayKey { Key = PublishableKey, Tenant = Tenant, Kind = GatewayKeyKind.Publishable },
             ];
             configure?.Invoke(o);
-        }, configureBuilder);
+        }, configureBuilder, configureApp: configureApp);
         return new TestGateway(host, silo);
     }
 

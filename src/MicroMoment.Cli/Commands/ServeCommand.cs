@@ -6,9 +6,7 @@ using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Silo;
 using MicroMoment.Silo.Execution;
 using MicroMoment.Silo.Storage;
-using Orleans.Dashboard;
 using Microsoft.Extensions.Hosting;
-using Orleans.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -43,6 +41,10 @@ internal static class ServeCommand
         };
         durability.AcceptOnlyFromAmong("checkpoint", "every-event");
         var orleansPort = new Option<int>("--orleans-port") { Description = "Loopback port of the Orleans client gateway for .NET backends using Orleans' client (0: none)", DefaultValueFactory = _ => ServeSettings.DefaultOrleansPort };
+        var orleansProfiling = new Option<bool>("--orleans-profiling")
+        {
+            Description = "Let Orleans' dashboard (/orleans) time every grain call while it is watched (its per-method calls and latencies); off by default: it costs CPU on every event",
+        };
         var command = new Command("serve", "Run the Orleans silo and the HTTP/WebSocket gateway in one process, with the tracker, a demo shop and the dashboards");
         var backend = new Option<string>("--backend")
         {
@@ -50,7 +52,7 @@ internal static class ServeCommand
             DefaultValueFactory = _ => SimdStepBackend.BackendName,
         };
         backend.AcceptOnlyFromAmong([.. StepBackendFactory.Names]);
-        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, durability, orleansPort, backend }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, durability, orleansPort, orleansProfiling, backend }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new ServeSettings
         {
             Model = parse.GetValue(model),
@@ -64,6 +66,7 @@ internal static class ServeCommand
             Durability = parse.GetValue(durability) == "every-event" ? Durability.EveryEvent : Durability.Checkpoint,
             OrleansPort = parse.GetValue(orleansPort),
             Backend = parse.GetValue(backend)!,
+            OrleansProfiling = parse.GetValue(orleansProfiling),
             LogColor = ConsoleStyle.UseColor(),
         }, ct));
         return command;
@@ -167,7 +170,7 @@ internal static class ServeCommand
             Durability = settings.Durability,
             Backend = settings.Backend,
             Log = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
-        }, cancellationToken: cancellationToken, gatewayPort: settings.OrleansPort, configure: orleans => orleans.AddDashboard()).ConfigureAwait(false);
+        }, cancellationToken: cancellationToken, gatewayPort: settings.OrleansPort, configure: orleans => orleans.AddOrleansDashboard(settings.OrleansProfiling)).ConfigureAwait(false);
 
         var explicitKeys = new List<GatewayKey>();
         if (settings.ServerKey is { } server) explicitKeys.Add(new GatewayKey { Key = server, Tenant = settings.Tenant, Kind = GatewayKeyKind.Server });
@@ -194,15 +197,10 @@ internal static class ServeCommand
             }, builder =>
             {
                 ConfigureLogging(builder.Logging, settings.LogColor);
+                // The dashboard's Grains and Silos pages read Orleans' statistics through the silo's own grain factory.
+                builder.Services.AddOrleansClusterStatistics(silo);
                 // Orleans' dashboard is an Orleans client of the silo next door; events reach the grains in process.
-                if (settings.OrleansPort != 0)
-                {
-                    builder.UseOrleansClient(client =>
-                    {
-                        client.UseLocalhostClustering(settings.OrleansPort, EmbeddedSilo.ServiceId, EmbeddedSilo.ClusterId);
-                        client.AddDashboard();
-                    });
-                }
+                if (settings.OrleansPort != 0) builder.UseOrleansDashboardClient(settings.OrleansPort);
             }, cancellationToken, app =>
             {
                 if (settings.OrleansPort != 0) app.MapOrleansDashboardBehindLogin();
@@ -222,7 +220,7 @@ internal static class ServeCommand
         console.MarkupLineInterpolated($"Dashboard: [bold]{root}dashboard[/] (log in with the server key)");
         if (settings.OrleansPort != 0)
         {
-            console.MarkupLineInterpolated($"Orleans:  [bold]{root}orleans[/] (Orleans' own dashboard, same login)");
+            console.MarkupLineInterpolated($"Orleans:  [bold]{root}orleans[/] (Orleans' own dashboard, same login; grain call profiling {(settings.OrleansProfiling ? "on" : "off, --orleans-profiling turns it on")})");
             console.MarkupLineInterpolated($"Orleans gateway: [bold]127.0.0.1:{settings.OrleansPort}[/] (service id {EmbeddedSilo.ServiceId}, cluster id {EmbeddedSilo.ClusterId}) for .NET backends using Orleans' client");
         }
         console.MarkupLineInterpolated($"Tracker:  [bold]{root}tracker.js[/]");

@@ -38,6 +38,9 @@ internal sealed record ServeSettings
     /// <summary>The loopback port of the Orleans client gateway for .NET backends (0: none).</summary>
     public int OrleansPort { get; init; } = DefaultOrleansPort;
 
+    /// <summary>Whether Orleans' dashboard times every grain call while it is watched (its grain call filter).</summary>
+    public bool OrleansProfiling { get; init; }
+
     /// <summary>Orleans' usual client gateway port.</summary>
     public const int DefaultOrleansPort = Grains.MicroMomentCluster.DefaultGatewayPort;
 

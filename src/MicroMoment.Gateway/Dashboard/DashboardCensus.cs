@@ -1,15 +1,17 @@
 using System.Buffers;
 using System.Text.Json;
 using MicroMoment.Silo;
+using Orleans.Runtime;
 
 namespace MicroMoment.Gateway.Dashboard;
 
 /// <summary>
-/// Open sessions per cluster and intent and the hottest grains, from the silo's census (a walk over every active grain on
-/// the partition threads). One walk serves every watcher for <see cref="MaxAge"/> of the injected clock; without a
-/// census-capable silo, says so.
+/// Open sessions per cluster and intent and the hottest grains, from the silo's census (a walk over the active shoppers
+/// of the silo in this process), each hottest grain with the silo Orleans says it is active on (when the host registered
+/// <see cref="IClusterStatistics"/>). One walk serves every watcher for <see cref="MaxAge"/> of the injected clock;
+/// without a census-capable silo, says so.
 /// </summary>
-internal sealed class DashboardCensus(IMicroMomentSilo silo, TimeProvider time)
+internal sealed class DashboardCensus(IMicroMomentSilo silo, TimeProvider time, IClusterStatistics? cluster = null)
 {
     /// <summary>How long one census is served before the next walk.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
@@ -45,6 +47,7 @@ internal sealed class DashboardCensus(IMicroMomentSilo silo, TimeProvider time)
             return buffer.WrittenSpan.ToArray();
         }
         var result = await census.CensusAsync(Hottest).ConfigureAwait(false);
+        var where = await Task.WhenAll(result.Hottest.Select(LocateAsync)).ConfigureAwait(false);
         var names = silo.Model.Features.ClusterNames;
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -65,12 +68,14 @@ internal sealed class DashboardCensus(IMicroMomentSilo silo, TimeProvider time)
             foreach (var pair in result.OpenSessionsByIntent) w.WriteNumber(pair.Key.ToLowerInvariant(), pair.Value);
             w.WriteEndObject();
             w.WriteStartArray("hottest");
-            foreach (var grain in result.Hottest)
+            for (int i = 0; i < result.Hottest.Count; i++)
             {
+                var grain = result.Hottest[i];
                 w.WriteStartObject();
                 w.WriteString("tenant", grain.Tenant);
                 w.WriteString("userId", grain.UserId);
-                w.WriteNumber("partition", grain.Partition);
+                if (where[i] is { } address) w.WriteString("silo", address);
+                else w.WriteNull("silo");
                 w.WriteNumber("eventsApplied", grain.EventsApplied);
                 w.WriteEndObject();
             }
@@ -78,5 +83,20 @@ internal sealed class DashboardCensus(IMicroMomentSilo silo, TimeProvider time)
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Where Orleans says the grain is active; null without cluster statistics, or when the lookup fails (the census still answers).</summary>
+    private async Task<string?> LocateAsync(HotGrain grain)
+    {
+        if (cluster is null) return null;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            return await cluster.LocateAsync(grain.Tenant, grain.UserId, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or OrleansException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -50,6 +50,8 @@ public static class DashboardEndpoints
     public static IEndpointRouteBuilder MapOrleansDashboardBehindLogin(this IEndpointRouteBuilder app)
     {
         app.MapOrleansDashboard(OrleansDashboardPath).AllowAnonymous().DisableRateLimiting().AddEndpointFilter(RequireReaderOrLogin);
+        // The page links to it, and a login sets the session cookie for its path too.
+        app.ServiceProvider.GetRequiredService<DashboardFeatures>().OrleansDashboard = OrleansDashboardPath + "/";
         return app;
     }
 
@@ -131,22 +133,32 @@ public static class DashboardEndpoints
         }
         // A new session per login: the cookie never repeats, and logout or expiry ends exactly this login.
         var session = access.Sessions.Start(key);
-        context.Response.Cookies.Append(DashboardAccess.CookieName, session, new CookieOptions
+        foreach (var path in CookiePaths(context))
         {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = context.Request.IsHttps,
-            Path = "/dashboard",
-            MaxAge = access.Sessions.Lifetime,
-        });
+            context.Response.Cookies.Append(DashboardAccess.CookieName, session, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = context.Request.IsHttps,
+                Path = path,
+                MaxAge = access.Sessions.Lifetime,
+            });
+        }
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Where the session cookie is sent: the dashboard, and Orleans' dashboard when the host mounted it (nowhere else, so never to /v1).</summary>
+    private static IEnumerable<string> CookiePaths(HttpContext context)
+    {
+        yield return "/dashboard";
+        if (context.RequestServices.GetRequiredService<DashboardFeatures>().OrleansDashboard is not null) yield return OrleansDashboardPath;
     }
 
     private static NoContent Logout(HttpContext context, DashboardAccess access)
     {
         if (context.Request.Cookies.TryGetValue(DashboardAccess.CookieName, out var session)) access.Sessions.End(session);
-        context.Response.Cookies.Delete(DashboardAccess.CookieName, new CookieOptions { Path = "/dashboard" });
+        foreach (var path in CookiePaths(context)) context.Response.Cookies.Delete(DashboardAccess.CookieName, new CookieOptions { Path = path });
         return TypedResults.NoContent();
     }
 
@@ -185,6 +197,7 @@ public static class DashboardEndpoints
         await body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The shopper's view (the GET /v1/users/{id} body), plus "silo" where the host registered <see cref="IClusterStatistics"/>: where Orleans says their grain is active (null when not in memory or unknown).</summary>
     private static async Task<IResult> UserAsync(string id, HttpContext context, EventIngestor ingestor, CancellationToken cancellationToken)
     {
         if (!Problems.TryValidateUserId(id, out var problem)) return problem!;
@@ -192,7 +205,21 @@ public static class DashboardEndpoints
         var view = await ingestor.Silo.GetUserAsync(key.Tenant, id, cancellationToken).ConfigureAwait(false);
         if (view is null)
             return Problems.Of(404, "Unknown user", $"The silo holds nothing for user '{id}' of tenant '{key.Tenant}': no events were applied, or the user was erased or opted out.");
-        return TypedResults.Ok(WireMapper.User(view, ingestor.Silo.Model, ingestor.Signals.Recent(key.Tenant, id)));
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(WireMapper.User(view, ingestor.Silo.Model, ingestor.Signals.Recent(key.Tenant, id)), GatewayJsonContext.Default.UserStateResponse)!.AsObject();
+        if (context.RequestServices.GetService<IClusterStatistics>() is { } cluster)
+        {
+            string? silo = null;
+            try
+            {
+                silo = await cluster.LocateAsync(key.Tenant, id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Orleans.Runtime.OrleansException or TimeoutException)
+            {
+                // The view still answers; only where the grain lives is unknown.
+            }
+            node["silo"] = silo;
+        }
+        return Json(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(node, GatewayJsonContext.Default.JsonObject));
     }
 
     /// <summary>The experiments report as the page reads it: the GET /v1/experiments body plus "configured" (any experiment to show).</summary>

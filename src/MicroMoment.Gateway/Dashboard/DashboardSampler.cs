@@ -8,9 +8,11 @@ namespace MicroMoment.Gateway.Dashboard;
 
 /// <summary>
 /// Samples the silo once per <see cref="DashboardOptions.RefreshInterval"/> and turns the sample into one JSON snapshot
-/// (rates and windowed latency percentiles from the silo's counters and cumulative histogram, process CPU, memory and GC),
-/// shared by every watcher: a watcher costs a write of bytes already made, never a computation of its own.
-/// Keeps the last <see cref="DashboardOptions.HistoryLength"/> snapshots for the charts.
+/// (rates and windowed latency percentiles from the silo's counters and cumulative histogram; from Orleans, through
+/// <see cref="IClusterStatistics"/> when the host registered it, every silo's membership status and runtime statistics
+/// and the activations per grain type; the process's own CPU, memory and GC), shared by every watcher: a watcher costs a
+/// write of bytes already made, never a computation of its own. Keeps the last <see cref="DashboardOptions.HistoryLength"/>
+/// snapshots for the charts.
 /// </summary>
 public sealed class DashboardSampler : BackgroundService
 {
@@ -18,6 +20,8 @@ public sealed class DashboardSampler : BackgroundService
     private readonly GatewayMetrics _gatewayMetrics;
     private readonly TimeProvider _time;
     private readonly DashboardOptions _options;
+    private readonly DashboardFeatures _features;
+    private readonly IClusterStatistics? _cluster;
     private readonly Lock _gate = new();
     private readonly byte[][] _history;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
@@ -27,14 +31,21 @@ public sealed class DashboardSampler : BackgroundService
     private long _sequence;
     private TaskCompletionSource<byte[]> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Previous? _previous;
+    private ClusterReading? _reading;
+    private Task? _clusterRead;
 
-    /// <summary>Creates the sampler (the host starts it).</summary>
-    public DashboardSampler(IMicroMomentSilo silo, GatewayMetrics gatewayMetrics, TimeProvider time, IOptions<GatewayOptions> options)
+    /// <summary>How long one reading of the cluster may take before it counts as failed.</summary>
+    internal static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Creates the sampler (the host starts it); <paramref name="cluster"/> is Orleans' view of the cluster, if the host registered one.</summary>
+    internal DashboardSampler(IMicroMomentSilo silo, GatewayMetrics gatewayMetrics, TimeProvider time, IOptions<GatewayOptions> options, DashboardFeatures features, IClusterStatistics? cluster = null)
     {
         _silo = silo;
         _gatewayMetrics = gatewayMetrics;
         _time = time;
         _options = options.Value.Dashboard;
+        _features = features;
+        _cluster = cluster;
         _history = new byte[_options.HistoryLength][];
     }
 
@@ -93,12 +104,13 @@ public sealed class DashboardSampler : BackgroundService
     {
         var statistics = _silo.GetStatistics();
         var now = new Previous(statistics, _time.GetTimestamp(), Environment.CpuUsage.TotalTime, GC.GetTotalPauseDuration());
+        var cluster = Volatile.Read(ref _reading);
         byte[] json;
         lock (_gate)
         {
             _buffer.ResetWrittenCount();
             using (var writer = new Utf8JsonWriter(_buffer))
-                Write(writer, now, _previous);
+                Write(writer, now, _previous, cluster);
             json = _buffer.WrittenSpan.ToArray();
             _previous = now;
             _history[_head] = json;
@@ -111,14 +123,22 @@ public sealed class DashboardSampler : BackgroundService
         return json;
     }
 
+    /// <summary>Reads the cluster from Orleans now and waits for the answer (the next snapshot shows it); nothing without <see cref="IClusterStatistics"/>.</summary>
+    internal Task ReadClusterNowAsync(CancellationToken cancellationToken = default) => ReadClusterAsync(cancellationToken);
+
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await RefreshClusterAsync(stoppingToken).ConfigureAwait(false);
         Sample();
         using var timer = new PeriodicTimer(_options.RefreshInterval, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false)) Sample();
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await RefreshClusterAsync(stoppingToken).ConfigureAwait(false);
+                Sample();
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -129,7 +149,61 @@ public sealed class DashboardSampler : BackgroundService
         }
     }
 
-    private void Write(Utf8JsonWriter w, Previous now, Previous? before)
+    /// <summary>
+    /// Starts a reading of the cluster unless one is still running, and waits for it at most half an interval: a slow or
+    /// unreachable cluster never holds the snapshots back (they carry the last reading, its age and the error).
+    /// </summary>
+    private async Task RefreshClusterAsync(CancellationToken stoppingToken)
+    {
+        if (_cluster is null) return;
+        var read = _clusterRead;
+        if (read is null || read.IsCompleted) _clusterRead = read = ReadClusterAsync(stoppingToken);
+        try
+        {
+            await read.WaitAsync(_options.RefreshInterval / 2, stoppingToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    private async Task ReadClusterAsync(CancellationToken stoppingToken)
+    {
+        if (_cluster is null) return;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(ClusterTimeout);
+        var before = Volatile.Read(ref _reading);
+        try
+        {
+            var report = await _cluster.GetAsync(timeout.Token).ConfigureAwait(false);
+            Volatile.Write(ref _reading, new ClusterReading(report, null, _time.GetTimestamp(), Rates(report, before?.Report, before?.Rates)));
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            string reason = ex is OperationCanceledException ? $"Orleans did not answer within {ClusterTimeout.TotalSeconds:0} s" : ex.Message;
+            Volatile.Write(ref _reading, before is null ? new ClusterReading(null, reason, _time.GetTimestamp(), new Dictionary<string, MessageRates>()) : before with { Error = reason });
+        }
+    }
+
+    /// <summary>Orleans messages per second per silo, between two readings that silo answered at different times (else the last known rates).</summary>
+    private static Dictionary<string, MessageRates> Rates(ClusterReport now, ClusterReport? before, IReadOnlyDictionary<string, MessageRates>? last)
+    {
+        var rates = new Dictionary<string, MessageRates>(StringComparer.Ordinal);
+        foreach (var silo in now.Silos)
+        {
+            var previous = before?.Silos.FirstOrDefault(p => p.Address == silo.Address)?.Runtime;
+            if (silo.Runtime is not { } r || previous is null) continue;
+            double seconds = (r.TakenAt - previous.TakenAt).TotalSeconds;
+            if (seconds > 0)
+                rates[silo.Address] = new MessageRates(Math.Round(Math.Max(0, r.ReceivedMessages - previous.ReceivedMessages) / seconds, 3), Math.Round(Math.Max(0, r.SentMessages - previous.SentMessages) / seconds, 3));
+            else if (last?.GetValueOrDefault(silo.Address) is { } known)
+                rates[silo.Address] = known;
+        }
+
+        return rates;
+    }
+
+    private void Write(Utf8JsonWriter w, Previous now, Previous? before, ClusterReading? cluster)
     {
         var s = now.Statistics;
         // Rates are per second of the injected clock (the system clock in production), the one that also paces the samples.
@@ -139,6 +213,7 @@ public sealed class DashboardSampler : BackgroundService
         var window = Window(s.ProcessingLatencyBuckets, before?.Statistics.ProcessingLatencyBuckets);
         var turns = Window(s.GrainTurnBuckets, before?.Statistics.GrainTurnBuckets);
         var steps = Window(s.NetworkStepBuckets, before?.Statistics.NetworkStepBuckets);
+        double? eventsPerSec = seconds <= 0 ? null : Math.Round(Math.Max(0, messages - (before is null ? messages : Total(before.Statistics.EventsByStatus))) / seconds, 3);
 
         w.WriteStartObject();
         w.WriteNumber("t", _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -147,9 +222,11 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("watchers", Watchers);
         w.WriteBoolean("ready", s.Ready);
         w.WriteString("model", _silo.Model.Info.Version);
+        if (_features.OrleansDashboard is { } orleans) w.WriteString("orleansDashboard", orleans);
+        else w.WriteNull("orleansDashboard");
         w.WriteNumber("events", messages);
         w.WriteNumber("accepted", s.EventsAccepted);
-        Rate(w, "eventsPerSec", messages, before is null ? messages : Total(before.Statistics.EventsByStatus), seconds);
+        Nullable(w, "eventsPerSec", eventsPerSec);
         Rate(w, "acceptedPerSec", s.EventsAccepted, before?.Statistics.EventsAccepted ?? s.EventsAccepted, seconds);
         w.WriteNumber("offers", s.OffersFired);
         Rate(w, "offersPerSec", s.OffersFired, before?.Statistics.OffersFired ?? s.OffersFired, seconds);
@@ -189,9 +266,9 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("activations", s.Activations);
         w.WriteNumber("deactivations", s.Deactivations);
         w.WriteNumber("queueCapacity", s.QueueCapacity);
-        w.WriteStartArray("queueDepths");
-        foreach (var depth in s.QueueDepths) w.WriteNumberValue(depth);
-        w.WriteEndArray();
+        long inHand = 0;
+        foreach (var depth in s.QueueDepths) inHand += depth;
+        w.WriteNumber("inHand", inHand);
         Map(w, "suppressions", s.SuppressionsByReason);
         Map(w, "drops", s.DropsByReason);
         Map(w, "eventsByStatus", s.EventsByStatus);
@@ -202,41 +279,20 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("writesCommitted", s.WritesCommitted);
         w.WriteNumber("meanBatch", s.NetworkSteps == 0 ? 0 : s.NetworkRows / (double)s.NetworkSteps);
 
-        w.WriteStartArray("grains");
-        w.WriteStartObject();
-        w.WriteString("type", "user");
-        w.WriteString("purpose", "one shopper: session, network state, scores, attention, consent, dedup");
-        w.WriteNumber("activations", s.LiveActivations);
-        w.WriteNumber("activationsTotal", s.Activations);
-        Rate(w, "messagesPerSec", messages, before is null ? messages : Total(before.Statistics.EventsByStatus), seconds);
-        Ms(w, "turnP50", Quantiles.FromCumulative(turns, 0.50));
-        Ms(w, "turnP99", Quantiles.FromCumulative(turns, 0.99));
-        Ms(w, "allTurnP50", Quantiles.FromCumulative(s.GrainTurnBuckets, 0.50));
-        Ms(w, "allTurnP99", Quantiles.FromCumulative(s.GrainTurnBuckets, 0.99));
+        var report = cluster?.Report;
+        w.WriteStartObject("cluster");
+        w.WriteBoolean("configured", _cluster is not null);
+        w.WriteBoolean("available", report is not null);
+        if (cluster?.Error is { } error) w.WriteString("error", error);
+        else w.WriteNull("error");
+        if (cluster is { Report: not null }) w.WriteNumber("ageMs", Math.Round(_time.GetElapsedTime(cluster.ReadAt).TotalMilliseconds));
+        else w.WriteNull("ageMs");
+        w.WriteNumber("deadSilos", report?.DeadSilos ?? 0);
+        if (_cluster?.LocalSilo is { } local) w.WriteString("localSilo", local);
+        else w.WriteNull("localSilo");
         w.WriteEndObject();
-        w.WriteStartObject();
-        w.WriteString("type", "trigger");
-        w.WriteString("purpose", "one shopper's offer policy (co-located: decided inside its user grain's turn): rules, cooldown, session cap, offer life cycle");
-        w.WriteNumber("activations", s.LiveActivations);
-        w.WriteNumber("activationsTotal", s.Activations);
-        Rate(w, "messagesPerSec", decisions, before is null ? decisions : before.Statistics.OffersFired + Total(before.Statistics.SuppressionsByReason), seconds);
-        w.WriteNull("turnP50");
-        w.WriteNull("turnP99");
-        w.WriteNull("allTurnP50");
-        w.WriteNull("allTurnP99");
-        w.WriteEndObject();
-        w.WriteStartObject();
-        w.WriteString("type", "cluster-centroid");
-        w.WriteString("purpose", "the behavioral clusters of the model version (read by user views and this dashboard)");
-        w.WriteNumber("activations", 1);
-        w.WriteNumber("activationsTotal", 1);
-        w.WriteNumber("messagesPerSec", 0);
-        w.WriteNull("turnP50");
-        w.WriteNull("turnP99");
-        w.WriteNull("allTurnP50");
-        w.WriteNull("allTurnP99");
-        w.WriteEndObject();
-        w.WriteEndArray();
+
+        WriteGrains(w, s, report, messages, decisions, before, seconds, turns);
 
         w.WriteStartObject("networkStep");
         Ms(w, "p50", Quantiles.FromCumulative(steps, 0.50));
@@ -247,27 +303,149 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteEndObject();
 
         w.WriteStartArray("silos");
+        bool localWritten = false;
+        if (report is not null)
+        {
+            foreach (var silo in report.Silos)
+            {
+                bool isLocal = silo.Address == _cluster!.LocalSilo;
+                localWritten |= isLocal;
+                WriteSilo(w, silo, cluster!.Rates.GetValueOrDefault(silo.Address), isLocal ? (now, before, seconds, eventsPerSec, s.Backend) : null);
+            }
+        }
+
+        // Without Orleans' statistics, or with a silo in this process that the membership table did not list: this process's own row.
+        if (!localWritten && (report is null || _cluster?.LocalSilo is not null))
+            WriteSilo(w, new ClusterSilo(_cluster?.LocalSilo ?? "", "this process", Environment.MachineName, "", default, null, null), default, (now, before, seconds, eventsPerSec, s.Backend));
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteGrains(Utf8JsonWriter w, SiloStatistics s, ClusterReport? report, long messages, long decisions, Previous? before, double seconds, IReadOnlyList<KeyValuePair<double, long>> turns)
+    {
+        var classes = DashboardGrainTypes.Known.Select(k => k.Class).ToList();
+        if (report is not null)
+            classes.AddRange(report.GrainTypes.Select(t => t.GrainClass).Distinct().Where(c => !classes.Contains(c)).Order(StringComparer.Ordinal));
+        w.WriteStartArray("grains");
+        foreach (var grainClass in classes)
+        {
+            var (name, purpose) = DashboardGrainTypes.Describe(grainClass);
+            w.WriteStartObject();
+            w.WriteString("type", name);
+            w.WriteString("class", grainClass);
+            w.WriteString("purpose", purpose);
+            if (report is null)
+            {
+                w.WriteNull("activations");
+            }
+            else
+            {
+                long total = 0;
+                foreach (var t in report.GrainTypes)
+                {
+                    if (t.GrainClass == grainClass) total += t.Activations;
+                }
+                w.WriteNumber("activations", total);
+            }
+
+            w.WriteStartArray("silos");
+            if (report is not null)
+            {
+                foreach (var t in report.GrainTypes)
+                {
+                    if (t.GrainClass != grainClass) continue;
+                    w.WriteStartObject();
+                    w.WriteString("silo", t.Silo);
+                    w.WriteNumber("activations", t.Activations);
+                    w.WriteEndObject();
+                }
+            }
+            w.WriteEndArray();
+
+            // The gateway's own rates and turn times where it has them: events handed to user grains, decisions of trigger grains.
+            if (name == "user") Rate(w, "messagesPerSec", messages, before is null ? messages : Total(before.Statistics.EventsByStatus), seconds);
+            else if (name == "trigger") Rate(w, "messagesPerSec", decisions, before is null ? decisions : before.Statistics.OffersFired + Total(before.Statistics.SuppressionsByReason), seconds);
+            else w.WriteNull("messagesPerSec");
+            bool user = name == "user";
+            Ms(w, "turnP50", user ? Quantiles.FromCumulative(turns, 0.50) : double.NaN);
+            Ms(w, "turnP99", user ? Quantiles.FromCumulative(turns, 0.99) : double.NaN);
+            Ms(w, "allTurnP50", user ? Quantiles.FromCumulative(s.GrainTurnBuckets, 0.50) : double.NaN);
+            Ms(w, "allTurnP99", user ? Quantiles.FromCumulative(s.GrainTurnBuckets, 0.99) : double.NaN);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteSilo(Utf8JsonWriter w, ClusterSilo silo, MessageRates rates, (Previous Now, Previous? Before, double Seconds, double? EventsPerSec, string? Backend)? local)
+    {
         w.WriteStartObject();
-        w.WriteString("id", "silo-0");
-        w.WriteString("kind", "embedded");
-        w.WriteNumber("cores", Environment.ProcessorCount);
-        w.WriteNumber("cpuSeconds", now.Cpu.TotalSeconds);
-        if (before is null || seconds <= 0) w.WriteNull("cpuPercent");
-        else w.WriteNumber("cpuPercent", Math.Round(100 * (now.Cpu - before.Cpu).TotalSeconds / seconds, 3));
-        w.WriteNumber("workingSetBytes", Environment.WorkingSet);
-        w.WriteNumber("heapBytes", GC.GetTotalMemory(false));
-        w.WriteStartArray("gcCounts");
-        for (int g = 0; g <= GC.MaxGeneration; g++) w.WriteNumberValue(GC.CollectionCount(g));
-        w.WriteEndArray();
-        w.WriteNumber("gcPauseMs", Math.Round(now.GcPause.TotalMilliseconds, 3));
-        if (before is null || seconds <= 0) w.WriteNull("gcPausePercent");
-        else w.WriteNumber("gcPausePercent", Math.Round(100 * (now.GcPause - before.GcPause).TotalSeconds / seconds, 3));
-        w.WriteString("backend", s.Backend);
-        w.WriteNumber("activations", s.LiveActivations);
-        w.WriteNumber("threads", ThreadPool.ThreadCount);
+        if (silo.Address.Length == 0) w.WriteNull("address");
+        else w.WriteString("address", silo.Address);
+        w.WriteString("name", silo.Name);
+        w.WriteString("host", silo.HostName);
+        if (silo.Status.Length == 0) w.WriteNull("status");
+        else w.WriteString("status", silo.Status);
+        w.WriteBoolean("local", local is not null);
+        var r = silo.Runtime;
+        if (silo.StartedAt == default) w.WriteNull("startedAt");
+        else w.WriteNumber("startedAt", new DateTimeOffset(silo.StartedAt).ToUnixTimeMilliseconds());
+        if (r is null || silo.StartedAt == default) w.WriteNull("uptimeSeconds");
+        else w.WriteNumber("uptimeSeconds", Math.Round(Math.Max(0, (r.TakenAt - silo.StartedAt).TotalSeconds)));
+        if (r is null)
+        {
+            foreach (var field in (ReadOnlySpan<string>)["activations", "recentlyUsedActivations", "cpuPercent", "memoryBytes", "maximumMemoryBytes", "clients", "overloaded"])
+                w.WriteNull(field);
+        }
+        else
+        {
+            w.WriteNumber("activations", r.Activations);
+            w.WriteNumber("recentlyUsedActivations", r.RecentlyUsedActivations);
+            w.WriteNumber("cpuPercent", Math.Round(r.CpuPercent, 3));
+            w.WriteNumber("memoryBytes", r.MemoryUsageBytes);
+            w.WriteNumber("maximumMemoryBytes", r.MaximumMemoryBytes);
+            w.WriteNumber("clients", r.Clients);
+            w.WriteBoolean("overloaded", r.Overloaded);
+        }
+        Nullable(w, "messagesReceivedPerSec", rates.ReceivedPerSec);
+        Nullable(w, "messagesSentPerSec", rates.SentPerSec);
+        if (silo.Error is { } error) w.WriteString("error", error);
+        else w.WriteNull("error");
+
+        if (local is { } l)
+        {
+            // The gateway's own numbers of the silo in this process.
+            Nullable(w, "eventsPerSec", l.EventsPerSec);
+            if (l.Backend is { } backend) w.WriteString("backend", backend);
+            else w.WriteNull("backend");
+            w.WriteStartObject("process");
+            w.WriteNumber("cores", Environment.ProcessorCount);
+            w.WriteNumber("cpuSeconds", Math.Round(l.Now.Cpu.TotalSeconds, 3));
+            if (l.Before is null || l.Seconds <= 0) w.WriteNull("cpuPercentOfOneCore");
+            else w.WriteNumber("cpuPercentOfOneCore", Math.Round(100 * (l.Now.Cpu - l.Before.Cpu).TotalSeconds / l.Seconds, 3));
+            w.WriteNumber("workingSetBytes", Environment.WorkingSet);
+            w.WriteNumber("heapBytes", GC.GetTotalMemory(false));
+            w.WriteStartArray("gcCounts");
+            for (int g = 0; g <= GC.MaxGeneration; g++) w.WriteNumberValue(GC.CollectionCount(g));
+            w.WriteEndArray();
+            w.WriteNumber("gcPauseMs", Math.Round(l.Now.GcPause.TotalMilliseconds, 3));
+            if (l.Before is null || l.Seconds <= 0) w.WriteNull("gcPausePercent");
+            else w.WriteNumber("gcPausePercent", Math.Round(100 * (l.Now.GcPause - l.Before.GcPause).TotalSeconds / l.Seconds, 3));
+            w.WriteNumber("threads", ThreadPool.ThreadCount);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("eventsPerSec");
+            w.WriteNull("backend");
+            w.WriteNull("process");
+        }
         w.WriteEndObject();
-        w.WriteEndArray();
-        w.WriteEndObject();
+    }
+
+    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v)) w.WriteNumber(name, v);
+        else w.WriteNull(name);
     }
 
     private static IReadOnlyList<KeyValuePair<double, long>> Window(IReadOnlyList<KeyValuePair<double, long>> now, IReadOnlyList<KeyValuePair<double, long>>? before) =>
@@ -300,6 +478,11 @@ public sealed class DashboardSampler : BackgroundService
     }
 
     private sealed record Previous(SiloStatistics Statistics, long Timestamp, TimeSpan Cpu, TimeSpan GcPause);
+
+    /// <summary>The last reading of the cluster (null report: none succeeded yet), the last error, when it was read, and the message rates per silo.</summary>
+    private sealed record ClusterReading(ClusterReport? Report, string? Error, long ReadAt, IReadOnlyDictionary<string, MessageRates> Rates);
+
+    private readonly record struct MessageRates(double? ReceivedPerSec, double? SentPerSec);
 
     private sealed class Watcher(DashboardSampler sampler) : IDisposable
     {

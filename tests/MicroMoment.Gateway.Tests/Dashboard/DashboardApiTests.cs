@@ -6,6 +6,7 @@ using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Silo;
 using MicroMoment.Silo.Triggers;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
 
 namespace MicroMoment.Gateway.Tests.Dashboard;
 
@@ -46,9 +47,13 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
 
         var login = await browser.PostAsync("/dashboard/login", new FormUrlEncodedContent([KeyValuePair.Create("key", TestGateway.ServerKey)]));
         Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
-        var cookie = Assert.Single(cookies.GetAllCookies());
-        Assert.Equal(DashboardAccess.CookieName, cookie.Name);
-        Assert.True(cookie.HttpOnly);
+        // One session, its cookie sent to the dashboard and to Orleans' dashboard (mounted by this host), nowhere else.
+        var all = cookies.GetAllCookies();
+        Assert.Equal(["/dashboard", "/orleans"], all.Select(c => c.Path).Order(StringComparer.Ordinal));
+        Assert.Single(all.Select(c => c.Value).Distinct());
+        var cookie = all[0];
+        Assert.All(all, c => Assert.Equal(DashboardAccess.CookieName, c.Name));
+        Assert.All(all, c => Assert.True(c.HttpOnly));
         Assert.DoesNotContain(TestGateway.ServerKey, cookie.Value);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/dashboard/api/snapshot")).StatusCode);
 
@@ -115,20 +120,71 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         Assert.Equal(metrics.Sum("micromoment_silo_offers_fired_total"), snapshot["offers"]!.GetValue<long>());
         Assert.Equal(metrics.Sum("micromoment_silo_activations"), snapshot["liveActivations"]!.GetValue<long>());
         Assert.Equal(metrics.Sum("micromoment_silo_suppressions_total"), snapshot["suppressions"]!.AsObject().Sum(p => p.Value!.GetValue<long>()));
-        Assert.Equal(metrics.Sum("micromoment_silo_queue_depth"), snapshot["queueDepths"]!.AsArray().Sum(d => d!.GetValue<long>()));
+        Assert.Equal(metrics.Sum("micromoment_silo_queue_depth"), snapshot["inHand"]!.GetValue<long>());
         var p99 = Quantiles.FromCumulative(metrics.Buckets("micromoment_silo_processing_seconds"), 0.99) * 1000;
         Assert.Equal(p99, snapshot["latency"]!["allP99"]!.GetValue<double>(), 0.001);
 
-        var silo = Assert.Single(snapshot["silos"]!.AsArray())!;
-        Assert.Equal("simd", silo["backend"]!.GetValue<string>());
-        Assert.True(silo["workingSetBytes"]!.GetValue<long>() > 0);
-        Assert.Equal(["user", "trigger", "cluster-centroid"], snapshot["grains"]!.AsArray().Select(g => g!["type"]!.GetValue<string>()));
+        Assert.Equal(["user", "trigger", "cluster-centroid", "experiment-counter"], snapshot["grains"]!.AsArray().Take(4).Select(g => g!["type"]!.GetValue<string>()));
         // The user grain's turn comes from the silo's own turn histogram: sub-millisecond per event, and never longer than enqueue-to-decision.
         var user = snapshot["grains"]![0]!;
         var turnP50 = user["allTurnP50"]!.GetValue<double>();
         Assert.True(turnP50 > 0 && turnP50 <= snapshot["latency"]!["allP50"]!.GetValue<double>(), $"turn p50 {turnP50} ms should be positive and at most the enqueue-to-decision p50.");
         Assert.True(snapshot["networkStep"]!["steps"]!.GetValue<long>() > 0);
         Assert.True(snapshot["networkStep"]!["allP99"]!.GetValue<double>() > 0);
+    }
+
+    [Fact]
+    public async Task GrainsAndSilosComeFromOrleansManagementGrainOneRowPerSilo()
+    {
+        var gateway = fixture.Gateway;
+        var sampler = gateway.Host.App.Services.GetRequiredService<DashboardSampler>();
+        await sampler.ReadClusterNowAsync();
+        var snapshot = JsonNode.Parse(await sampler.NextAsync())!;
+        // Orleans' own answer, asked directly (nothing posts events meanwhile: the collection runs one test at a time).
+        var management = ((RecordingSilo)gateway.Silo).Inner.GrainFactory.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true);
+        var counts = await management.GetSimpleGrainStatistics();
+
+        Assert.True(snapshot["cluster"]!["available"]!.GetValue<bool>());
+        Assert.Null(snapshot["cluster"]!["error"]);
+        var silo = Assert.Single(snapshot["silos"]!.AsArray())!;
+        Assert.Equal(hosts.Keys.Single().ToParsableString(), silo["address"]!.GetValue<string>());
+        Assert.Equal("Active", silo["status"]!.GetValue<string>());
+        Assert.True(silo["local"]!.GetValue<bool>());
+        Assert.True(silo["activations"]!.GetValue<int>() > 0);
+        Assert.True(silo["memoryBytes"]!.GetValue<long>() > 0);
+        Assert.True(silo["clients"]!.GetValue<long>() >= 1, "the gateway's Orleans client (for Orleans' dashboard) is connected to the silo's gateway");
+        // The gateway's own numbers of the silo in its process ride on that row.
+        Assert.Equal("simd", silo["backend"]!.GetValue<string>());
+        Assert.True(silo["process"]!["workingSetBytes"]!.GetValue<long>() > 0);
+
+        int OrleansCount(string className) => counts.Where(c => OrleansClusterStatistics.ClassName(c.GrainType) == className).Sum(c => c.ActivationCount);
+        var grains = snapshot["grains"]!.AsArray();
+        var user = grains.Single(g => g!["type"]!.GetValue<string>() == "user")!;
+        Assert.Equal("MicroMoment.Silo.Grains.UserGrain", user["class"]!.GetValue<string>());
+        Assert.True(OrleansCount("MicroMoment.Silo.Grains.UserGrain") > 0);
+        Assert.Equal(OrleansCount("MicroMoment.Silo.Grains.UserGrain"), user["activations"]!.GetValue<long>());
+        var perSilo = Assert.Single(user["silos"]!.AsArray())!;
+        Assert.Equal(silo["address"]!.GetValue<string>(), perSilo["silo"]!.GetValue<string>());
+        Assert.Equal(user["activations"]!.GetValue<long>(), perSilo["activations"]!.GetValue<long>());
+        // Every grain class Orleans counts is listed, Orleans' own ones included; the project's with Orleans' number (Orleans'
+        // stateless workers, such as its management grain, may add an activation between two readings).
+        foreach (var cls in counts.Select(c => OrleansClusterStatistics.ClassName(c.GrainType)).Distinct())
+        {
+            var row = grains.Single(g => g!["class"]!.GetValue<string>() == cls)!;
+            if (cls.StartsWith("MicroMoment.", StringComparison.Ordinal)) Assert.Equal(OrleansCount(cls), row["activations"]!.GetValue<long>());
+            else Assert.True(row["activations"]!.GetValue<long>() > 0, cls);
+        }
+    }
+
+    [Fact]
+    public async Task AShoppersViewSaysWhichSiloOrleansHasTheirGrainActiveOn()
+    {
+        var (response, view) = await Json.GetAsync(fixture.Gateway.Server, $"/dashboard/api/users/{Uri.EscapeDataString(fixture.WatchedUser)}");
+        response.EnsureSuccessStatusCode();
+        var management = ((RecordingSilo)fixture.Gateway.Silo).Inner.GrainFactory.GetGrain<IManagementGrain>(0);
+        var only = (await management.GetHosts(onlyActive: true)).Keys.Single().ToParsableString();
+        Assert.Equal(only, view!["silo"]!.GetValue<string>());
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         Assert.True(await Number(page, "ov-events") >= fixture.Accepted);
         var p99 = Quantiles.FromCumulative(metrics.Buckets("micromoment_silo_processing_seconds"), 0.99) * 1000;
         Assert.Equal(p99, await Number(page, "ov-p99"), 0.001); // the snapshot rounds milliseconds to 4 decimals
-        Assert.Equal(1, await page.Locator("#ov-chart-queues rect").CountAsync()); // one front queue: the events in hand
+        Assert.Equal(1, await page.Locator("#ov-chart-in-hand path").CountAsync()); // one line: the events in hand
         // One line per latency series that has a value in the page's history (early samples may have left it).
         Assert.Equal(await page.EvaluateAsync<int>("() => ['p50', 'p95', 'p99'].filter(q => window.mmDashboard.history.some(s => s.latency[q] !== null)).length"),
             await page.Locator("#ov-chart-latency path").CountAsync());
@@ -37,8 +37,13 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
 
         await page.ClickAsync("a[data-page=grains]");
         await page.Locator("#grains-table tbody tr").Nth(2).WaitForAsync();
-        Assert.Equal(["user", "trigger", "cluster-centroid"], await page.Locator("#grains-table tbody tr td:first-child").AllTextContentsAsync());
-        Assert.Equal(metrics.Sum("micromoment_silo_activations"), await CellValue(page, "#grains-table tbody tr:first-child td:nth-child(3)"));
+        Assert.Equal(["user", "trigger", "cluster-centroid", "experiment-counter"], (await page.Locator("#grains-table tbody tr td:first-child").AllTextContentsAsync()).Take(4));
+        // Orleans' count of user grain activations, as the snapshot the page shows carries it.
+        await page.WaitForFunctionAsync("() => document.querySelector('#grains-table tbody tr:first-child td[data-field=activations]').dataset.value !== ''");
+        Assert.Equal(await page.EvaluateAsync<double>("() => window.mmDashboard.history.at(-1).grains[0].activations"),
+            await CellValue(page, "#grains-table tbody tr:first-child td[data-field=activations]"));
+        Assert.True(await CellValue(page, "#grains-table tbody tr:first-child td[data-field=activations]") > 0);
+        Assert.True(await page.Locator("#grains-by-silo tbody tr").CountAsync() >= 4);
         // A real condition: the census answered (never a stand-in shown while it ran).
         await page.WaitForFunctionAsync("() => document.getElementById('grains-hottest').dataset.state === 'ready'", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
         Assert.Equal(fixture.WatchedUser, await page.TextContentAsync("#grains-hottest tbody tr:first-child td:first-child"));
@@ -46,7 +51,10 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
 
         await page.ClickAsync("a[data-page=silos]");
         await page.Locator("#silos-table tbody tr").First.WaitForAsync();
-        Assert.Equal("simd", await page.TextContentAsync("#silos-table tbody tr:first-child td:nth-child(9)"));
+        Assert.Equal(1, await page.Locator("#silos-table tbody tr").CountAsync()); // one silo, one row
+        Assert.Equal("simd", await page.TextContentAsync("#silos-table tbody tr:first-child td[data-field=backend]"));
+        Assert.Equal("Active", await page.TextContentAsync("#silos-table tbody tr:first-child td[data-field=status]"));
+        Assert.Contains("(this process)", await page.TextContentAsync("#silos-table tbody tr:first-child td[data-field=silo]"));
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#silos-chart-cpu path').length === 1");
         await ShotAsync(page, "silos");
 
@@ -367,7 +375,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         await NoIdentifiersAsync("grains");
         await page.ClickAsync("a[data-page=silos]");
         await page.Locator("#silos-table tbody tr").First.WaitForAsync();
-        Assert.Contains("(% of one core)", await page.TextContentAsync("#silos-chart-cpu text.axis-title.y"));
+        Assert.Contains("(% of all cores)", await page.TextContentAsync("#silos-chart-cpu text.axis-title.y"));
         await NoIdentifiersAsync("silos");
         await page.ClickAsync("a[data-page=user]");
         await page.FillAsync("#user-id", fixture.WatchedUser);

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using MicroMoment.Data;
 using MicroMoment.Events;
+using MicroMoment.Gateway.Dashboard;
+using MicroMoment.Silo;
 using Microsoft.Playwright;
 
 namespace MicroMoment.Gateway.Tests.Dashboard;
@@ -45,15 +47,35 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The shipped policy, with its example experiment (a 10% holdout), so the experiments page has numbers to show.
-        var silo = await RecordingSilo.StartAsync(new MicroMoment.Silo.SiloOptions { PolicyPath = PolicyPath });
+        // As `micromoment serve` runs it: Orleans' dashboard on the silo (call profiling off) and, through an Orleans client
+        // of the silo's client gateway, mounted at /orleans behind the dashboard login; the Grains and Silos pages read
+        // Orleans' statistics through the silo's grain factory.
+        OrleansGatewayPort = FreeLoopbackPort();
+        var silo = new RecordingSilo(await EmbeddedSilo.StartAsync(BundledModel.Model, new SiloOptions { PolicyPath = PolicyPath },
+            gatewayPort: OrleansGatewayPort, configure: orleans => orleans.AddOrleansDashboard(profiling: false)));
         _gateway = await TestGateway.StartAsync(silo, configure: o =>
         {
             o.MaxEventAge = null;
             o.Dashboard.RefreshInterval = TimeSpan.FromMilliseconds(250);
-        });
+        }, configureBuilder: builder =>
+        {
+            builder.Services.AddOrleansClusterStatistics(silo.Inner);
+            builder.UseOrleansDashboardClient(OrleansGatewayPort);
+        }, configureApp: app => app.MapOrleansDashboardBehindLogin());
         await PostSampleAsync();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+    }
+
+    /// <summary>The loopback port of the silo's Orleans client gateway (Orleans' dashboard reads the cluster through it).</summary>
+    public int OrleansGatewayPort { get; private set; }
+
+    /// <summary>A loopback port free a moment ago (the silo binds it right after).</summary>
+    internal static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A fresh browser page (own cookies) on the fixture's gateway, or on <paramref name="gateway"/>, not logged in.</summary>

@@ -17,7 +17,7 @@ public sealed class DashboardSamplerClockTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var silo = await RecordingSilo.StartAsync(time: clock);
         using var metrics = new GatewayMetrics();
-        var sampler = new DashboardSampler(silo, metrics, clock, Options.Create(new GatewayOptions()));
+        var sampler = new DashboardSampler(silo, metrics, clock, Options.Create(new GatewayOptions()), new DashboardFeatures());
 
         var first = JsonNode.Parse(sampler.Sample())!;
         Assert.Null(first["eventsPerSec"]); // no interval yet

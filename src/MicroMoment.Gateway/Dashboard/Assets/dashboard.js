@@ -140,28 +140,6 @@
     });
   }
 
-  function barChart(svg, values, capacity) {
-    const h = 200, left = 60, right = 12, top = 12, bottom = 36;
-    const w = fit(svg, h);
-    svg.replaceChildren();
-    const max = niceCeiling(Math.max(1, ...values));
-    const pw = w - left - right, ph = h - top - bottom;
-    const bw = pw / Math.max(1, values.length);
-    const muted = { "font-size": 11, fill: "#5b6b80" };
-    for (const v of [0, max / 2, max]) {
-      const yv = top + ph * (1 - v / max);
-      svg.appendChild(el("line", { x1: left, y1: yv, x2: w - right, y2: yv, stroke: v === 0 ? "#c5ceda" : "#edf0f4" }));
-      svg.appendChild(el("text", Object.assign({ x: left - 6, y: yv + 4, "text-anchor": "end", class: "tick y" }, muted), fmt(v, 1)));
-    }
-    values.forEach((v, i) => {
-      const bh = ph * v / max;
-      svg.appendChild(el("rect", { x: left + i * bw + 1, y: top + ph - bh, width: Math.max(1, bw - 2), height: bh, fill: v > capacity * 0.8 ? "#b3261e" : "#2f6fde", "data-depth": v }));
-      if (bw >= 14) svg.appendChild(el("text", Object.assign({ x: left + (i + 0.5) * bw, y: top + ph + 14, "text-anchor": "middle", class: "tick x" }, muted), String(i)));
-    });
-    svg.appendChild(el("text", Object.assign({ class: "axis-title y", transform: "translate(13 " + (top + ph / 2) + ") rotate(-90)", "text-anchor": "middle" }, muted), "events waiting"));
-    svg.appendChild(el("text", Object.assign({ x: left + pw / 2, y: h - 3, "text-anchor": "middle", class: "axis-title x" }, muted), "partition (" + values.length + ")"));
-  }
-
   function series(field) { return state.history.map(s => { const v = field(s); return v === undefined ? null : v; }); }
 
   // The snapshots' times, and where snapshots are missing: every snapshot carries the sampler's sequence number, so a
@@ -203,6 +181,7 @@
     setNumber("ov-offers", s.offers, 0);
     setNumber("ov-errors", s.errors, 0);
     setNumber("ov-silos", s.silos.length, 0);
+    setNumber("ov-in-hand", s.inHand, 0);
     setNumber("ov-queue-capacity", s.queueCapacity, 0);
     const axis = timeAxis();
     lineChart($("ov-chart-events"), Object.assign({ yTitle: "rate (events/s)", series: [
@@ -213,7 +192,7 @@
       { name: "p95 latency (ms)", values: series(x => x.latency.p95) },
       { name: "p99 latency (ms)", values: series(x => x.latency.p99) }] }, axis));
     lineChart($("ov-chart-offers"), Object.assign({ yTitle: "rate (offers/s)", series: [{ name: "offers/s", values: series(x => x.offersPerSec) }] }, axis));
-    barChart($("ov-chart-queues"), s.queueDepths, s.queueCapacity);
+    lineChart($("ov-chart-in-hand"), Object.assign({ yTitle: "events in hand", series: [{ name: "events in hand", values: series(x => x.inHand) }] }, axis));
     fillRows($("ov-suppressions"), Object.entries(s.suppressions).map(([k, v]) => [k, v]));
     const drops = Object.entries(s.drops);
     fillRows($("ov-drops"), drops.length ? drops.map(([k, v]) => [k, v]) : [["none", 0]]);
@@ -236,10 +215,34 @@
     fillRows(table, [["loading census…"].concat(new Array(columns - 1).fill(""))]);
   }
 
+  // A silo's address as the page shows it: host:port (the generation after "@" only tells restarts apart).
+  const siloName = (address) => address ? String(address).split("@")[0] : "this process";
+
+  // A row of cells that carry their field name and raw value (tests and people read the same numbers).
+  function fillCells(table, rows) {
+    const body = table.tBodies[0];
+    body.replaceChildren();
+    for (const row of rows) {
+      const tr = body.insertRow();
+      if (row.key !== undefined) tr.dataset.key = row.key;
+      for (const [field, value, digits, text] of row.cells) cell(tr, field, value, digits, text);
+    }
+  }
+
   function renderGrains() {
     const s = state.history[state.history.length - 1];
     if (!s) return;
-    fillRows($("grains-table"), s.grains.map(g => [g.type, g.purpose, g.activations, g.activationsTotal, g.messagesPerSec, g.turnP50 ?? g.allTurnP50, g.turnP99 ?? g.allTurnP99]));
+    const orleans = s.cluster.available;
+    fillCells($("grains-table"), s.grains.map(g => ({ key: g.type, cells: [
+      ["type", g.type, 0, g.type], ["class", g.class, 0, g.class], ["purpose", g.purpose, 0, g.purpose || "–"],
+      ["activations", g.activations, 0], ["messagesPerSec", g.messagesPerSec, 2],
+      ["turnP50", g.turnP50 ?? g.allTurnP50, 4], ["turnP99", g.turnP99 ?? g.allTurnP99, 4]] })));
+    const bySilo = [];
+    for (const g of s.grains) for (const x of g.silos) bySilo.push({ key: g.type + "@" + x.silo, cells: [["silo", x.silo, 0, siloName(x.silo)], ["type", g.type, 0, g.type], ["activations", x.activations, 0]] });
+    fillCells($("grains-by-silo"), bySilo.length ? bySilo : [{ cells: [["silo", null, 0, orleans ? "no activations" : "Orleans' statistics are not available"], ["type", null, 0, ""], ["activations", null, 0, ""]] }]);
+    $("grains-source").textContent = orleans
+      ? "Activations per grain type: Orleans' management grain (simple grain statistics of every active silo), read " + fmt(s.cluster.ageMs, 0) + " ms before this snapshot."
+      : "Orleans' statistics are not available" + (s.cluster.error ? " (" + s.cluster.error + ")" : s.cluster.configured ? " yet" : " from this host") + ": activations are not shown.";
     const n = s.networkStep;
     fillRows($("grains-network"), [[n.p50 ?? n.allP50, n.p99 ?? n.allP99, n.steps, s.meanBatch]]);
     const hottest = $("grains-hottest");
@@ -247,7 +250,7 @@
     loadCensus().then(c => {
       hottest.dataset.state = c.available ? "ready" : "unavailable";
       if (!c.available) { fillRows(hottest, [["census not available from this silo", "", "", ""]]); return; }
-      fillRows(hottest, c.hottest.length ? c.hottest.map(g => [g.userId, g.tenant, g.partition, g.eventsApplied]) : [["no active user grains", "", "", ""]]);
+      fillRows(hottest, c.hottest.length ? c.hottest.map(g => [g.userId, g.tenant, g.silo ? siloName(g.silo) : "–", g.eventsApplied]) : [["no active user grains", "", "", ""]]);
     }).catch(e => {
       if (e.message === "login required") return;
       hottest.dataset.state = "error";
@@ -255,14 +258,36 @@
     });
   }
 
+  const duration = (seconds) => missing(seconds) ? "–" : seconds < 120 ? fmt(seconds, 0) + " s" : seconds < 7200 ? fmt(seconds / 60, 1) + " min" : seconds < 172800 ? fmt(seconds / 3600, 1) + " h" : fmt(seconds / 86400, 1) + " days";
+
   function renderSilos() {
     const s = state.history[state.history.length - 1];
     if (!s) return;
-    fillRows($("silos-table"), s.silos.map(x => [x.id + " (" + x.kind + ")", x.cpuPercent, x.cores, bytes(x.workingSetBytes), bytes(x.heapBytes),
-      x.gcCounts.join(" / "), x.gcPauseMs, x.gcPausePercent, x.backend, x.activations, x.threads]));
-    const ids = s.silos.map(x => x.id);
-    lineChart($("silos-chart-cpu"), Object.assign({ yTitle: "CPU (% of one core)",
-      series: ids.map(id => ({ name: id, values: series(h => { const m = h.silos.find(x => x.id === id); return m ? m.cpuPercent : null; }) })) }, timeAxis()));
+    fillCells($("silos-table"), s.silos.map(x => {
+      const p = x.process;
+      const cpu = !missing(x.cpuPercent) ? x.cpuPercent : (p && !missing(p.cpuPercentOfOneCore) ? p.cpuPercentOfOneCore / p.cores : null);
+      return { key: x.address || "local", cells: [
+        ["silo", x.address, 0, siloName(x.address) + (x.local ? " (this process)" : "")], ["status", x.status, 0, x.status || "not reported"],
+        ["uptime", x.uptimeSeconds, 0, duration(x.uptimeSeconds)], ["activations", x.activations, 0], ["cpuPercent", cpu, 1],
+        ["memoryBytes", x.memoryBytes, 0, missing(x.memoryBytes) ? "–" : bytes(x.memoryBytes)],
+        ["maximumMemoryBytes", x.maximumMemoryBytes, 0, missing(x.maximumMemoryBytes) ? "–" : bytes(x.maximumMemoryBytes)],
+        ["messagesPerSec", x.messagesReceivedPerSec, 1, missing(x.messagesReceivedPerSec) ? "–" : fmt(x.messagesReceivedPerSec, 1) + " / " + fmt(x.messagesSentPerSec, 1)],
+        ["clients", x.clients, 0], ["eventsPerSec", x.eventsPerSec, 1], ["backend", x.backend, 0, x.backend || "–"],
+        ["gcPausePercent", p ? p.gcPausePercent : null, 3], ["threads", p ? p.threads : null, 0]] };
+    }));
+    const c = s.cluster;
+    $("silos-source").textContent = (c.available
+      ? "Status, uptime, activations, CPU, memory, messages and clients: Orleans (membership table and each silo's runtime statistics through the management grain), read " + fmt(c.ageMs, 0) + " ms before this snapshot" + (c.deadSilos ? "; " + c.deadSilos + " dead silos in the membership table are not listed" : "") + "."
+      : "Orleans' statistics are not available" + (c.error ? " (" + c.error + ")" : c.configured ? " yet" : " from this host") + "; CPU is this process's own measure.")
+      + " Events/s, model executor, GC pause and threads: this gateway's numbers of the silo in its process." + (c.error && c.available ? " Last reading failed: " + c.error + "." : "");
+    const ids = [...new Set(state.history.flatMap(h => h.silos.map(x => x.address || "local")))];
+    lineChart($("silos-chart-cpu"), Object.assign({ yTitle: "CPU (% of all cores)",
+      series: ids.map(id => ({ name: id === "local" ? "this process" : siloName(id), values: series(h => {
+        const m = h.silos.find(x => (x.address || "local") === id);
+        if (!m) return null;
+        if (!missing(m.cpuPercent)) return m.cpuPercent;
+        return m.process && !missing(m.process.cpuPercentOfOneCore) ? m.process.cpuPercentOfOneCore / m.process.cores : null;
+      }) })) }, timeAxis()));
   }
 
   async function getJson(url) {
@@ -291,6 +316,9 @@
       $("user-intent").textContent = u.intent;
       $("user-consent").textContent = !u.consent.tracking ? "not tracked" : (u.consent.categories.length ? u.consent.categories.join(", ") : "none granted");
       $("user-time-zone").textContent = u.timeZone || "policy's";
+      const where = $("user-silo");
+      where.textContent = u.silo === undefined ? "not reported" : u.silo ? siloName(u.silo) : "not in memory";
+      where.dataset.value = u.silo || "";
       const session = $("user-session");
       session.dataset.open = String(u.sessionOpen);
       session.textContent = u.sessionOpen ? "open (live)"
@@ -525,11 +553,21 @@
     if (state.source) { state.source.close(); state.source = null; }
     $("pages").hidden = true;
     $("logout").hidden = true;
+    $("orleans-link").hidden = true;
     $("login").hidden = false;
     $("status").textContent = "not logged in";
   }
 
+  // The link to Orleans' dashboard, shown only when the host mounted it (the snapshot says where).
+  function showOrleansLink(snapshot) {
+    const link = $("orleans-link");
+    const path = snapshot && snapshot.orleansDashboard;
+    link.hidden = !path;
+    if (path) link.setAttribute("href", path);
+  }
+
   function push(snapshot) {
+    showOrleansLink(snapshot);
     state.ticks = (state.ticks || 0) + 1;
     state.history.push(snapshot);
     if (state.history.length > MAX_HISTORY) state.history.shift();
@@ -545,6 +583,7 @@
     $("login").hidden = true;
     $("pages").hidden = false;
     $("logout").hidden = false;
+    showOrleansLink(state.history[state.history.length - 1]);
     showPage();
     state.source = new EventSource("/dashboard/api/stream");
     state.source.onmessage = (m) => {
@@ -562,7 +601,16 @@
     e.preventDefault();
     const body = new URLSearchParams({ key: $("login-key").value });
     const response = await fetch("/dashboard/login", { method: "POST", body, credentials: "same-origin" });
-    if (response.ok) { $("login-key").value = ""; $("login-error").textContent = ""; start(); }
+    if (response.ok) {
+      $("login-key").value = "";
+      $("login-error").textContent = "";
+      // Sent here to log in by Orleans' dashboard (/dashboard?next=orleans): go back there. No other target is followed.
+      if (new URLSearchParams(location.search).get("next") === "orleans") {
+        const snapshot = await getJson("/dashboard/api/snapshot").catch(() => null);
+        if (snapshot && snapshot.orleansDashboard) { location.assign(snapshot.orleansDashboard); return; }
+      }
+      start();
+    }
     else { const p = await response.json().catch(() => ({})); $("login-error").textContent = p.detail || "Login failed."; }
   });
   $("logout").addEventListener("click", async () => {
