@@ -54,7 +54,7 @@ public static class SiloProbe
         var calls = events.Chunk(callSize).ToArray();
         string? dir = persist ? Path.Combine(Path.GetTempPath(), "mm-silo-probe-" + Guid.NewGuid().ToString("N")) : null;
         var options = new SiloOptions { DataDirectory = dir, Durability = durability, QueueCapacity = callSize * inflight, BatchYield = !args.Contains("--no-batch-yield"), Backend = StringOption(args, "--backend") ?? "simd", BatchSize = Option(args, "--batch", 512) };
-        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, persistence {(persist ? $"SQLite, {durability}" : "off")}, executor {options.Backend} (batches up to {options.BatchSize}, {(options.BatchYield ? "yield before a partial batch" : "no yield")}), {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, persistence {(persist ? $"SQLite, {durability}" : "off")}, executor {options.Backend} (batches up to {options.BatchSize}, {(options.BatchYield ? "yield before a partial batch" : "no yield")}), {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
         await using var silo = await EmbeddedSilo.StartAsync(model, options);
         await Ceiling(silo, rounds);
         var rates = new List<double>();
