@@ -50,7 +50,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         // As `micromoment serve` runs it: Orleans' dashboard on the silo (call profiling off) and, through an Orleans client
         // of the silo's client gateway, mounted at /orleans behind the dashboard login; the Grains and Silos pages read
         // Orleans' statistics through the silo's grain factory.
-        OrleansGatewayPort = FreeLoopbackPort();
+        OrleansGatewayPort = LoopbackPort.Free();
         var silo = new RecordingSilo(await EmbeddedSilo.StartAsync(BundledModel.Model, new SiloOptions { PolicyPath = PolicyPath },
             gatewayPort: OrleansGatewayPort, configure: orleans => orleans.AddOrleansDashboard(profiling: false)));
         _gateway = await TestGateway.StartAsync(silo, configure: o =>
@@ -69,14 +69,6 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     /// <summary>The loopback port of the silo's Orleans client gateway (Orleans' dashboard reads the cluster through it).</summary>
     public int OrleansGatewayPort { get; private set; }
-
-    /// <summary>A loopback port free a moment ago (the silo binds it right after).</summary>
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>A fresh browser page (own cookies) on the fixture's gateway, or on <paramref name="gateway"/>, not logged in.</summary>
     internal async Task<IPage> NewPageAsync(TestGateway? gateway = null)

@@ -38,7 +38,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             "--urls", "http://127.0.0.1:0",
             "--server-key", ServerKey,
             // A free port rather than the default 30000, which other processes on the machine may hold.
-            "--orleans-port", FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--orleans-port", LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
@@ -165,12 +165,4 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Styles the console writes even when its output is redirected.</summary>
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex AnsiEscape();
-
-    /// <summary>A loopback TCP port free at the time of the call.</summary>
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -18,7 +18,7 @@ public sealed class OfferWatchRenewalTests
     public async Task AWatchRenewedEveryMinuteStillGetsOffersPastItsLifetime()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        int port = OrleansModeFixture.FreePort();
+        int port = LoopbackPort.Free();
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel.Model, OrleansModeFixture.AlwaysOfferOptions, clock, gatewayPort: port);
         using var host = await OrleansModeFixture.StartOrleansClientHostAsync(port);
         await using var client = new MicroMomentOrleansClient(host.Services.GetRequiredService<IClusterClient>(), time: clock);
@@ -50,7 +50,7 @@ public sealed class OfferWatchRenewalTests
         // matters. The offer still comes back in the event's answer.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var standing = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        int port = OrleansModeFixture.FreePort();
+        int port = LoopbackPort.Free();
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel.Model, OrleansModeFixture.AlwaysOfferOptions, clock, gatewayPort: port);
         using var host = await OrleansModeFixture.StartOrleansClientHostAsync(port);
         await using var client = new MicroMomentOrleansClient(host.Services.GetRequiredService<IClusterClient>(), time: standing);

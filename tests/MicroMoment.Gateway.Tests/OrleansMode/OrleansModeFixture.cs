@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MicroMoment.Client;
 using MicroMoment.Client.Orleans;
 using MicroMoment.Silo;
@@ -39,7 +37,7 @@ public sealed class OrleansModeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        OrleansPort = FreePort();
+        OrleansPort = LoopbackPort.Free();
         Silo = await EmbeddedSilo.StartAsync(BundledModel.Model, AlwaysOfferOptions, gatewayPort: OrleansPort);
         _gateway = await TestGateway.StartAsync(Silo);
         OrleansClient = await MicroMomentOrleansClient.ConnectAsync(OrleansPort, new MicroMomentOrleansOptions { Tenant = TestGateway.Tenant });
@@ -51,14 +49,6 @@ public sealed class OrleansModeFixture : IAsyncLifetime
         Http.Dispose();
         await OrleansClient.DisposeAsync();
         await _gateway.DisposeAsync();
-    }
-
-    /// <summary>A free loopback TCP port.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A started host whose only service is Orleans' client, connected to the gateway on <paramref name="port"/> with <c>UseMicroMomentGateway</c>.</summary>

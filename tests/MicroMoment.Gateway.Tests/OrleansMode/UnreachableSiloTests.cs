@@ -12,7 +12,7 @@ public sealed class UnreachableSiloTests
     [Fact]
     public async Task ConnectingWhereNoSiloListensFailsWithAnErrorNamingTheGateway()
     {
-        int port = OrleansModeFixture.FreePort();
+        int port = LoopbackPort.Free();
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<SiloUnreachableException>(() => MicroMomentOrleansClient.ConnectAsync(port, new MicroMomentOrleansOptions { ConnectTimeout = TimeSpan.FromSeconds(5) }));
@@ -38,7 +38,7 @@ public sealed class UnreachableSiloTests
     [Fact]
     public async Task EventsSentAfterTheSiloStoppedAreAnsweredUnavailable()
     {
-        int port = OrleansModeFixture.FreePort();
+        int port = LoopbackPort.Free();
         var silo = await EmbeddedSilo.StartAsync(BundledModel.Model, OrleansModeFixture.AlwaysOfferOptions, gatewayPort: port);
         await using var client = await MicroMomentOrleansClient.ConnectAsync(port, new MicroMomentOrleansOptions { Tenant = TestGateway.Tenant });
         var before = await client.SendAsync(client.CreateEvent("gone-1", EventType.View, productId: 1001));
