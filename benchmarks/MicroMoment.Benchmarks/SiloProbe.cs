@@ -10,7 +10,7 @@ namespace MicroMoment.Benchmarks;
 /// <summary>
 /// Stopwatch probes of the embedded silo with the bundled model: events per second through partitions and grains
 /// (the REES46 sample replayed with remapped user ids), and memory per live user grain.
-/// Usage: <c>silo-probe throughput [--replicas N] [--call N] [--inflight N] [--rounds N] [--persist|--every-event] [--backend simd|onnx-cpu] [--batch N] [--no-batch-yield]</c>,
+/// Usage: <c>silo-probe throughput [--replicas N] [--call N] [--inflight N] [--rounds N] [--persist|--every-event] [--backend simd|onnx-cpu] [--batch N] [--no-batch-yield] [--per-event]</c>,
 /// <c>silo-probe memory [--users N]</c>.
 /// </summary>
 public static class SiloProbe
@@ -53,8 +53,8 @@ public static class SiloProbe
 
         var calls = events.Chunk(callSize).ToArray();
         string? dir = persist ? Path.Combine(Path.GetTempPath(), "mm-silo-probe-" + Guid.NewGuid().ToString("N")) : null;
-        var options = new SiloOptions { DataDirectory = dir, Durability = durability, QueueCapacity = callSize * inflight, BatchYield = !args.Contains("--no-batch-yield"), Backend = StringOption(args, "--backend") ?? "simd", BatchSize = Option(args, "--batch", 512) };
-        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, persistence {(persist ? $"SQLite, {durability}" : "off")}, executor {options.Backend} (batches up to {options.BatchSize}, {(options.BatchYield ? "yield before a partial batch" : "no yield")}), {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
+        var options = new SiloOptions { DataDirectory = dir, Durability = durability, QueueCapacity = callSize * inflight, BatchYield = !args.Contains("--no-batch-yield"), Backend = StringOption(args, "--backend") ?? "simd", BatchSize = Option(args, "--batch", 512), PerEventSteps = args.Contains("--per-event") };
+        Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, persistence {(persist ? $"SQLite, {durability}" : "off")}, executor {options.Backend} ({(options.PerEventSteps ? "per event: each grain steps its own event, batches of one" : $"batches up to {options.BatchSize}, {(options.BatchYield ? "yield before a partial batch" : "no yield")}")}), {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
         await using var silo = await EmbeddedSilo.StartAsync(model, options);
         await Ceiling(silo, rounds);
         var rates = new List<double>();

@@ -9,12 +9,14 @@ namespace MicroMoment.Onnx.Tests;
 /// <summary>The silo option picks the backend: an Orleans silo on onnx-cpu scores like the model; onnx-cuda fails the silo's start where it cannot run.</summary>
 public class OnnxSiloTests
 {
-    [Fact]
-    public async Task ASiloOnOnnxCpuScoresTheReesSampleLikeTheModel()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ASiloOnOnnxCpuScoresTheReesSampleLikeTheModel(bool perEvent)
     {
         var model = BundledModel;
         var events = Rees46.Take(3_000).ToArray();
-        await using var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions { Backend = "onnx-cpu", BatchSize = 64 });
+        await using var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions { Backend = "onnx-cpu", BatchSize = 64, PerEventSteps = perEvent });
         var outcomes = await silo.IngestAsync(events);
         Assert.Equal("onnx-cpu", silo.GetStatistics().Backend);
         var scorers = new Dictionary<string, SessionScorer>();
@@ -32,6 +34,11 @@ public class OnnxSiloTests
         }
 
         Assert.True(scored > 2_900, $"only {scored} of {events.Length} events were scored");
+        var statistics = silo.GetStatistics();
+        Assert.Equal(scored, statistics.NetworkRows);
+        // The per-event peer steps every event alone; the batched executor shares batches across grains.
+        if (perEvent) Assert.Equal(statistics.NetworkRows, statistics.NetworkSteps);
+        else Assert.True(statistics.NetworkRows > statistics.NetworkSteps, $"{statistics.NetworkRows} rows in {statistics.NetworkSteps} batches");
     }
 
     [Fact]

@@ -30,6 +30,8 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     private readonly int _d;
     private readonly int _s;
     private readonly bool _yieldBeforePartial;
+    private readonly Func<IStepBackend>? _perEventBackends;
+    private readonly ConcurrentBag<PerEventLane> _lanes = [];
     private int _scheduled;
     private bool _yielded;
     private volatile bool _disposed;
@@ -40,6 +42,15 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
 
     /// <summary>Creates an executor over <paramref name="backend"/> (which it then owns and disposes).</summary>
     public ModelExecutor(IStepBackend backend, ModelExecutorOptions? options = null)
+        : this(backend, options, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates an executor over <paramref name="backend"/>; with <see cref="ModelExecutorOptions.PerEvent"/>, each
+    /// concurrent caller steps on a backend of its own from <paramref name="perEventBackends"/> (batches of one).
+    /// </summary>
+    public ModelExecutor(IStepBackend backend, ModelExecutorOptions? options, Func<IStepBackend>? perEventBackends)
     {
         ArgumentNullException.ThrowIfNull(backend);
         options ??= new ModelExecutorOptions();
@@ -56,6 +67,10 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         _attention = new float[MaxBatch];
         _quietTicks = (long)(options.QuietPeriod.TotalSeconds * Stopwatch.Frequency);
         _yieldBeforePartial = options.YieldBeforePartialBatch;
+        if (options.PerEvent)
+        {
+            _perEventBackends = perEventBackends ?? throw new ArgumentException("ModelExecutorOptions.PerEvent needs a factory of per-event backends; got none.", nameof(perEventBackends));
+        }
     }
 
     /// <summary>The backend's name.</summary>
@@ -100,10 +115,42 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_perEventBackends is not null) return new ValueTask<StepOutput>(StepAlone(request));
         var task = request.Begin();
         _queue.Enqueue(request);
         if (Interlocked.Exchange(ref _scheduled, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         return task;
+    }
+
+    /// <summary>The per-event peer: steps <paramref name="request"/> alone, on this thread, on a backend no other caller holds.</summary>
+    private StepOutput StepAlone(StepRequest request)
+    {
+        if (!_lanes.TryTake(out var lane)) lane = new PerEventLane(_perEventBackends!());
+        try
+        {
+            long start = Stopwatch.GetTimestamp();
+            try
+            {
+                lane.Backend.Step(request.Input, request.State, lane.Buy, lane.Exit, lane.Attention);
+            }
+            catch
+            {
+                Interlocked.Increment(ref _failures);
+                throw;
+            }
+
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            Interlocked.Add(ref _stepTicks, elapsed);
+            StepTimes.Observe(elapsed);
+            Interlocked.Increment(ref _batches);
+            Interlocked.Increment(ref _rows);
+            return new StepOutput(lane.Buy[0], lane.Exit[0], lane.Attention[0]);
+        }
+        finally
+        {
+            if (_disposed) lane.Backend.Dispose();
+            else _lanes.Add(lane);
+        }
     }
 
     /// <summary>Queues a request as <see cref="StepAsync"/> does but leaves running the flush loop to the caller (tests run it inline).</summary>
@@ -217,6 +264,7 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         var spin = new SpinWait();
         while (Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
         while (_queue.TryDequeue(out var request)) request.Fail(new ObjectDisposedException(nameof(ModelExecutor), "The silo's model executor stopped before this step ran."));
+        while (_lanes.TryTake(out var lane)) lane.Backend.Dispose();
         _backend.Dispose();
     }
 }

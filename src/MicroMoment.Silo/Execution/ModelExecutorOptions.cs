@@ -23,6 +23,13 @@ public sealed record ModelExecutorOptions
     /// </summary>
     public bool YieldBeforePartialBatch { get; init; } = true;
 
+    /// <summary>
+    /// The per-event peer, for comparison only: each grain steps its own event on its own thread as a batch of one (a
+    /// backend per concurrent caller, no queue, no batching across grains), as a silo built without the executor
+    /// would. Default false (batched).
+    /// </summary>
+    public bool PerEvent { get; init; }
+
     /// <summary>Threads one large batch of the SIMD backend is split across. Default 1 (grains use the other cores).</summary>
     public int DegreeOfParallelism { get; init; } = 1;
 

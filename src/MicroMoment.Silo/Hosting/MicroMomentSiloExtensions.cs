@@ -42,12 +42,12 @@ public static class MicroMomentSiloExtensions
         var idle = options.IdleTimeout ?? model.SessionTimeout;
         services.AddSingleton(model);
         services.AddSingleton(options);
-        var executorOptions = new ModelExecutorOptions { Backend = options.Backend, MaxBatch = options.BatchSize, QuietPeriod = options.BatchQuietPeriod, YieldBeforePartialBatch = options.BatchYield };
+        var executorOptions = new ModelExecutorOptions { Backend = options.Backend, MaxBatch = options.BatchSize, QuietPeriod = options.BatchQuietPeriod, YieldBeforePartialBatch = options.BatchYield, PerEvent = options.PerEventSteps };
         services.AddSingleton(sp =>
         {
             var backend = StepBackendFactory.Create(options.Backend, model, executorOptions, out string? fallback);
             if (fallback is not null) options.Log?.Invoke($"Model backend auto: {fallback} Running '{backend.Name}'.");
-            return new ModelExecutor(backend, executorOptions);
+            return new ModelExecutor(backend, executorOptions, () => StepBackendFactory.Create(backend.Name, model, executorOptions with { MaxBatch = 1 }));
         });
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ExecutorStartup>();
         services.AddSingleton(sp => new SiloContext(model, options, sp.GetRequiredService<ModelExecutor>(), clock ?? TimeProvider.System)

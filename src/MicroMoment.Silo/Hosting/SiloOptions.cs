@@ -18,6 +18,13 @@ public sealed record SiloOptions
     /// <summary>Whether the executor lets queued grain turns run once before it cuts a batch that is not full (see <see cref="Execution.ModelExecutorOptions.YieldBeforePartialBatch"/>). Default true.</summary>
     public bool BatchYield { get; init; } = true;
 
+    /// <summary>
+    /// The per-event peer, for comparison only: each user grain steps its own event as a batch of one on its own
+    /// thread instead of handing it to the batched executor (see <see cref="Execution.ModelExecutorOptions.PerEvent"/>).
+    /// Default false.
+    /// </summary>
+    public bool PerEventSteps { get; init; }
+
     /// <summary>How long a user grain may go without messages before Orleans collects it (writing its state first). Default (null): the model's session timeout.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
