@@ -23,7 +23,7 @@ public static class ClusterConfiguration
     [
         Commands.ServeCommand.ServerKeyVariable, Commands.ServeCommand.PublishableKeyVariable, "DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT", "NO_COLOR",
         // Orleans' Kubernetes hosting (Cluster:Kubernetes=true) reads the pod's identity from these (set by the Deployment's downward API).
-        "POD_NAME", "POD_NAMESPACE", "POD_IP",
+        "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID",
     ];
 
     /// <summary>Builds the configuration from the working directory's appsettings files, the environment and <paramref name="args"/>.</summary>
