@@ -17,6 +17,8 @@ public static class CliApp
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(SiloCommand.Create());
+        root.Subcommands.Add(GatewayCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(SimulatePolicyCommand.Create());

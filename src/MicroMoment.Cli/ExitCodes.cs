@@ -23,4 +23,7 @@ public static class ExitCodes
 
     /// <summary>serve: the model backend it was told to use cannot start on this machine (no GPU, CUDA or ONNX Runtime libraries missing).</summary>
     public const int BackendUnavailable = 7;
+
+    /// <summary><c>silo</c>: the silo could not join its cluster (the membership store did not answer, or a port is taken).</summary>
+    public const int ClusterUnavailable = 8;
 }

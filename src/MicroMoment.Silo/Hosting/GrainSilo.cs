@@ -47,6 +47,9 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     /// <summary>The silo's shared context.</summary>
     public SiloContext Context => _context;
 
+    /// <summary>True for a front in a process without the grains (an Orleans client): it counts the grains' answers itself.</summary>
+    internal bool CountsAnswers { get; init; }
+
     /// <summary>The running trigger policy and how its reloads went.</summary>
     public PolicyStatus PolicyStatus => _policyStatus();
 
@@ -114,6 +117,10 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
                 }
 
                 for (int k = 0; k < members.Count; k++) outcomes[members[k]] = answers[k];
+                if (CountsAnswers)
+                {
+                    foreach (var answer in answers) Interlocked.Increment(ref counters.Status[(int)answer.Status]);
+                }
             }
         }
         finally

@@ -1,0 +1,107 @@
+using Azure.Data.Tables;
+using MicroMoment.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Storage;
+
+namespace MicroMoment.Cli.Cluster;
+
+/// <summary>Applies <see cref="ClusterSettings"/> and <see cref="StorageSettings"/> to an Orleans silo or client.</summary>
+public static class ClusterHosting
+{
+    /// <summary>Clustering, endpoints and membership timing of a silo.</summary>
+    /// <exception cref="ArgumentException">A setting is wrong (the message names it).</exception>
+    public static ISiloBuilder UseMicroMomentClustering(this ISiloBuilder silo, ClusterSettings cluster, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(configuration);
+        switch (cluster.ProviderName)
+        {
+            case ClusterSettings.LocalhostProvider:
+                var primary = cluster.PrimarySilo is { } p ? ClusterSettings.Endpoint(p, "Cluster:PrimarySilo") : null;
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, primary, cluster.ServiceId, cluster.ClusterId);
+                break;
+            case ClusterSettings.AzureProvider:
+                string connection = cluster.ConnectionString!;
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
+                var advertised = cluster.ResolveAdvertisedAddress();
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = cluster.SiloPort;
+                    o.GatewayPort = cluster.GatewayPort;
+                    if (advertised is not null) o.AdvertisedIPAddress = advertised;
+                });
+                break;
+        }
+
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(ClusterConfiguration.MembershipSection));
+        if (cluster.Kubernetes) silo.UseKubernetesHosting();
+        return silo;
+    }
+
+    /// <summary>
+    /// Registers the grain storage named <see cref="MicroMomentSiloExtensions.GrainStorageName"/> for the "azure" provider
+    /// and returns true; false for "sqlite" and "memory" (<see cref="MicroMomentSiloExtensions.AddMicroMomentSilo"/>
+    /// registers those from <see cref="Silo.SiloOptions.DataDirectory"/>).
+    /// </summary>
+    public static bool AddMicroMomentStorage(this ISiloBuilder silo, StorageSettings storage, ClusterSettings cluster)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(storage);
+        if (storage.ProviderName != StorageSettings.AzureProvider) return false;
+        string connection = storage.EffectiveConnectionString(cluster)!;
+        silo.AddAzureTableGrainStorage(MicroMomentSiloExtensions.GrainStorageName, options => options.Configure<OrleansGrainStorageSerializer>((o, serializer) =>
+        {
+            o.TableServiceClient = new TableServiceClient(connection);
+            o.TableName = storage.TableName;
+            // Grain state in Orleans' binary format (what the SQLite store holds), and erasure deletes the row.
+            o.GrainStorageSerializer = serializer;
+            o.DeleteStateOnClear = true;
+        }));
+        return true;
+    }
+
+    /// <summary>
+    /// Clustering of an Orleans client (the gateway): the membership table names the silos' gateways ("azure"), or the
+    /// configured list does ("localhost"). The client keeps retrying while no silo answers, at start and after losing
+    /// every gateway.
+    /// </summary>
+    public static IClientBuilder UseMicroMomentClustering(this IClientBuilder client, ClusterSettings cluster)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(cluster);
+        switch (cluster.ProviderName)
+        {
+            case ClusterSettings.LocalhostProvider:
+                var gateways = cluster.Gateways.Length > 0
+                    ? cluster.Gateways.Select((g, i) => ClusterSettings.Endpoint(g, $"Cluster:Gateways:{i}")).ToArray()
+                    : [new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, cluster.GatewayPort)];
+                client.UseStaticClustering(gateways);
+                break;
+            case ClusterSettings.AzureProvider:
+                string connection = cluster.ConnectionString!;
+                client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
+                break;
+        }
+
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+        return client;
+    }
+}
