@@ -39,7 +39,10 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     private long _failures;
 
     /// <summary>Creates an executor over <paramref name="backend"/> (which it then owns and disposes).</summary>
-    public ModelExecutor(IStepBackend backend, ModelExecutorOptions? options = null)
+    /// <param name="backend">The backend that runs the batched steps.</param>
+    /// <param name="options">Batching settings (null: defaults).</param>
+    /// <param name="meters">Creates the executor's meter (null: an unscoped meter, disposed with the executor).</param>
+    public ModelExecutor(IStepBackend backend, ModelExecutorOptions? options = null, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         options ??= new ModelExecutorOptions();
@@ -56,7 +59,11 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         _attention = new float[MaxBatch];
         _quietTicks = (long)(options.QuietPeriod.TotalSeconds * Stopwatch.Frequency);
         _yieldBeforePartial = options.YieldBeforePartialBatch;
+        _ownsMeter = meters is null;
+        Instruments = new Monitoring.ExecutorInstruments(Monitoring.SiloMeters.Create(meters, Monitoring.SiloMeters.Executor), this);
     }
+
+    private readonly bool _ownsMeter;
 
     /// <summary>The backend's name.</summary>
     public string Backend => _backend.Name;
@@ -83,7 +90,7 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>Time of each batch in the backend.</summary>
-    internal Monitoring.TurnHistogram StepTimes { get; } = new();
+    internal Monitoring.ExecutorInstruments Instruments { get; }
 
     /// <summary>Requests waiting for a batch.</summary>
     public int QueueLength => _queue.Count;
@@ -196,7 +203,7 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
 
         long elapsed = Stopwatch.GetTimestamp() - start;
         Interlocked.Add(ref _stepTicks, elapsed);
-        StepTimes.Observe(elapsed);
+        Instruments.RecordStep(elapsed);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _rows, count);
         for (int i = 0; i < count; i++)
@@ -218,5 +225,6 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         while (Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
         while (_queue.TryDequeue(out var request)) request.Fail(new ObjectDisposedException(nameof(ModelExecutor), "The silo's model executor stopped before this step ran."));
         _backend.Dispose();
+        if (_ownsMeter) Instruments.Meter.Dispose();
     }
 }
