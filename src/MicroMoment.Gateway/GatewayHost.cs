@@ -65,7 +65,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var app = builder.Build();
         // A silo started in this process with its own services reports through this gateway's metrics too.
-        if (silo is EmbeddedSilo { Services: var siloServices } && siloServices.GetService<System.Diagnostics.Metrics.IMeterFactory>() is { } siloMeters)
+        if (silo is Silo.Monitoring.ISiloMeterScope { MeterScope: { } siloMeters })
             app.Services.GetRequiredService<Telemetry.MeterScopes>().Add(siloMeters);
         app.MapMicroMomentGateway();
         configureApp?.Invoke(app);

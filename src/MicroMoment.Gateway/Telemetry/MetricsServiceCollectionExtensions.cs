@@ -42,7 +42,7 @@ public static class MetricsServiceCollectionExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(GatewayMetrics.MeterName).AddMeter([.. SiloMeters.All]).AddMeter(OrleansMeter).AddMeter([.. AspNetCoreMeters]);
-                metrics.AddPrometheusExporter();
+                metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0); // every scrape reads the instruments now
             });
         services.ConfigureOpenTelemetryMeterProvider((sp, metrics) =>
         {
