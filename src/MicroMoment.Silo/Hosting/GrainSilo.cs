@@ -127,7 +127,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         }
 
         long elapsed = Stopwatch.GetTimestamp() - start;
-        for (int i = 0; i < n; i++) _context.Latency.Observe(elapsed);
+        _context.AlertLatency.RecordValueWithCount(Math.Clamp(elapsed * 1_000_000 / Stopwatch.Frequency, 1, AlertMonitor.MaxMicroseconds), n);
         _context.Grains.RecordEvents(elapsed, n);
         return outcomes;
     }
@@ -261,13 +261,10 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     private IReadOnlyList<AlertStatus> EvaluateAlerts()
     {
         var c = _context.Counters;
-        var buckets = new long[LatencyHistogram.Bounds.Length + 1];
-        long sumTicks = 0, count = 0;
-        _context.Latency.AddTo(buckets, ref sumTicks, ref count);
         return _context.Alerts.Evaluate(
             new AlertMonitor.Sample(
                 _context.NowTicks, Volatile.Read(ref c.SessionsClosed), Volatile.Read(ref c.SessionsClosedWithoutPurchase), Volatile.Read(ref c.OfferedSessionsClosed),
-                Volatile.Read(ref c.OfferedSessionsWithoutPurchase), Volatile.Read(ref c.OffersInClosedSessions), buckets),
+                Volatile.Read(ref c.OfferedSessionsWithoutPurchase), Volatile.Read(ref c.OffersInClosedSessions), _context.AlertLatency.GetIntervalHistogram()),
             _context.Policy.Monitoring);
     }
 

@@ -84,8 +84,8 @@ public sealed class SiloContext
     /// <summary>The user grains active on this silo.</summary>
     internal LiveShoppers Shoppers { get; } = new();
 
-    /// <summary>Event processing latency (submission to answer) in the alert monitor's buckets, for the trigger-latency-p99 alert's window.</summary>
-    internal LatencyHistogram Latency { get; } = new();
+    /// <summary>Event processing latency (submission to answer, microseconds) for the trigger-latency-p99 alert's window; <see cref="AlertMonitor"/> takes its intervals.</summary>
+    internal HdrHistogram.Recorder AlertLatency { get; } = AlertMonitor.NewRecorder();
 
     /// <summary>The user grains' instruments (event and turn durations; counters observed from <see cref="Counters"/>).</summary>
     internal GrainInstruments Grains { get; }
