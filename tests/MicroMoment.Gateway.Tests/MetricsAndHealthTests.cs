@@ -39,6 +39,18 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
         Assert.Equal(1, Sample(text, "http_server_request_duration_seconds_count{http_request_method=\"POST\",http_response_status_code=\"400\",http_route=\"/v1/events\",network_protocol_version=\"1.1\",url_scheme=\"http\"}"));
         Assert.Equal(1, Sample(text, "http_server_request_duration_seconds_count{http_request_method=\"POST\",http_response_status_code=\"200\",http_route=\"/v1/events\",network_protocol_version=\"1.1\",url_scheme=\"http\"}"));
         Assert.Contains("# TYPE kestrel_active_connections gauge", text);
+        // The silo's meters, read through the same pipeline: the applied event and its duplicate, each timed.
+        Assert.Equal(1, Sample(text, "micromoment_grain_events_total{status=\"accepted\"}"));
+        Assert.Equal(1, Sample(text, "micromoment_grain_events_total{status=\"duplicate\"}"));
+        Assert.Equal(2, Sample(text, "micromoment_grain_event_duration_seconds_count"));
+        Assert.Equal(2, Sample(text, "micromoment_grain_event_duration_seconds_bucket{le=\"+Inf\"}"));
+        Assert.Equal(1, Sample(text, "micromoment_grain_active"));
+        Assert.Equal(0, Sample(text, "micromoment_grain_queue_depth"));
+        Assert.Equal(1, Sample(text, "micromoment_silo_ready"));
+        Assert.Equal(1, Sample(text, "micromoment_policy_info"));
+        Assert.True(Sample(text, "micromoment_executor_rows_total") >= 1);
+        // Orleans' own meter.
+        Assert.Contains(text.Split('\n'), l => l.StartsWith("orleans_", StringComparison.Ordinal));
     }
 
     [Fact]

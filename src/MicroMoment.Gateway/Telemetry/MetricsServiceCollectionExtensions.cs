@@ -49,22 +49,40 @@ public static class MetricsServiceCollectionExtensions
             var scopes = sp.GetRequiredService<MeterScopes>();
             metrics.AddView(instrument => scopes.Reports(instrument) ? null : MetricStreamConfiguration.Drop);
             var telemetry = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Telemetry;
-            var fromEnvironment = sp.GetService<IConfiguration>()?[TelemetryOptions.OtlpEndpointVariable] ?? Environment.GetEnvironmentVariable(TelemetryOptions.OtlpEndpointVariable);
-            if (telemetry.OtlpEndpoint is { } endpoint)
-            {
-                metrics.AddOtlpExporter((exporter, reader) =>
-                {
-                    exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
-                    exporter.Endpoint = new Uri(endpoint, endpoint.AbsolutePath.EndsWith('/') ? "v1/metrics" : endpoint.AbsolutePath + "/v1/metrics");
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)telemetry.OtlpExportInterval.TotalMilliseconds;
-                });
-            }
-            else if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            {
-                metrics.AddOtlpExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)telemetry.OtlpExportInterval.TotalMilliseconds);
-            }
+            if (OtlpExporter(telemetry, sp.GetService<IConfiguration>()) is { } exporter)
+                metrics.AddReader(new PeriodicExportingMetricReader(exporter, (int)telemetry.OtlpExportInterval.TotalMilliseconds));
         });
         return services;
+    }
+
+    /// <summary>
+    /// The OTLP exporter for <see cref="TelemetryOptions.OtlpEndpoint"/> (OTLP/HTTP protobuf), else for
+    /// OTEL_EXPORTER_OTLP_ENDPOINT with OTEL_EXPORTER_OTLP_PROTOCOL (grpc unless http/protobuf) from configuration or the
+    /// environment; null when neither is set. OTLP/HTTP sends to the endpoint's /v1/metrics, as the specification asks.
+    /// </summary>
+    /// <exception cref="ArgumentException">The environment's endpoint or protocol is not usable (the message names the variable).</exception>
+    internal static OtlpMetricExporter? OtlpExporter(TelemetryOptions telemetry, IConfiguration? configuration)
+    {
+        string? Setting(string name) => configuration?[name] ?? Environment.GetEnvironmentVariable(name);
+        var endpoint = telemetry.OtlpEndpoint;
+        var protocol = OtlpExportProtocol.HttpProtobuf;
+        if (endpoint is null)
+        {
+            var text = Setting(TelemetryOptions.OtlpEndpointVariable);
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https"))
+                throw new ArgumentException($"{TelemetryOptions.OtlpEndpointVariable} must be an absolute http:// or https:// address such as http://127.0.0.1:4317; got '{text}'.");
+            protocol = Setting("OTEL_EXPORTER_OTLP_PROTOCOL") switch
+            {
+                null or "" or "grpc" => OtlpExportProtocol.Grpc,
+                "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
+                var other => throw new ArgumentException($"OTEL_EXPORTER_OTLP_PROTOCOL must be grpc or http/protobuf; got '{other}'."),
+            };
+        }
+
+        if (protocol == OtlpExportProtocol.HttpProtobuf)
+            endpoint = new Uri(endpoint, endpoint.AbsolutePath.EndsWith('/') ? "v1/metrics" : endpoint.AbsolutePath + "/v1/metrics");
+        return new OtlpMetricExporter(new OtlpExporterOptions { Endpoint = endpoint, Protocol = protocol });
     }
 
     /// <summary>Maps GET /metrics (Prometheus text, server key, not rate limited).</summary>
