@@ -19,6 +19,7 @@ namespace MicroMoment.Silo.Execution;
 public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
 {
     private readonly IStepBackend _backend;
+    private readonly bool _ownsMeter;
     private readonly ConcurrentQueue<StepRequest> _queue = new();
     private readonly StepRequest[] _batch;
     private readonly float[] _inputs;
@@ -63,7 +64,6 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         Instruments = new Monitoring.ExecutorInstruments(Monitoring.SiloMeters.Create(meters, Monitoring.SiloMeters.Executor), this);
     }
 
-    private readonly bool _ownsMeter;
 
     /// <summary>The backend's name.</summary>
     public string Backend => _backend.Name;
