@@ -15,7 +15,7 @@ using OpenTelemetry.Metrics;
 namespace MicroMoment.Benchmarks;
 
 /// <summary>
-/// What metrics cost. <c>metrics-probe cost [--rounds N] [--replicas N]</c>: one embedded silo, the REES46 sample
+/// What metrics cost. <c>metrics-probe cost [--rounds N] [--replicas N] [--without-orleans]</c>: one embedded silo, the REES46 sample
 /// replayed in rounds that alternate between no metrics listener and an OpenTelemetry meter provider collecting the
 /// project's and Orleans' meters every second (what /metrics scrapes and OTLP pushes cost), events/s and process CPU per
 /// event for each. <c>metrics-probe scrape [--users N] [--scrapes N]</c>: a gateway in front of a silo holding N live
@@ -32,7 +32,7 @@ public static class MetricsProbe
         switch (mode)
         {
             case "cost":
-                Cost(model, Option(args, "--rounds", 5), Option(args, "--replicas", 20)).GetAwaiter().GetResult();
+                Cost(model, Option(args, "--rounds", 5), Option(args, "--replicas", 20), !args.Contains("--without-orleans")).GetAwaiter().GetResult();
                 break;
             case "record":
                 Record(Option(args, "--rounds", 5));
@@ -45,7 +45,7 @@ public static class MetricsProbe
         }
     }
 
-    private static async Task Cost(MicroMomentModel model, int rounds, int replicas)
+    private static async Task Cost(MicroMomentModel model, int rounds, int replicas, bool orleans)
     {
         const int callSize = 16_384, inflight = 4;
         var sample = Rees46CsvReader.Read(Path.Combine(Root(), "..", "shared", "data", "rees46", "2019-Oct-head.csv.gz"), new IngestReport()).ToArray();
@@ -58,7 +58,7 @@ public static class MetricsProbe
 
         calls.AddRange(events.Chunk(callSize));
         await using var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions { QueueCapacity = callSize * inflight });
-        Console.WriteLine($"Metrics cost: {events.Length:N0} events per round, calls of {callSize:N0}, {inflight} in flight, {Environment.ProcessorCount} cores; rounds alternate off/on, {rounds} each, after one warm-up round");
+        Console.WriteLine($"Metrics cost: {events.Length:N0} events per round, calls of {callSize:N0}, {inflight} in flight, {Environment.ProcessorCount} cores; rounds alternate off/on, {rounds} each, after one warm-up round; on = the project's meters{(orleans ? " and Orleans'" : " only")}");
         await Round(silo, calls, inflight); // warm-up: JIT, activations
         var off = new List<(double Rate, double CpuMicros)>();
         var on = new List<(double Rate, double CpuMicros)>();
@@ -67,7 +67,7 @@ public static class MetricsProbe
             foreach (bool collect in new[] { round % 2 == 0, round % 2 != 0 })
             {
                 using var provider = collect
-                    ? Sdk.CreateMeterProviderBuilder().AddMeter([GatewayMetrics.MeterName, .. SiloMeters.All, MetricsServiceCollectionExtensions.OrleansMeter])
+                    ? Sdk.CreateMeterProviderBuilder().AddMeter([GatewayMetrics.MeterName, .. SiloMeters.All, .. orleans ? [MetricsServiceCollectionExtensions.OrleansMeter] : Array.Empty<string>()])
                         .AddReader(new PeriodicExportingMetricReader(new DiscardingExporter(), 1000)).Build()
                     : null;
                 var result = await Round(silo, calls, inflight);

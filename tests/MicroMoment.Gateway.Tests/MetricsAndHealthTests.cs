@@ -12,13 +12,8 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
     /// <summary>The value of <paramref name="series"/>, name{label="value",...}: the samples of that name carrying those labels (among others such as otel_scope_name).</summary>
-    private static double Sample(string text, string series)
-    {
-        int brace = series.IndexOf('{');
-        var name = brace < 0 ? series : series[..brace];
-        var labels = brace < 0 ? [] : series[(brace + 1)..^1].Split(',');
-        return new Dashboard.PrometheusText(text).Sum(name, labels);
-    }
+    private static double Sample(string text, string series) =>
+        Dashboard.PrometheusText.Value(text, series) ?? throw new Xunit.Sdk.XunitException($"No sample '{series}' in:\n{text}");
 
     [Fact]
     public async Task MetricsCountEventsByStatusDropsByReasonAndRequestLatency()
@@ -51,6 +46,18 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
         Assert.True(Sample(text, "micromoment_executor_rows_total") >= 1);
         // Orleans' own meter.
         Assert.Contains(text.Split('\n'), l => l.StartsWith("orleans_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OrleansMetricsCanBeLeftOut()
+    {
+        await using var gateway = await TestGateway.StartAsync(configure: o => o.Telemetry = new Telemetry.TelemetryOptions { OrleansMetrics = false });
+        await Json.PostAsync(gateway.Server, "/v1/events", new JsonArray(Json.Event("u1", "e1")).ToJsonString());
+
+        var text = await gateway.Server.GetStringAsync("/metrics");
+
+        Assert.DoesNotContain(text.Split('\n'), l => l.StartsWith("orleans_", StringComparison.Ordinal));
+        Assert.Equal(1, Sample(text, "micromoment_grain_events_total{status=\"accepted\"}"));
     }
 
     [Fact]

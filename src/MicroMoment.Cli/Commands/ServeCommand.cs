@@ -39,6 +39,7 @@ internal static class ServeCommand
             CustomParser = r => Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u
                 : Fail(r, $"--otlp-endpoint must be an absolute http:// or https:// address such as http://127.0.0.1:4318; got '{r.Tokens.Single().Value}'."),
         };
+        var noOrleansMetrics = new Option<bool>("--no-orleans-metrics") { Description = "Leave Orleans' own meter out of /metrics and OTLP (Orleans then records no per-message metrics; see docs/metrics.md for the cost)" };
         var historical = new Option<bool>("--accept-historical") { Description = "Accept events of any age (to replay historical logs such as REES46 2019); by default events older than 7 days are rejected" };
         var durability = new Option<string>("--durability")
         {
@@ -58,7 +59,7 @@ internal static class ServeCommand
             DefaultValueFactory = _ => SimdStepBackend.BackendName,
         };
         backend.AcceptOnlyFromAmong([.. StepBackendFactory.Names]);
-        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, otlpEndpoint, durability, orleansPort, orleansProfiling, backend }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, otlpEndpoint, noOrleansMetrics, durability, orleansPort, orleansProfiling, backend }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new ServeSettings
         {
             Model = parse.GetValue(model),
@@ -70,6 +71,7 @@ internal static class ServeCommand
             Tenant = parse.GetValue(tenant)!,
             AcceptHistorical = parse.GetValue(historical),
             OtlpEndpoint = parse.GetValue(otlpEndpoint),
+            OrleansMetrics = !parse.GetValue(noOrleansMetrics),
             Durability = parse.GetValue(durability) == "every-event" ? Durability.EveryEvent : Durability.Checkpoint,
             OrleansPort = parse.GetValue(orleansPort),
             Backend = parse.GetValue(backend)!,
@@ -208,6 +210,7 @@ internal static class ServeCommand
                 }
                 if (settings.AcceptHistorical) o.MaxEventAge = null;
                 if (settings.OtlpEndpoint is { } otlp) o.Telemetry = o.Telemetry with { OtlpEndpoint = otlp };
+                if (!settings.OrleansMetrics) o.Telemetry = o.Telemetry with { OrleansMetrics = false };
             }, builder =>
             {
                 ConfigureLogging(builder.Logging, settings.LogColor);

@@ -49,4 +49,7 @@ internal sealed record ServeSettings
 
     /// <summary>OTLP/HTTP collector base address for metrics, or null (then OTEL_EXPORTER_OTLP_ENDPOINT decides).</summary>
     public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>Whether Orleans' own meter is collected (--no-orleans-metrics turns it off).</summary>
+    public bool OrleansMetrics { get; init; } = true;
 }

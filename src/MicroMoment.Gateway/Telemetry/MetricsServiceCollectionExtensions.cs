@@ -47,8 +47,9 @@ public static class MetricsServiceCollectionExtensions
         services.ConfigureOpenTelemetryMeterProvider((sp, metrics) =>
         {
             var scopes = sp.GetRequiredService<MeterScopes>();
-            metrics.AddView(instrument => scopes.Reports(instrument) ? null : MetricStreamConfiguration.Drop);
             var telemetry = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Telemetry;
+            bool orleans = telemetry.OrleansMetrics;
+            metrics.AddView(instrument => !scopes.Reports(instrument) || (!orleans && instrument.Meter.Name == OrleansMeter) ? MetricStreamConfiguration.Drop : null);
             if (OtlpExporter(telemetry, sp.GetService<IConfiguration>()) is { } exporter)
                 metrics.AddReader(new PeriodicExportingMetricReader(exporter, (int)telemetry.OtlpExportInterval.TotalMilliseconds));
         });

@@ -12,6 +12,12 @@ public sealed record TelemetryOptions
     /// </summary>
     public Uri? OtlpEndpoint { get; init; }
 
+    /// <summary>
+    /// Whether Orleans' own meter (<c>Microsoft.Orleans</c>: messaging, grain calls, catalog, …) is collected. Orleans
+    /// records those per message once something listens, which costs events/s on a busy silo (docs/metrics.md).
+    /// </summary>
+    public bool OrleansMetrics { get; init; } = true;
+
     /// <summary>How often metrics are pushed over OTLP.</summary>
     public TimeSpan OtlpExportInterval { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -37,6 +37,19 @@ internal sealed class PrometheusText
         return matching.Sum(s => s.Value);
     }
 
+    /// <summary>
+    /// The value of <paramref name="series"/>, written name{label="value",...}: the sum of the samples of that name carrying
+    /// those labels (among others such as otel_scope_name), or null when there is none.
+    /// </summary>
+    public static double? Value(string text, string series)
+    {
+        int brace = series.IndexOf('{');
+        var name = brace < 0 ? series : series[..brace];
+        var labels = brace < 0 ? [] : series[(brace + 1)..^1].Split(',');
+        var matching = new PrometheusText(text)._samples.Where(s => s.Name == name && labels.All(s.Labels.Split(',').Contains)).ToList();
+        return matching.Count == 0 ? null : matching.Sum(s => s.Value);
+    }
+
     /// <summary>True when some sample's name starts with <paramref name="prefix"/>.</summary>
     public bool Has(string prefix) => _samples.Any(s => s.Name.StartsWith(prefix, StringComparison.Ordinal));
 
