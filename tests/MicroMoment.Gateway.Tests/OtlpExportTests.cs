@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using MicroMoment.Gateway.Telemetry;
 
 namespace MicroMoment.Gateway.Tests;
@@ -39,6 +40,27 @@ public sealed class OtlpExportTests
 
         Assert.Equal("application/x-protobuf", contentType);
     }
+
+    [Theory]
+    [InlineData("collector:4317", null, "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    [InlineData("http://collector:4317", "thrift", "OTEL_EXPORTER_OTLP_PROTOCOL")]
+    public void UnusableEnvironmentSettingsAreRefusedNamingTheVariable(string endpoint, string? protocol, string named)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [TelemetryOptions.OtlpEndpointVariable] = endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol,
+        }).Build();
+
+        var error = Assert.Throws<ArgumentException>(() => MetricsServiceCollectionExtensions.OtlpExporter(new TelemetryOptions(), configuration));
+
+        Assert.StartsWith(named, error.Message, StringComparison.Ordinal);
+        Assert.Contains(protocol ?? endpoint, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithoutAnEndpointNothingIsExported() =>
+        Assert.Null(MetricsServiceCollectionExtensions.OtlpExporter(new TelemetryOptions(), new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
 
     [Fact]
     public void AnEndpointThatIsNotHttpIsRefusedWithWhatWasExpected()
