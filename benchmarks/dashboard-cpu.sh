@@ -35,7 +35,7 @@ slice=$work/slice.csv.gz
 zcat -f "$data" | awk -F, -v from="$from" -v to="$to" 'NR == 1 || ($1 >= from && $1 < to)' | gzip >"$slice"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-events() { curl -s -H "Authorization: Bearer $key" "$base/metrics" | awk '/^micromoment_silo_events_total/ { s += $2 } END { print s + 0 }'; }
+events() { curl -s -H "Authorization: Bearer $key" "$base/metrics" | awk '/^micromoment_grain_events_total/ { s += $2 } END { print s + 0 }'; }
 
 measure() {
   local mode=$1 dir pid replay stream="" poller="" c0 c1 e0 e1 t0 t1 traced

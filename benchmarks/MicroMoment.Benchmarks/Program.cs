@@ -8,6 +8,13 @@ if (args.Length > 0 && args[0] == "silo-probe")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "metrics-probe")
+{
+    // What metrics cost: events/s and CPU per event with OpenTelemetry collecting or not; /metrics scrape time and size (docs/metrics.md).
+    MetricsProbe.Run(args.Skip(1).ToArray());
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "storage-probe")
 {
     // Grain state storage: group commit vs one transaction per write vs Orleans' ADO.NET provider (docs/storage.md).

@@ -1,6 +1,6 @@
 using MicroMoment.Gateway.Apis;
 using MicroMoment.Gateway.Dashboard;
-using MicroMoment.Gateway.Metrics;
+using MicroMoment.Gateway.Telemetry;
 
 namespace MicroMoment.Gateway;
 
@@ -14,7 +14,6 @@ public static class GatewayEndpointExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<RequestTimingMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -29,7 +28,7 @@ public static class GatewayEndpointExtensions
         app.MapExperimentsApi();
         app.MapAlertsApi();
         app.MapHealthApi();
-        app.MapMetricsApi();
+        app.MapMicroMomentMetrics();
         app.MapShopperTokensApi();
         app.MapTrackerApi();
         app.MapFaviconApi();

@@ -64,6 +64,9 @@ public sealed class GatewayHost : IAsyncDisposable
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
+        // A silo started in this process with its own services reports through this gateway's metrics too.
+        if (silo is Silo.Monitoring.ISiloMeterScope { MeterScope: { } siloMeters })
+            app.Services.GetRequiredService<Telemetry.MeterScopes>().Add(siloMeters);
         app.MapMicroMomentGateway();
         configureApp?.Invoke(app);
         try

@@ -76,6 +76,9 @@ public sealed class GatewayOptions
     /// <summary>The operator dashboard (/dashboard): refresh interval and history.</summary>
     public Dashboard.DashboardOptions Dashboard { get; set; } = new();
 
+    /// <summary>Where metrics go besides /metrics (OTLP).</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>The first publishable key, if any (the demo page uses it).</summary>
     public GatewayKey? FirstPublishableKey => Keys.FirstOrDefault(k => k.Kind == GatewayKeyKind.Publishable);
 
@@ -132,6 +135,7 @@ public sealed class GatewayOptions
         (PublishableRateLimit ?? throw new ArgumentNullException(nameof(PublishableRateLimit))).Validate(nameof(PublishableRateLimit));
         (StreamMessageRateLimit ?? throw new ArgumentNullException(nameof(StreamMessageRateLimit))).Validate(nameof(StreamMessageRateLimit));
         (Dashboard ?? throw new ArgumentNullException(nameof(Dashboard))).Validate();
+        (Telemetry ?? throw new ArgumentNullException(nameof(Telemetry))).Validate();
     }
 
     private static void Positive(int value, string name)

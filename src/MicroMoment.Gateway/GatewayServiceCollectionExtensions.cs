@@ -5,6 +5,7 @@ using MicroMoment.Gateway.Dashboard;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Metrics;
 using MicroMoment.Gateway.Streaming;
+using MicroMoment.Gateway.Telemetry;
 using MicroMoment.Gateway.Wire;
 using MicroMoment.Silo;
 using Microsoft.AspNetCore.Authentication;
@@ -32,7 +33,7 @@ public static class GatewayServiceCollectionExtensions
         }).ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<GatewayMetrics>();
+        services.AddMicroMomentMetrics();
         services.AddSingleton<OfferHub>();
         services.AddSingleton(sp =>
         {

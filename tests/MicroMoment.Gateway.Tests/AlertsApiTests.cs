@@ -36,10 +36,11 @@ public sealed class AlertsApiTests
             Assert.Equal("a1", (string?)body["policyVersion"]);
 
             var metrics = await gateway.Server.GetStringAsync("/metrics");
-            Assert.Contains("micromoment_alert{name=\"trigger-latency-p99\"} 1\n", metrics);
-            Assert.Contains("micromoment_alert{name=\"offers-per-session\"} 0\n", metrics);
-            Assert.Contains("micromoment_alert_observed{name=\"offers-per-session\"} NaN\n", metrics);
-            Assert.Contains("micromoment_alert_limit{name=\"trigger-latency-p99\"} 1E-06\n", metrics);
+            Assert.Equal(1, Dashboard.PrometheusText.Value(metrics, "micromoment_alert_firing{name=\"trigger-latency-p99\"}"));
+            Assert.Equal(0, Dashboard.PrometheusText.Value(metrics, "micromoment_alert_firing{name=\"offers-per-session\"}"));
+            Assert.Null(Dashboard.PrometheusText.Value(metrics, "micromoment_alert_observed{name=\"offers-per-session\"}")); // no data: no value
+            Assert.True(Dashboard.PrometheusText.Value(metrics, "micromoment_alert_observed{name=\"trigger-latency-p99\"}") > 1e-6);
+            Assert.Equal(1e-6, Dashboard.PrometheusText.Value(metrics, "micromoment_alert_limit{name=\"trigger-latency-p99\"}")!.Value, 12);
 
             // The dashboard's snapshot is sampled every refresh interval: wait (bounded) for one taken after the event.
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -119,7 +119,7 @@ public sealed class ConsentCategoriesAndTimeZoneApiTests : IAsyncLifetime
         Assert.Equal("rejected", (string?)rejected["status"]);
         Assert.Equal("invalid-field", (string?)rejected["reason"]);
         Assert.Contains("context.timeZone", (string?)rejected["detail"]);
-        Assert.Contains("micromoment_silo_unknown_time_zones_total 1", metrics);
+        Assert.Equal(1, Dashboard.PrometheusText.Value(metrics, "micromoment_grain_unknown_time_zones_total"));
     }
 
     [Fact]

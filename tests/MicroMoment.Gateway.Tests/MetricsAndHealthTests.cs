@@ -11,12 +11,9 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
-    private static double Sample(string text, string series)
-    {
-        var line = text.Split('\n').SingleOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"No sample '{series}' in:\n{text}");
-        return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>The value of <paramref name="series"/>, name{label="value",...}: the samples of that name carrying those labels (among others such as otel_scope_name).</summary>
+    private static double Sample(string text, string series) =>
+        Dashboard.PrometheusText.Value(text, series) ?? throw new Xunit.Sdk.XunitException($"No sample '{series}' in:\n{text}");
 
     [Fact]
     public async Task MetricsCountEventsByStatusDropsByReasonAndRequestLatency()
@@ -31,15 +28,36 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
         Assert.Equal(2, Sample(text, "micromoment_gateway_events_total{status=\"accepted\"}"));
         Assert.Equal(1, Sample(text, "micromoment_gateway_events_total{status=\"duplicate\"}"));
         Assert.Equal(1, Sample(text, "micromoment_gateway_events_total{status=\"rejected\"}"));
-        Assert.Equal(1, Sample(text, "micromoment_gateway_drops_total{reason=\"unknown-type\"}"));
+        Assert.Equal(1, Sample(text, "micromoment_gateway_event_drops_total{reason=\"unknown-type\"}"));
         Assert.Equal(1, Sample(text, "micromoment_gateway_signals_total{signal=\"dwell\"}"));
-        Assert.Equal(1, Sample(text, "micromoment_gateway_http_request_duration_seconds_count{route=\"/v1/events\",method=\"POST\",status=\"400\"}"));
-        Assert.Equal(1, Sample(text, "micromoment_gateway_http_request_duration_seconds_bucket{route=\"/v1/events\",method=\"POST\",status=\"200\",le=\"+Inf\"}"));
+        // Request durations are ASP.NET Core's own instrument, by route, method and status.
+        Assert.Equal(1, Sample(text, "http_server_request_duration_seconds_count{http_request_method=\"POST\",http_response_status_code=\"400\",http_route=\"/v1/events\",network_protocol_version=\"1.1\",url_scheme=\"http\"}"));
+        Assert.Equal(1, Sample(text, "http_server_request_duration_seconds_count{http_request_method=\"POST\",http_response_status_code=\"200\",http_route=\"/v1/events\",network_protocol_version=\"1.1\",url_scheme=\"http\"}"));
+        Assert.Contains("# TYPE kestrel_active_connections gauge", text);
+        // The silo's meters, read through the same pipeline: the applied event and its duplicate, each timed.
+        Assert.Equal(1, Sample(text, "micromoment_grain_events_total{status=\"accepted\"}"));
+        Assert.Equal(1, Sample(text, "micromoment_grain_events_total{status=\"duplicate\"}"));
+        Assert.Equal(2, Sample(text, "micromoment_grain_event_duration_seconds_count"));
+        Assert.Equal(2, Sample(text, "micromoment_grain_event_duration_seconds_bucket{le=\"+Inf\"}"));
+        Assert.Equal(1, Sample(text, "micromoment_grain_active"));
+        Assert.Equal(0, Sample(text, "micromoment_grain_queue_depth"));
         Assert.Equal(1, Sample(text, "micromoment_silo_ready"));
-        Assert.Equal(1, Sample(text, "micromoment_silo_events_accepted_total"));
-        Assert.Equal(0, Sample(text, "micromoment_silo_queue_depth"));
-        Assert.Contains("# TYPE micromoment_silo_processing_seconds histogram", text);
-        Assert.Equal(2, Sample(text, "micromoment_silo_processing_seconds_bucket{le=\"+Inf\"}")); // the applied event and its duplicate
+        Assert.Equal(1, Sample(text, "micromoment_policy_info"));
+        Assert.True(Sample(text, "micromoment_executor_rows_total") >= 1);
+        // Orleans' own meter.
+        Assert.Contains(text.Split('\n'), l => l.StartsWith("orleans_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OrleansMetricsCanBeLeftOut()
+    {
+        await using var gateway = await TestGateway.StartAsync(configure: o => o.Telemetry = new Telemetry.TelemetryOptions { OrleansMetrics = false });
+        await Json.PostAsync(gateway.Server, "/v1/events", new JsonArray(Json.Event("u1", "e1")).ToJsonString());
+
+        var text = await gateway.Server.GetStringAsync("/metrics");
+
+        Assert.DoesNotContain(text.Split('\n'), l => l.StartsWith("orleans_", StringComparison.Ordinal));
+        Assert.Equal(1, Sample(text, "micromoment_grain_events_total{status=\"accepted\"}"));
     }
 
     [Fact]

@@ -76,13 +76,13 @@ public sealed class PolicyAndExperimentsApiTests : IAsyncLifetime
         Assert.Equal(1, (int)body["reloadFailures"]!);
 
         var metrics = await _gateway.Server.GetStringAsync("/metrics");
-        Assert.Contains($"micromoment_policy_info{{version=\"x1\",source=\"{_path}\"}} 1\n", metrics);
-        Assert.Contains("micromoment_policy_reload_failures_total 1\n", metrics);
-        Assert.Contains("micromoment_policy_reloads_total 0\n", metrics);
-        Assert.Contains("micromoment_policy_reload_error 1\n", metrics);
+        Assert.Equal(1, Dashboard.PrometheusText.Value(metrics, $"micromoment_policy_info{{version=\"x1\",source=\"{_path}\"}}"));
+        Assert.Equal(1, Dashboard.PrometheusText.Value(metrics, "micromoment_policy_reload_failures_total"));
+        Assert.Equal(0, Dashboard.PrometheusText.Value(metrics, "micromoment_policy_reloads_total"));
+        Assert.Equal(1, Dashboard.PrometheusText.Value(metrics, "micromoment_policy_reload_error"));
 
         await ReplaceAsync(Policy.Replace("version: x1", "version: x2"));
-        await Until(async () => await _gateway.Server.GetStringAsync("/metrics"), m => m.Contains("micromoment_policy_reloads_total 1\n"), "the reload in /metrics");
+        await Until(async () => await _gateway.Server.GetStringAsync("/metrics"), m => Dashboard.PrometheusText.Value(m, "micromoment_policy_reloads_total") == 1, "the reload in /metrics");
         var (_, answer) = await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event("late", "l1")).ToJsonString());
         var decision = answer!["results"]![0]!["decision"]!;
         if ((bool)decision["fired"]!) Assert.Equal("x2", (string?)decision["offer"]!["policyVersion"]);
@@ -133,8 +133,8 @@ public sealed class PolicyAndExperimentsApiTests : IAsyncLifetime
         await Json.PostAsync(_gateway.Server, "/v1/events", new JsonArray(Json.Event(user, "w1")).ToJsonString());
         await Json.ReceiveAsync(socket, "offer");
 
-        var metrics = await Until(async () => await _gateway.Server.GetStringAsync("/metrics"), m => m.Contains("micromoment_gateway_offer_delivery_seconds_count 1\n"), "one delivery observation");
-        Assert.Contains("micromoment_gateway_offer_delivery_seconds_bucket{le=\"+Inf\"} 1\n", metrics);
-        Assert.Contains("# HELP micromoment_silo_processing_seconds Event-to-decision latency", metrics);
+        var metrics = await Until(async () => await _gateway.Server.GetStringAsync("/metrics"), m => Dashboard.PrometheusText.Value(m, "micromoment_gateway_offer_delivery_duration_seconds_count") == 1, "one delivery observation");
+        Assert.Equal(1, Dashboard.PrometheusText.Value(metrics, "micromoment_gateway_offer_delivery_duration_seconds_bucket{le=\"+Inf\"}"));
+        Assert.Contains("# HELP micromoment_grain_event_duration_seconds Event processing in the silo", metrics);
     }
 }

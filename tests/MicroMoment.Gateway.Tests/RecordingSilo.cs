@@ -10,7 +10,7 @@ namespace MicroMoment.Gateway.Tests;
 /// saturated silo (every event answered Overloaded), one still restoring (not ready), and an experiments report with
 /// counts a test cannot gather in seconds.
 /// </summary>
-internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISiloCensus
+internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISiloCensus, MicroMoment.Silo.Monitoring.ISiloMeterScope
 {
     private readonly Lock _gate = new();
     private readonly List<ClickEvent> _received = [];
@@ -33,6 +33,8 @@ internal sealed class RecordingSilo(EmbeddedSilo inner) : IMicroMomentSilo, ISil
 
     /// <summary>The silo behind.</summary>
     public EmbeddedSilo Inner => inner;
+
+    public object? MeterScope => inner.MeterScope;
 
     /// <summary>Every event handed to the silo, in order.</summary>
     public IReadOnlyList<ClickEvent> Received

@@ -39,8 +39,8 @@ public sealed class StreamTests : IAsyncLifetime
 
         var metrics = await _gateway.Server.GetStringAsync("/metrics");
 
-        Assert.Contains("micromoment_gateway_websocket_message_duration_seconds_count 2\n", metrics);
-        Assert.Contains("micromoment_gateway_websocket_messages_total 2\n", metrics);
+        Assert.Equal(2, Dashboard.PrometheusText.Value(metrics, "micromoment_gateway_websocket_message_duration_seconds_count"));
+        Assert.Equal(2, Dashboard.PrometheusText.Value(metrics, "micromoment_gateway_websocket_messages_total"));
     }
 
     [Fact]

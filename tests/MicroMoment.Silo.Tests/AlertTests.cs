@@ -104,19 +104,41 @@ public class AlertTests
     }
 
     [Fact]
-    public void JudgeInterpolatesP99InItsBucketAndComparesWithTheLimit()
+    public void JudgeTakesP99FromTheWindowsHistogramAndComparesWithTheLimit()
     {
-        var latency = new long[LatencyHistogram.Bounds.Length + 1];
-        latency[9] = 99; // (25 ms, 50 ms]
-        latency[12] = 1; // (250 ms, 500 ms]
+        var latency = AlertMonitor.NewHistogram();
+        latency.RecordValueWithCount(40_000, 99); // 40 ms
+        latency.RecordValueWithCount(400_000, 1); // 400 ms
         var sample = new AlertMonitor.Sample(0, 0, 0, 0, 0, 0, latency);
         var limits = MonitoringLimits.Default with { MaxTriggerLatency = TimeSpan.FromMilliseconds(50) };
         var alert = AlertMonitor.Judge(sample, null, limits).Single(a => a.Name == AlertMonitor.TriggerLatency);
-        Assert.Equal(0.05, alert.Observed!.Value, 9); // rank 99 of 100 is the last of the 25–50 ms bucket
+        Assert.Equal(0.04, alert.Observed!.Value, 0.04 * 0.01); // rank 99 of 100 is a 40 ms event (2 significant digits)
         Assert.False(alert.Firing);
-        latency[12] = 2;
+        latency.RecordValue(400_000);
         alert = AlertMonitor.Judge(sample with { Latency = latency }, null, limits).Single(a => a.Name == AlertMonitor.TriggerLatency);
-        Assert.True(alert.Observed > 0.25);
+        Assert.Equal(0.4, alert.Observed!.Value, 0.4 * 0.01);
         Assert.True(alert.Firing);
+    }
+
+    [Fact]
+    public void TheWindowHoldsTheLatenciesRecordedAfterItsBaselineOnly()
+    {
+        var monitor = new AlertMonitor();
+        var limits = MonitoringLimits.Default with { MaxTriggerLatency = TimeSpan.FromMilliseconds(50) };
+        AlertStatus Evaluate(long ticks, long microseconds, long count)
+        {
+            var interval = AlertMonitor.NewHistogram();
+            if (count > 0) interval.RecordValueWithCount(microseconds, count);
+            return monitor.Evaluate(new AlertMonitor.Sample(ticks, 0, 0, 0, 0, 0, interval), limits).Single(a => a.Name == AlertMonitor.TriggerLatency);
+        }
+
+        var minute = TimeSpan.FromMinutes(1).Ticks;
+        Assert.True(Evaluate(0, 500_000, 10).Firing); // ten slow events (500 ms) up to the first reading
+        Assert.True(Evaluate(1 * minute, 1_000, 500).Firing); // 500 fast ones (1 ms): 10 of 510 slow, the p99 is slow
+        Assert.True(Evaluate(10 * minute, 1_000, 5).Firing); // all still in the window
+        var later = Evaluate(AlertMonitor.Window.Ticks + minute / 2, 1_000, 0); // the first reading is the baseline: its slow events left
+        Assert.False(later.Firing);
+        Assert.Contains("p99 of 505 ", later.Basis, StringComparison.Ordinal);
+        Assert.Equal(0.001, later.Observed!.Value, 0.001 * 0.01);
     }
 }

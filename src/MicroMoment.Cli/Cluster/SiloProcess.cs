@@ -1,5 +1,5 @@
 using MicroMoment.Gateway.Dashboard;
-using MicroMoment.Gateway.Metrics;
+using MicroMoment.Gateway.Telemetry;
 using MicroMoment.Scoring;
 using MicroMoment.Silo;
 using Microsoft.AspNetCore.Builder;
@@ -20,9 +20,6 @@ namespace MicroMoment.Cli.Cluster;
 /// </summary>
 public static class SiloProcess
 {
-    /// <summary>The content type of Prometheus' text exposition format (what the gateway's /metrics answers).</summary>
-    internal const string PrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     /// <summary>Builds and starts the silo from <paramref name="configuration"/>; returns once it is active and its HTTP endpoint listens.</summary>
     /// <param name="configuration">The cluster, storage and silo sections.</param>
     /// <param name="configureLogging">Sets up the process's logging.</param>
@@ -54,7 +51,7 @@ public static class SiloProcess
         configureLogging?.Invoke(builder);
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddMicroMomentSiloMetrics(new TelemetryOptions());
         builder.UseOrleans(silo =>
         {
             silo.UseMicroMomentClustering(cluster, configuration);
@@ -106,11 +103,11 @@ public static class SiloProcess
     }
 
     /// <summary>
-    /// GET /metrics of a silo process: the silo's counters in Prometheus text, written the way the gateway's /metrics
-    /// writes them (the gateway's request metrics stay zero here). The one place to swap for another exporter.
+    /// GET /metrics of a silo process: the silo's, Orleans' and ASP.NET Core's meters through OpenTelemetry's Prometheus
+    /// exporter (the names in docs/metrics.md). Unauthenticated: the silo's HTTP port is for orchestrators and scrapers
+    /// inside the cluster's network.
     /// </summary>
-    internal static void MapSiloMetrics(WebApplication app) =>
-        app.MapGet("/metrics", (GatewayMetrics metrics, GrainSilo silo) => Results.Text(metrics.ToPrometheus(silo.GetStatistics()), PrometheusContentType));
+    internal static void MapSiloMetrics(WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics");
 
     /// <summary>Why the silo does not take work now (not Active in membership, stopping, failing writes), or null when it does.</summary>
     internal static string? NotReadyReason(IServiceProvider services, IHostApplicationLifetime lifetime)

@@ -33,6 +33,13 @@ internal static class ServeCommand
         var serverKey = new Option<string?>("--server-key") { Description = $"Server key (default: ${ServerKeyVariable}, the Gateway:Keys configuration, or a generated key)" };
         var publishableKey = new Option<string?>("--publishable-key") { Description = $"Publishable key for browsers (default: ${PublishableKeyVariable}, configuration, or generated)" };
         var tenant = new Option<string>("--tenant") { Description = "Tenant (shop) of the keys", DefaultValueFactory = _ => Events.ClickEvent.DefaultTenant };
+        var otlpEndpoint = new Option<Uri?>("--otlp-endpoint")
+        {
+            Description = $"Also push metrics over OTLP/HTTP (protobuf) to this collector base address, e.g. http://127.0.0.1:4318 (default: ${Gateway.Telemetry.TelemetryOptions.OtlpEndpointVariable} when set)",
+            CustomParser = r => Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u
+                : Fail(r, $"--otlp-endpoint must be an absolute http:// or https:// address such as http://127.0.0.1:4318; got '{r.Tokens.Single().Value}'."),
+        };
+        var noOrleansMetrics = new Option<bool>("--no-orleans-metrics") { Description = "Leave Orleans' own meter out of /metrics and OTLP (Orleans then records no per-message metrics; see docs/metrics.md for the cost)" };
         var historical = new Option<bool>("--accept-historical") { Description = "Accept events of any age (to replay historical logs such as REES46 2019); by default events older than 7 days are rejected" };
         var durability = new Option<string>("--durability")
         {
@@ -52,7 +59,7 @@ internal static class ServeCommand
             DefaultValueFactory = _ => SimdStepBackend.BackendName,
         };
         backend.AcceptOnlyFromAmong([.. StepBackendFactory.Names]);
-        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, durability, orleansPort, orleansProfiling, backend }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, otlpEndpoint, noOrleansMetrics, durability, orleansPort, orleansProfiling, backend }) command.Options.Add(o);
         command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new ServeSettings
         {
             Model = parse.GetValue(model),
@@ -63,6 +70,8 @@ internal static class ServeCommand
             PublishableKey = parse.GetValue(publishableKey) ?? NonEmpty(Environment.GetEnvironmentVariable(PublishableKeyVariable)),
             Tenant = parse.GetValue(tenant)!,
             AcceptHistorical = parse.GetValue(historical),
+            OtlpEndpoint = parse.GetValue(otlpEndpoint),
+            OrleansMetrics = !parse.GetValue(noOrleansMetrics),
             Durability = parse.GetValue(durability) == "every-event" ? Durability.EveryEvent : Durability.Checkpoint,
             OrleansPort = parse.GetValue(orleansPort),
             Backend = parse.GetValue(backend)!,
@@ -70,6 +79,12 @@ internal static class ServeCommand
             LogColor = ConsoleStyle.UseColor(),
         }, ct));
         return command;
+    }
+
+    private static Uri? Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return null;
     }
 
     /// <summary>The state file of the silo runtime that came before Orleans; this version does not read it.</summary>
@@ -194,6 +209,8 @@ internal static class ServeCommand
                     usedGenerated = generated.Count > 0;
                 }
                 if (settings.AcceptHistorical) o.MaxEventAge = null;
+                if (settings.OtlpEndpoint is { } otlp) o.Telemetry = o.Telemetry with { OtlpEndpoint = otlp };
+                if (!settings.OrleansMetrics) o.Telemetry = o.Telemetry with { OrleansMetrics = false };
             }, builder =>
             {
                 ConfigureLogging(builder.Logging, settings.LogColor);

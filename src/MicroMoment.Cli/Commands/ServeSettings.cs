@@ -46,4 +46,10 @@ internal sealed record ServeSettings
 
     /// <summary>Whether the console log may be coloured (standard output is a terminal and NO_COLOR is unset; see <see cref="ConsoleStyle"/>).</summary>
     public bool LogColor { get; init; }
+
+    /// <summary>OTLP/HTTP collector base address for metrics, or null (then OTEL_EXPORTER_OTLP_ENDPOINT decides).</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>Whether Orleans' own meter is collected (--no-orleans-metrics turns it off).</summary>
+    public bool OrleansMetrics { get; init; } = true;
 }

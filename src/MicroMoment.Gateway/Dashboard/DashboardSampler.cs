@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using MicroMoment.Gateway.Metrics;
+using MicroMoment.Gateway.Telemetry;
 using MicroMoment.Silo;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public sealed class DashboardSampler : BackgroundService
     private readonly DashboardOptions _options;
     private readonly DashboardFeatures _features;
     private readonly IClusterStatistics? _cluster;
+    private readonly InstrumentReader? _instruments;
     private readonly Lock _gate = new();
     private readonly byte[][] _history;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
@@ -37,9 +39,14 @@ public sealed class DashboardSampler : BackgroundService
     /// <summary>How long one reading of the cluster may take before it counts as failed.</summary>
     internal static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Creates the sampler (the host starts it); <paramref name="cluster"/> is Orleans' view of the cluster, if the host registered one.</summary>
-    internal DashboardSampler(IMicroMomentSilo silo, GatewayMetrics gatewayMetrics, TimeProvider time, IOptions<GatewayOptions> options, DashboardFeatures features, IClusterStatistics? cluster = null)
+    /// <summary>
+    /// Creates the sampler (the host starts it); <paramref name="cluster"/> is Orleans' view of the cluster, if the host registered one;
+    /// <paramref name="instruments"/> reads the duration instruments (null: no durations shown).
+    /// </summary>
+    internal DashboardSampler(IMicroMomentSilo silo, GatewayMetrics gatewayMetrics, TimeProvider time, IOptions<GatewayOptions> options, DashboardFeatures features, IClusterStatistics? cluster = null,
+        InstrumentReader? instruments = null)
     {
+        _instruments = instruments;
         _silo = silo;
         _gatewayMetrics = gatewayMetrics;
         _time = time;
@@ -110,7 +117,7 @@ public sealed class DashboardSampler : BackgroundService
         {
             _buffer.ResetWrittenCount();
             using (var writer = new Utf8JsonWriter(_buffer))
-                Write(writer, now, _previous, cluster);
+                Write(writer, now, _previous, cluster, new Durations(Take("micromoment.grain.event.duration"), Take("micromoment.grain.turn.duration"), Take("micromoment.executor.step.duration")));
             json = _buffer.WrittenSpan.ToArray();
             _previous = now;
             _history[_head] = json;
@@ -203,16 +210,16 @@ public sealed class DashboardSampler : BackgroundService
         return rates;
     }
 
-    private void Write(Utf8JsonWriter w, Previous now, Previous? before, ClusterReading? cluster)
+    private DurationSnapshot Take(string instrument) => _instruments?.TakeInterval(instrument) ?? DurationSnapshot.Empty;
+
+    private void Write(Utf8JsonWriter w, Previous now, Previous? before, ClusterReading? cluster, Durations durations)
     {
         var s = now.Statistics;
         // Rates are per second of the injected clock (the system clock in production), the one that also paces the samples.
         double seconds = before is null ? 0 : _time.GetElapsedTime(before.Timestamp, now.Timestamp).TotalSeconds;
         long messages = Total(s.EventsByStatus);
         long decisions = s.OffersFired + Total(s.SuppressionsByReason);
-        var window = Window(s.ProcessingLatencyBuckets, before?.Statistics.ProcessingLatencyBuckets);
-        var turns = Window(s.GrainTurnBuckets, before?.Statistics.GrainTurnBuckets);
-        var steps = Window(s.NetworkStepBuckets, before?.Statistics.NetworkStepBuckets);
+        var (latency, turns, steps) = durations;
         double? eventsPerSec = seconds <= 0 ? null : Math.Round(Math.Max(0, messages - (before is null ? messages : Total(before.Statistics.EventsByStatus))) / seconds, 3);
 
         w.WriteStartObject();
@@ -236,15 +243,15 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteNumber("streamConnections", _gatewayMetrics.ConnectionsOpen);
 
         w.WriteStartObject("latency");
-        Ms(w, "p50", Quantiles.FromCumulative(window, 0.50));
-        Ms(w, "p95", Quantiles.FromCumulative(window, 0.95));
-        Ms(w, "p99", Quantiles.FromCumulative(window, 0.99));
-        w.WriteNumber("windowCount", window.Count == 0 ? 0 : window[^1].Value);
-        Ms(w, "allP50", Quantiles.FromCumulative(s.ProcessingLatencyBuckets, 0.50));
-        Ms(w, "allP95", Quantiles.FromCumulative(s.ProcessingLatencyBuckets, 0.95));
-        Ms(w, "allP99", Quantiles.FromCumulative(s.ProcessingLatencyBuckets, 0.99));
-        Ms(w, "mean", s.ProcessingLatencyCount == 0 ? double.NaN : s.ProcessingLatencySum / s.ProcessingLatencyCount);
-        w.WriteNumber("count", s.ProcessingLatencyCount);
+        Ms(w, "p50", latency.Interval.P50);
+        Ms(w, "p95", latency.Interval.P95);
+        Ms(w, "p99", latency.Interval.P99);
+        w.WriteNumber("windowCount", latency.Interval.Count);
+        Ms(w, "allP50", latency.Total.P50);
+        Ms(w, "allP95", latency.Total.P95);
+        Ms(w, "allP99", latency.Total.P99);
+        Ms(w, "mean", latency.Total.Mean);
+        w.WriteNumber("count", latency.Total.Count);
         w.WriteEndObject();
 
         w.WriteStartArray("alerts");
@@ -295,10 +302,10 @@ public sealed class DashboardSampler : BackgroundService
         WriteGrains(w, s, report, messages, decisions, before, seconds, turns);
 
         w.WriteStartObject("networkStep");
-        Ms(w, "p50", Quantiles.FromCumulative(steps, 0.50));
-        Ms(w, "p99", Quantiles.FromCumulative(steps, 0.99));
-        Ms(w, "allP50", Quantiles.FromCumulative(s.NetworkStepBuckets, 0.50));
-        Ms(w, "allP99", Quantiles.FromCumulative(s.NetworkStepBuckets, 0.99));
+        Ms(w, "p50", steps.Interval.P50);
+        Ms(w, "p99", steps.Interval.P99);
+        Ms(w, "allP50", steps.Total.P50);
+        Ms(w, "allP99", steps.Total.P99);
         w.WriteNumber("steps", s.NetworkSteps);
         w.WriteEndObject();
 
@@ -321,7 +328,7 @@ public sealed class DashboardSampler : BackgroundService
         w.WriteEndObject();
     }
 
-    private static void WriteGrains(Utf8JsonWriter w, SiloStatistics s, ClusterReport? report, long messages, long decisions, Previous? before, double seconds, IReadOnlyList<KeyValuePair<double, long>> turns)
+    private static void WriteGrains(Utf8JsonWriter w, SiloStatistics s, ClusterReport? report, long messages, long decisions, Previous? before, double seconds, DurationSnapshot turns)
     {
         var classes = DashboardGrainTypes.Known.Select(k => k.Class).ToList();
         if (report is not null)
@@ -367,10 +374,10 @@ public sealed class DashboardSampler : BackgroundService
             else if (name == "trigger") Rate(w, "messagesPerSec", decisions, before is null ? decisions : before.Statistics.OffersFired + Total(before.Statistics.SuppressionsByReason), seconds);
             else w.WriteNull("messagesPerSec");
             bool user = name == "user";
-            Ms(w, "turnP50", user ? Quantiles.FromCumulative(turns, 0.50) : double.NaN);
-            Ms(w, "turnP99", user ? Quantiles.FromCumulative(turns, 0.99) : double.NaN);
-            Ms(w, "allTurnP50", user ? Quantiles.FromCumulative(s.GrainTurnBuckets, 0.50) : double.NaN);
-            Ms(w, "allTurnP99", user ? Quantiles.FromCumulative(s.GrainTurnBuckets, 0.99) : double.NaN);
+            Ms(w, "turnP50", user ? turns.Interval.P50 : double.NaN);
+            Ms(w, "turnP99", user ? turns.Interval.P99 : double.NaN);
+            Ms(w, "allTurnP50", user ? turns.Total.P50 : double.NaN);
+            Ms(w, "allTurnP99", user ? turns.Total.P99 : double.NaN);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -448,8 +455,6 @@ public sealed class DashboardSampler : BackgroundService
         else w.WriteNull(name);
     }
 
-    private static IReadOnlyList<KeyValuePair<double, long>> Window(IReadOnlyList<KeyValuePair<double, long>> now, IReadOnlyList<KeyValuePair<double, long>>? before) =>
-        before is null || before.Count == 0 ? now : Quantiles.Difference(now, before);
 
     private static long Total(IReadOnlyDictionary<string, long> counts)
     {
@@ -476,6 +481,8 @@ public sealed class DashboardSampler : BackgroundService
         foreach (var pair in counts.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(pair.Key, pair.Value);
         w.WriteEndObject();
     }
+
+    private sealed record Durations(DurationSnapshot Latency, DurationSnapshot Turns, DurationSnapshot Steps);
 
     private sealed record Previous(SiloStatistics Statistics, long Timestamp, TimeSpan Cpu, TimeSpan GcPause);
 

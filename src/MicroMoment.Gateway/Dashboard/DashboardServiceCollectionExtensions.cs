@@ -12,7 +12,8 @@ public static class DashboardServiceCollectionExtensions
     {
         services.AddSingleton(sp => new DashboardSampler(
             sp.GetRequiredService<IMicroMomentSilo>(), sp.GetRequiredService<Metrics.GatewayMetrics>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(), sp.GetRequiredService<DashboardFeatures>(), sp.GetService<IClusterStatistics>()));
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(), sp.GetRequiredService<DashboardFeatures>(), sp.GetService<IClusterStatistics>(),
+            sp.GetRequiredService<Telemetry.InstrumentReader>()));
         services.AddHostedService(sp => sp.GetRequiredService<DashboardSampler>());
         services.AddSingleton<DashboardSessions>();
         services.AddSingleton<DashboardAccess>();

@@ -1,6 +1,6 @@
 namespace MicroMoment.Silo;
 
-/// <summary>A snapshot of what the silo has done and holds now.</summary>
+/// <summary>A snapshot of what the silo has done and holds now (the same counters its meters publish; durations are histogram instruments only, see <see cref="Monitoring.SiloMeters"/>).</summary>
 /// <param name="EventsAccepted">Events applied.</param>
 /// <param name="EventsByStatus">Events per <see cref="IngestStatus"/> (name → count).</param>
 /// <param name="DropsByReason">Rejected or dropped events per reason code.</param>
@@ -11,9 +11,6 @@ namespace MicroMoment.Silo;
 /// <param name="Deactivations">Deactivations over the silo's life (idle collection, shutdown, erasure).</param>
 /// <param name="QueueDepths">Events in hand (submitted, not yet answered): one entry, the silo's front.</param>
 /// <param name="QueueCapacity">Most events the silo takes in at once.</param>
-/// <param name="ProcessingLatencyBuckets">Histogram of event processing latency (enqueue to decision): upper bounds in seconds → cumulative counts, Prometheus style.</param>
-/// <param name="ProcessingLatencySum">Sum of the observed latencies, seconds.</param>
-/// <param name="ProcessingLatencyCount">Number of observed latencies.</param>
 /// <param name="PendingWrites">Changes of active grains not yet written to storage (what a crash would lose at checkpoint durability).</param>
 /// <param name="Ready">True while the silo accepts every event: started, not shutting down, storage writes succeeding.</param>
 public sealed record SiloStatistics(
@@ -27,9 +24,6 @@ public sealed record SiloStatistics(
     long Deactivations,
     IReadOnlyList<int> QueueDepths,
     int QueueCapacity,
-    IReadOnlyList<KeyValuePair<double, long>> ProcessingLatencyBuckets,
-    double ProcessingLatencySum,
-    long ProcessingLatencyCount,
     long PendingWrites,
     bool Ready)
 {
@@ -59,15 +53,11 @@ public sealed record SiloStatistics(
     /// <summary>Shoppers stepped over all batches (divided by <see cref="NetworkSteps"/>: the mean batch).</summary>
     public long NetworkRows { get; init; }
 
-    /// <summary>Time a user grain takes to apply one scored event (scores, its trigger decision, any offer): upper bounds in seconds → cumulative counts.</summary>
-    public IReadOnlyList<KeyValuePair<double, long>> GrainTurnBuckets { get; init; } = [];
 
 
     /// <summary>The running trigger policy (version, source, loaded-at, rules) and the reload history; null from silos that do not report it.</summary>
     public PolicyStatus? Policy { get; init; }
 
-    /// <summary>Time of one batch in the executor's backend: upper bounds in seconds → cumulative counts.</summary>
-    public IReadOnlyList<KeyValuePair<double, long>> NetworkStepBuckets { get; init; } = [];
 
     /// <summary>The model executor's backend (e.g. "simd").</summary>
     public string? Backend { get; init; }

@@ -19,6 +19,7 @@ namespace MicroMoment.Silo.Execution;
 public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
 {
     private readonly IStepBackend _backend;
+    private readonly bool _ownsMeter;
     private readonly ConcurrentQueue<StepRequest> _queue = new();
     private readonly StepRequest[] _batch;
     private readonly float[] _inputs;
@@ -41,16 +42,11 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     private long _failures;
 
     /// <summary>Creates an executor over <paramref name="backend"/> (which it then owns and disposes).</summary>
-    public ModelExecutor(IStepBackend backend, ModelExecutorOptions? options = null)
-        : this(backend, options, null)
-    {
-    }
-
-    /// <summary>
-    /// Creates an executor over <paramref name="backend"/>; with <see cref="ModelExecutorOptions.PerEvent"/>, each
-    /// concurrent caller steps on a backend of its own from <paramref name="perEventBackends"/> (batches of one).
-    /// </summary>
-    public ModelExecutor(IStepBackend backend, ModelExecutorOptions? options, Func<IStepBackend>? perEventBackends)
+    /// <param name="backend">The backend that runs the batched steps.</param>
+    /// <param name="options">Batching settings (null: defaults).</param>
+    /// <param name="meters">Creates the executor's meter (null: an unscoped meter, disposed with the executor).</param>
+    /// <param name="perEventBackends">With <see cref="ModelExecutorOptions.PerEvent"/>: creates a backend of batch one for each concurrent caller (the per-event peer).</param>
+    public ModelExecutor(IStepBackend backend, ModelExecutorOptions? options = null, System.Diagnostics.Metrics.IMeterFactory? meters = null, Func<IStepBackend>? perEventBackends = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         options ??= new ModelExecutorOptions();
@@ -71,6 +67,8 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         {
             _perEventBackends = perEventBackends ?? throw new ArgumentException("ModelExecutorOptions.PerEvent needs a factory of per-event backends; got none.", nameof(perEventBackends));
         }
+        _ownsMeter = meters is null;
+        Instruments = new Monitoring.ExecutorInstruments(Monitoring.SiloMeters.Create(meters, Monitoring.SiloMeters.Executor), this);
     }
 
     /// <summary>The backend's name.</summary>
@@ -98,7 +96,7 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
     public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>Time of each batch in the backend.</summary>
-    internal Monitoring.TurnHistogram StepTimes { get; } = new();
+    internal Monitoring.ExecutorInstruments Instruments { get; }
 
     /// <summary>Requests waiting for a batch.</summary>
     public int QueueLength => _queue.Count;
@@ -141,7 +139,7 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
 
             long elapsed = Stopwatch.GetTimestamp() - start;
             Interlocked.Add(ref _stepTicks, elapsed);
-            StepTimes.Observe(elapsed);
+            Instruments.RecordStep(elapsed);
             Interlocked.Increment(ref _batches);
             Interlocked.Increment(ref _rows);
             return new StepOutput(lane.Buy[0], lane.Exit[0], lane.Attention[0]);
@@ -243,7 +241,7 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
 
         long elapsed = Stopwatch.GetTimestamp() - start;
         Interlocked.Add(ref _stepTicks, elapsed);
-        StepTimes.Observe(elapsed);
+        Instruments.RecordStep(elapsed);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _rows, count);
         for (int i = 0; i < count; i++)
@@ -266,5 +264,6 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         while (_queue.TryDequeue(out var request)) request.Fail(new ObjectDisposedException(nameof(ModelExecutor), "The silo's model executor stopped before this step ran."));
         while (_lanes.TryTake(out var lane)) lane.Backend.Dispose();
         _backend.Dispose();
+        if (_ownsMeter) Instruments.Meter.Dispose();
     }
 }

@@ -163,7 +163,7 @@ internal sealed class UserGrain : Grain, IUserGrain
             changes++;
             Interlocked.Increment(ref counters.Status[(int)IngestStatus.Accepted]);
             outcomes[i] = new IngestOutcome(IngestStatus.Accepted, null, score, decision);
-            _context.GrainTurns.Observe(Stopwatch.GetTimestamp() - turnStart);
+            _context.Grains.RecordTurn(Stopwatch.GetTimestamp() - turnStart);
         }
 
         try

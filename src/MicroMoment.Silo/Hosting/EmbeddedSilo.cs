@@ -18,7 +18,7 @@ namespace MicroMoment.Silo;
 /// co-hosts one with the gateway (<see cref="FromServices"/>); tests, benchmarks and the policy simulator start their
 /// own (<see cref="StartAsync"/>).
 /// </summary>
-public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
+public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus, Monitoring.ISiloMeterScope
 {
     private readonly IHost? _host;
     private readonly GrainSilo _front;
@@ -33,6 +33,9 @@ public sealed class EmbeddedSilo : IMicroMomentSilo, ISiloCensus
 
     /// <summary>The silo's services (Orleans' and MicroMoment's).</summary>
     public IServiceProvider Services { get; }
+
+    /// <inheritdoc/>
+    public object? MeterScope => Services.GetService<System.Diagnostics.Metrics.IMeterFactory>();
 
     /// <summary>Calls grains of this silo.</summary>
     public IGrainFactory GrainFactory => Services.GetRequiredService<IGrainFactory>();

@@ -30,7 +30,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     private volatile bool _accepting = true;
     private volatile bool _disposed;
 
-    internal GrainSilo(IGrainFactory grains, SiloContext context, ExperimentCountFlusher flusher, Func<PolicyStatus> policyStatus)
+    internal GrainSilo(IGrainFactory grains, SiloContext context, ExperimentCountFlusher flusher, Func<PolicyStatus> policyStatus, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         _grains = grains;
         _context = context;
@@ -39,7 +39,12 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         _observer = new OfferObserver(context);
         _ingest = new OrderedIngest(grains);
         _watches = new OfferWatches(grains, grains.CreateObjectReference<IOfferObserver>(_observer), TimeProvider.System, context.Log);
+        context.Grains.ObserveFront(() => Volatile.Read(ref _inFlight), context.Options.QueueCapacity, () => NotReadyReason() is null);
+        Triggers = new TriggerInstruments(SiloMeters.Create(meters, SiloMeters.Triggers), context.Counters, policyStatus, EvaluateAlerts);
     }
+
+    /// <summary>The trigger decisions' instruments.</summary>
+    internal TriggerInstruments Triggers { get; }
 
     /// <inheritdoc/>
     public MicroMomentModel Model => _context.Model;
@@ -129,7 +134,8 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         }
 
         long elapsed = Stopwatch.GetTimestamp() - start;
-        for (int i = 0; i < n; i++) _context.Latency.Observe(elapsed);
+        _context.AlertLatency.RecordValueWithCount(Math.Clamp(elapsed * 1_000_000 / Stopwatch.Frequency, 1, AlertMonitor.MaxMicroseconds), n);
+        _context.Grains.RecordEvents(elapsed, n);
         return outcomes;
     }
 
@@ -214,19 +220,6 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     public SiloStatistics GetStatistics()
     {
         var c = _context.Counters;
-        var buckets = new long[LatencyHistogram.Bounds.Length + 1];
-        long sumTicks = 0, count = 0;
-        _context.Latency.AddTo(buckets, ref sumTicks, ref count);
-        var turns = new long[TurnHistogram.Bounds.Length + 1];
-        _context.GrainTurns.AddTo(turns);
-        var cumulative = new List<KeyValuePair<double, long>>(buckets.Length);
-        long running = 0;
-        for (int i = 0; i < buckets.Length; i++)
-        {
-            running += buckets[i];
-            cumulative.Add(KeyValuePair.Create(i < LatencyHistogram.Bounds.Length ? LatencyHistogram.Bounds[i] : double.PositiveInfinity, running));
-        }
-
         var byStatus = Enum.GetValues<IngestStatus>().ToDictionary(s => s.ToString(), s => Volatile.Read(ref c.Status[(int)s]));
         var drops = new Dictionary<string, long>();
         for (int i = 0; i < DropReasons.Count; i++)
@@ -239,8 +232,6 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         for (int i = 0; i < TriggerPolicy.AllReasonCodes.Count; i++) suppressions[TriggerPolicy.AllReasonCodes[i]] = Volatile.Read(ref c.Suppressions[i]);
         string? notReady = NotReadyReason();
         var executor = _context.Executor;
-        var steps = new long[TurnHistogram.Bounds.Length + 1];
-        executor.StepTimes.AddTo(steps);
         long unwritten = 0;
         foreach (var grain in _context.Shoppers.Grains) unwritten += grain.UnwrittenChanges;
         return new SiloStatistics(
@@ -254,9 +245,6 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
             Volatile.Read(ref c.Deactivations),
             [Volatile.Read(ref _inFlight)],
             _context.Options.QueueCapacity,
-            cumulative,
-            sumTicks / (double)Stopwatch.Frequency,
-            count,
             unwritten,
             notReady is null)
         {
@@ -269,17 +257,22 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
             WriteFailures = Volatile.Read(ref c.WriteFailures),
             NetworkSteps = executor.Batches,
             NetworkRows = executor.Rows,
-            GrainTurnBuckets = TurnHistogram.Cumulative(turns),
-            NetworkStepBuckets = TurnHistogram.Cumulative(steps),
             Backend = executor.Backend,
             Policy = _policyStatus(),
-            Alerts = _context.Alerts.Evaluate(
-                new AlertMonitor.Sample(
-                    _context.NowTicks, Volatile.Read(ref c.SessionsClosed), Volatile.Read(ref c.SessionsClosedWithoutPurchase), Volatile.Read(ref c.OfferedSessionsClosed),
-                    Volatile.Read(ref c.OfferedSessionsWithoutPurchase), Volatile.Read(ref c.OffersInClosedSessions), buckets),
-                _context.Policy.Monitoring),
+            Alerts = EvaluateAlerts(),
             AlertWindow = AlertMonitor.Window,
         };
+    }
+
+    /// <summary>Judges the running policy's monitoring limits over the alert window ending now.</summary>
+    private IReadOnlyList<AlertStatus> EvaluateAlerts()
+    {
+        var c = _context.Counters;
+        return _context.Alerts.Evaluate(
+            new AlertMonitor.Sample(
+                _context.NowTicks, Volatile.Read(ref c.SessionsClosed), Volatile.Read(ref c.SessionsClosedWithoutPurchase), Volatile.Read(ref c.OfferedSessionsClosed),
+                Volatile.Read(ref c.OfferedSessionsWithoutPurchase), Volatile.Read(ref c.OffersInClosedSessions), _context.AlertLatency.GetIntervalHistogram()),
+            _context.Policy.Monitoring);
     }
 
     /// <inheritdoc/>

@@ -47,10 +47,10 @@ public static class MicroMomentSiloExtensions
         {
             var backend = StepBackendFactory.Create(options.Backend, model, executorOptions, out string? fallback);
             if (fallback is not null) options.Log?.Invoke($"Model backend auto: {fallback} Running '{backend.Name}'.");
-            return new ModelExecutor(backend, executorOptions, () => StepBackendFactory.Create(backend.Name, model, executorOptions with { MaxBatch = 1 }));
+            return new ModelExecutor(backend, executorOptions, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), () => StepBackendFactory.Create(backend.Name, model, executorOptions with { MaxBatch = 1 }));
         });
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ExecutorStartup>();
-        services.AddSingleton(sp => new SiloContext(model, options, sp.GetRequiredService<ModelExecutor>(), clock ?? TimeProvider.System)
+        services.AddSingleton(sp => new SiloContext(model, options, sp.GetRequiredService<ModelExecutor>(), clock ?? TimeProvider.System, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>())
         {
             Persistent = storageConfigured || options.DataDirectory is not null,
         });
@@ -61,7 +61,7 @@ public static class MicroMomentSiloExtensions
         services.AddSingleton(sp =>
         {
             var policy = sp.GetRequiredService<PolicyHost>();
-            return new GrainSilo(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<SiloContext>(), sp.GetRequiredService<ExperimentCountFlusher>(), () => policy.Status);
+            return new GrainSilo(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<SiloContext>(), sp.GetRequiredService<ExperimentCountFlusher>(), () => policy.Status, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         });
         services.AddSingleton<IMicroMomentSilo>(sp => sp.GetRequiredService<GrainSilo>());
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MicroMoment.Grains;
 using MicroMoment.Scoring;
 using MicroMoment.Silo.Execution;
@@ -19,7 +20,12 @@ public sealed class SiloContext
 
     /// <summary>Builds the context from validated options; loads the policy file when one is set.</summary>
     /// <exception cref="PolicyException">The policy file cannot be used (the message names the file and line).</exception>
-    public SiloContext(MicroMomentModel model, SiloOptions options, ModelExecutor executor, TimeProvider clock)
+    /// <param name="model">The model.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="executor">The batched model executor.</param>
+    /// <param name="clock">The silo clock.</param>
+    /// <param name="meters">Creates the silo's meters (null: unscoped meters).</param>
+    public SiloContext(MicroMomentModel model, SiloOptions options, ModelExecutor executor, TimeProvider clock, IMeterFactory? meters = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,6 +44,8 @@ public sealed class SiloContext
         StateSize = model.Network.StateSize;
         InputDimension = model.Features.InputDimension;
         HiddenSize = model.Network.Shape.HiddenSize;
+        Grains = new GrainInstruments(SiloMeters.Create(meters, SiloMeters.Grains), this);
+        Storage = new StorageInstruments(SiloMeters.Create(meters, SiloMeters.Storage), this);
     }
 
     /// <summary>The model.</summary>
@@ -76,11 +84,14 @@ public sealed class SiloContext
     /// <summary>The user grains active on this silo.</summary>
     internal LiveShoppers Shoppers { get; } = new();
 
-    /// <summary>Event processing latency (submission to answer) of the events this silo's front took in.</summary>
-    internal LatencyHistogram Latency { get; } = new();
+    /// <summary>Event processing latency (submission to answer, microseconds) for the trigger-latency-p99 alert's window; <see cref="AlertMonitor"/> takes its intervals.</summary>
+    internal HdrHistogram.Recorder AlertLatency { get; } = AlertMonitor.NewRecorder();
 
-    /// <summary>Time a user grain spends on one event after its network step (scores, decision, answer).</summary>
-    internal TurnHistogram GrainTurns { get; } = new();
+    /// <summary>The user grains' instruments (event and turn durations; counters observed from <see cref="Counters"/>).</summary>
+    internal GrainInstruments Grains { get; }
+
+    /// <summary>Grain storage's instruments.</summary>
+    internal StorageInstruments Storage { get; }
 
     /// <summary>Judges the policy's monitoring limits.</summary>
     internal AlertMonitor Alerts { get; } = new();

@@ -29,6 +29,30 @@ internal sealed class PrometheusText
         return matching.Sum(s => s.Value);
     }
 
+    /// <summary>The sum of the samples of <paramref name="name"/> whose labels include all of <paramref name="labels"/> (each e.g. status="accepted").</summary>
+    public double Sum(string name, params string[] labels)
+    {
+        var matching = _samples.Where(s => s.Name == name && labels.All(s.Labels.Split(',').Contains)).ToList();
+        Assert.True(matching.Count > 0, $"/metrics has no sample named {name} with {string.Join(",", labels)}.");
+        return matching.Sum(s => s.Value);
+    }
+
+    /// <summary>
+    /// The value of <paramref name="series"/>, written name{label="value",...}: the sum of the samples of that name carrying
+    /// those labels (among others such as otel_scope_name), or null when there is none.
+    /// </summary>
+    public static double? Value(string text, string series)
+    {
+        int brace = series.IndexOf('{');
+        var name = brace < 0 ? series : series[..brace];
+        var labels = brace < 0 ? [] : series[(brace + 1)..^1].Split(',');
+        var matching = new PrometheusText(text)._samples.Where(s => s.Name == name && labels.All(s.Labels.Split(',').Contains)).ToList();
+        return matching.Count == 0 ? null : matching.Sum(s => s.Value);
+    }
+
+    /// <summary>True when some sample's name starts with <paramref name="prefix"/>.</summary>
+    public bool Has(string prefix) => _samples.Any(s => s.Name.StartsWith(prefix, StringComparison.Ordinal));
+
     /// <summary>The cumulative buckets of histogram <paramref name="name"/>.</summary>
     public KeyValuePair<double, long>[] Buckets(string name) =>
         [.. _samples.Where(s => s.Name == name + "_bucket").Select(s =>

@@ -36,7 +36,7 @@ public sealed class DataDirectoryLockTests
             Assert.Equal(10, (long)view!["eventsApplied"]!);
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
             var metrics = await http.GetStringAsync("/metrics");
-            Assert.Contains("micromoment_silo_ready 1", metrics);
+            Assert.Equal(1, Dashboard.PrometheusText.Value(metrics, "micromoment_silo_ready"));
         }
         finally
         {

@@ -29,7 +29,7 @@ public sealed class ReadinessTests
             Assert.Contains("no such table: grain_state", failure.ToString());
             var detail = await AssertNotReadyAsync(gateway);
             Assert.Contains("Writing grain state fails", detail);
-            Assert.Contains("micromoment_silo_ready 0", await gateway.Server.GetStringAsync("/metrics"));
+            Assert.Equal(0, Dashboard.PrometheusText.Value(await gateway.Server.GetStringAsync("/metrics"), "micromoment_silo_ready"));
 
             Execute(silo.StatePath!, "ALTER TABLE grains_elsewhere RENAME TO grain_state");
             await WaitUntilAsync(async () => (await gateway.Anonymous.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK);
