@@ -1,13 +1,14 @@
 using System.Net;
 using MicroMoment.Gateway.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroMoment.Gateway.Tests.Dashboard;
 
 /// <summary>Each dashboard login is its own server-side session: a fresh cookie, ended by logout, expiring on the gateway's clock.</summary>
 public sealed class DashboardSessionTests : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private TestGateway _gateway = null!;
 
     public async Task InitializeAsync() =>
