@@ -65,7 +65,8 @@ public static class SiloProbe
         await Ceiling(silo, rounds);
         var rates = new List<double>();
         var traced = new Dictionary<double, List<(double Rate, double CpuMicroseconds)>>();
-        for (int round = 0; round < rounds * (traceRatios?.Length ?? 1); round++)
+        // With ratios, the first pass over them warms up (activations, JIT) and is not counted.
+        for (int round = 0; round < (traceRatios is null ? rounds : (rounds + 1) * traceRatios.Length); round++)
         {
             double? ratio = traceRatios?[round % traceRatios.Length];
             var exporter = new DiscardingExporter();
@@ -98,7 +99,7 @@ public static class SiloProbe
             double rate = accepted / sw.Elapsed.TotalSeconds;
             rates.Add(rate);
             double cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / Math.Max(1, accepted);
-            if (ratio is { } r)
+            if (ratio is { } r && round >= traceRatios!.Length)
             {
                 tracer?.ForceFlush();
                 if (!traced.TryGetValue(r, out var list)) traced[r] = list = [];

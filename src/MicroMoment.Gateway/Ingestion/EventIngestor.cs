@@ -22,7 +22,7 @@ internal sealed class EventIngestor(IMicroMomentSilo silo, SignalStore signals, 
     public async ValueTask<EventBatchResponse> IngestAsync(string tenant, List<ParsedEvent> parsed, CancellationToken cancellationToken)
     {
         // A child of the request's span (HTTP) or of the message's span (WebSocket); null unless sampled.
-        using var span = MicroMomentActivities.Source.StartActivity(MicroMomentActivities.Ingest);
+        using var span = MicroMomentActivities.StartChild(MicroMomentActivities.Ingest);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag(MicroMomentActivities.TenantTag, tenant);

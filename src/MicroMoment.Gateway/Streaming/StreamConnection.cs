@@ -45,7 +45,7 @@ internal sealed class StreamConnection
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "bye";
     private Task _routed = Task.CompletedTask;
-    private readonly ActivityContext _upgrade = Activity.Current?.Context ?? default;
+    private readonly ActivityLink[]? _upgrade = Activity.Current is { } opened ? [new ActivityLink(opened.Context)] : null;
 
     /// <summary>
     /// Creates the session for an accepted socket, or (with a null socket) for one about to be accepted: offers routed
@@ -254,8 +254,7 @@ internal sealed class StreamConnection
     {
         var previous = Activity.Current;
         Activity.Current = null;
-        var links = _upgrade == default ? null : new[] { new ActivityLink(_upgrade) };
-        var span = MicroMomentActivities.Source.StartActivity(MicroMomentActivities.StreamMessage, ActivityKind.Server, default(ActivityContext), links: links);
+        var span = MicroMomentActivities.Source.StartActivity(MicroMomentActivities.StreamMessage, ActivityKind.Server, default(ActivityContext), links: _upgrade);
         if (span is null) Activity.Current = previous;
         else if (span.IsAllDataRequested) span.SetTag(MicroMomentActivities.TenantTag, _key.Tenant);
         return span;

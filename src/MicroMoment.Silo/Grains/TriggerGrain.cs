@@ -63,7 +63,7 @@ internal sealed class TriggerGrain : Grain, ITriggerGrain
     public async Task<TriggerDecision> DecideAsync(TriggerRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var span = MicroMomentActivities.Source.StartActivity(MicroMomentActivities.TriggerDecide);
+        using var span = MicroMomentActivities.StartChild(MicroMomentActivities.TriggerDecide);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag(MicroMomentActivities.SiloTag, _context.SiloAddress);

@@ -124,7 +124,7 @@ internal sealed class UserGrain : Grain, IUserGrain
         {
             var e = events[i];
             // One span per event (null, and free, unless a tracer samples it); it ends with the iteration.
-            using var span = MicroMomentActivities.Source.StartActivity(MicroMomentActivities.UserEvent);
+            using var span = MicroMomentActivities.StartChild(MicroMomentActivities.UserEvent);
             if (span is { IsAllDataRequested: true })
             {
                 span.SetTag(MicroMomentActivities.SiloTag, _context.SiloAddress);
@@ -165,7 +165,7 @@ internal sealed class UserGrain : Grain, IUserGrain
             }
 
             StepOutput output;
-            using (var stepSpan = MicroMomentActivities.Source.StartActivity(MicroMomentActivities.ModelStep))
+            using (var stepSpan = MicroMomentActivities.StartChild(MicroMomentActivities.ModelStep))
             {
                 // The executor links its batch span to the steps it ran (see ModelExecutor); the step names the batch.
                 step.Trace = stepSpan?.Context ?? default;

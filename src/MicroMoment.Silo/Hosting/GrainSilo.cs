@@ -404,6 +404,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
             var parent = Activity.Current?.Context ?? default;
             if (parent == default && RequestContext.Get("traceparent") is string traceParent)
                 ActivityContext.TryParse(traceParent, RequestContext.Get("tracestate") as string, isRemote: true, out parent);
+            if ((parent.TraceFlags & ActivityTraceFlags.Recorded) == 0) return null;
             var span = source.StartActivity(MicroMomentActivities.OfferDeliver, ActivityKind.Consumer, parent);
             if (span is { IsAllDataRequested: true })
             {

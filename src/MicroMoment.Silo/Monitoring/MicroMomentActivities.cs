@@ -62,4 +62,11 @@ public static class MicroMomentActivities
 
     /// <summary>The source.</summary>
     public static ActivitySource Source { get; } = new(SourceName, typeof(MicroMomentActivities).Assembly.GetName().Version?.ToString());
+
+    /// <summary>
+    /// Starts a span under the current one only when that one is recorded (sampled). Under the parent-based sampler a
+    /// child of an unsampled span is never recorded, so it is not made at all: the unsampled events of a traced process
+    /// make no span objects of ours (the not-sampled decision still travels on the parent to other silos).
+    /// </summary>
+    public static Activity? StartChild(string name) => Activity.Current is { Recorded: true } ? Source.StartActivity(name) : null;
 }
