@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using MicroMoment.Artifacts;
 using MicroMoment.Gateway;
 using MicroMoment.Scoring;
@@ -174,6 +175,9 @@ internal static class ServeCommand
         var tracing = new TracingOptions { TraceSampleRatio = settings.TraceSampleRatio };
         tracing.Validate();
         double traceRatio = tracing.EffectiveRatio();
+        // Until the silo runs, only MicroMoment's own messages are written: a start that fails (a damaged state file, a
+        // backend that cannot start) is reported once, by serve, without Orleans' and the host's copies and their stack traces.
+        var siloStarted = new StrongBox<bool>();
         var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions
         {
             DataDirectory = settings.DataDirectory.FullName,
@@ -187,11 +191,13 @@ internal static class ServeCommand
             orleans.Services.AddLogging(logging =>
             {
                 ConfigureLogging(logging, settings.LogColor);
+                logging.AddFilter((category, _) => Volatile.Read(ref siloStarted.Value) || category?.StartsWith("MicroMoment", StringComparison.Ordinal) == true);
                 settings.Logging?.Invoke(logging);
             });
             // Traces follow events into the grains (the gateway's tracer, registered below, listens process-wide).
             if (traceRatio > 0) orleans.AddActivityPropagation();
         }).ConfigureAwait(false);
+        Volatile.Write(ref siloStarted.Value, true);
 
         var explicitKeys = new List<GatewayKey>();
         if (settings.ServerKey is { } server) explicitKeys.Add(new GatewayKey { Key = server, Tenant = settings.Tenant, Kind = GatewayKeyKind.Server });
