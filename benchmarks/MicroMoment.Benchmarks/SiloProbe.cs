@@ -4,13 +4,16 @@ using MicroMoment.Data;
 using MicroMoment.Events;
 using MicroMoment.Scoring;
 using MicroMoment.Silo;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Orleans.Hosting;
 
 namespace MicroMoment.Benchmarks;
 
 /// <summary>
 /// Stopwatch probes of the embedded silo with the bundled model: events per second through partitions and grains
 /// (the REES46 sample replayed with remapped user ids), and memory per live user grain.
-/// Usage: <c>silo-probe throughput [--replicas N] [--call N] [--inflight N] [--rounds N] [--persist|--every-event] [--backend simd|onnx-cpu] [--batch N] [--no-batch-yield] [--per-event]</c>,
+/// Usage: <c>silo-probe throughput [--replicas N] [--call N] [--inflight N] [--rounds N] [--persist|--every-event] [--backend simd|onnx-cpu] [--batch N] [--no-batch-yield] [--per-event] [--trace-sample-ratios 0,0.01,1]</c>,
 /// <c>silo-probe memory [--users N]</c>.
 /// </summary>
 public static class SiloProbe
@@ -55,11 +58,26 @@ public static class SiloProbe
         string? dir = persist ? Path.Combine(Path.GetTempPath(), "mm-silo-probe-" + Guid.NewGuid().ToString("N")) : null;
         var options = new SiloOptions { DataDirectory = dir, Durability = durability, QueueCapacity = callSize * inflight, BatchYield = !args.Contains("--no-batch-yield"), Backend = StringOption(args, "--backend") ?? "simd", BatchSize = Option(args, "--batch", 512), PerEventSteps = args.Contains("--per-event") };
         Console.WriteLine($"Silo throughput: {events.Length:N0} events ({sample.Length:N0} REES46 rows x {replicas}), {userIds.Count * replicas:N0} users, calls of {callSize:N0}, {inflight} in flight, persistence {(persist ? $"SQLite, {durability}" : "off")}, executor {options.Backend} ({(options.PerEventSteps ? "per event: each grain steps its own event, batches of one" : $"batches up to {options.BatchSize}, {(options.BatchYield ? "yield before a partial batch" : "no yield")}")}), {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
-        await using var silo = await EmbeddedSilo.StartAsync(model, options);
+        // --trace-sample-ratios 0,0.01,1: every round runs once per ratio (a tracer sampling that share, spans handed to a
+        // batch exporter that discards them); the silo propagates activities through grain calls in all of them.
+        double[]? traceRatios = StringOption(args, "--trace-sample-ratios")?.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        await using var silo = await EmbeddedSilo.StartAsync(model, options, configure: traceRatios is null ? null : s => s.AddActivityPropagation());
         await Ceiling(silo, rounds);
         var rates = new List<double>();
-        for (int round = 0; round < rounds; round++)
+        var traced = new Dictionary<double, List<(double Rate, double CpuMicroseconds)>>();
+        // With ratios, the first pass over them warms up (activations, JIT) and is not counted.
+        for (int round = 0; round < (traceRatios is null ? rounds : (rounds + 1) * traceRatios.Length); round++)
         {
+            double? ratio = traceRatios?[round % traceRatios.Length];
+            var exporter = new DiscardingExporter();
+            using var tracer = ratio > 0
+                ? OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio.Value)))
+                    .AddSource(MicroMomentActivities.SourceName, "Microsoft.Orleans.Application")
+                    .AddProcessor(new BatchActivityExportProcessor(exporter))
+                    .Build()
+                : null;
+            var cpuBefore = Environment.CpuUsage.TotalTime;
             var before = silo.GetStatistics();
             long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             int gen0Before = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
@@ -80,6 +98,15 @@ public static class SiloProbe
             long accepted = after.EventsAccepted - before.EventsAccepted;
             double rate = accepted / sw.Elapsed.TotalSeconds;
             rates.Add(rate);
+            double cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / Math.Max(1, accepted);
+            if (ratio is { } r && round >= traceRatios!.Length)
+            {
+                tracer?.ForceFlush();
+                if (!traced.TryGetValue(r, out var list)) traced[r] = list = [];
+                list.Add((rate, cpu));
+                Console.Write($"  trace sample ratio {r}: {exporter.Exported:N0} spans exported, CPU {cpu:F2} µs/event;");
+            }
+
             double meanRows = (after.NetworkRows - before.NetworkRows) / (double)Math.Max(1, after.NetworkSteps - before.NetworkSteps);
             Console.WriteLine($"  round {round + 1}: {accepted:N0} accepted in {sw.Elapsed.TotalSeconds:F2} s = {rate:N0} events/s; not accepted {refused:N0}; mean batch {meanRows:F1}; live grains {after.LiveActivations:N0}; unwritten changes {after.PendingWrites:N0}; writes {after.WritesCommitted - before.WritesCommitted:N0}; offers {after.OffersFired - before.OffersFired:N0}; allocated {allocated / (double)events.Length:N0} B/event; GCs gen0 {gen0}, gen2 {gen2}");
         }
@@ -89,6 +116,18 @@ public static class SiloProbe
             var sw = Stopwatch.StartNew();
             await silo.FlushAsync();
             Console.WriteLine($"  final flush {sw.Elapsed.TotalSeconds:F2} s; writes {silo.GetStatistics().WritesCommitted:N0}; {DescribeStateFile(silo.StatePath!)}");
+        }
+
+        if (traceRatios is not null)
+        {
+            var baseline = traced.GetValueOrDefault(0);
+            double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+            foreach (var (r, list) in traced)
+            {
+                double medianRate = Median(list.Select(x => x.Rate)), medianCpu = Median(list.Select(x => x.CpuMicroseconds));
+                string versus = baseline is null || r == 0 ? "" : $"; vs off: throughput {medianRate / Median(baseline.Select(x => x.Rate)):P1}, CPU per event {medianCpu / Median(baseline.Select(x => x.CpuMicroseconds)) - 1:+0.0%;-0.0%}";
+                Console.WriteLine($"Trace sample ratio {r}: median {medianRate:N0} events/s, median CPU {medianCpu:F2} µs/event over {list.Count} rounds{versus}");
+            }
         }
 
         rates.Sort();

@@ -54,7 +54,7 @@ public sealed partial class MicroMomentOrleansClient : IAsyncDisposable
         // Orleans holds observer objects weakly: the receiver lives as long as this client.
         _receiver = new OfferReceiver((offer, error) => LogCallbackFailed(_logger, offer.Id, offer.UserId, error));
         _receiverReference = grains.CreateObjectReference<IOfferObserver>(_receiver);
-        _watches = new OfferWatches(grains, _receiverReference, _time, line => LogRenewalFailed(_logger, line));
+        _watches = new OfferWatches(grains, _receiverReference, _time, _logger);
     }
 
     /// <summary>The shop this client sends for.</summary>
@@ -399,18 +399,15 @@ public sealed partial class MicroMomentOrleansClient : IAsyncDisposable
         return _grains.GetGrain<IUserGrain>(GrainKeys.Of(Tenant, userId));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A user grain call for {GrainKey} failed ({Reason}): {Error}; its events were answered overloaded.")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "A user grain call for {GrainKey} failed ({Reason}): {Error}; its events were answered overloaded.")]
     private static partial void LogCallFailed(ILogger logger, string grainKey, string reason, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A user grain call for {GrainKey} failed; its events were answered rejected (internal-error).")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "A user grain call for {GrainKey} failed; its events were answered rejected (internal-error).")]
     private static partial void LogCallError(ILogger logger, string grainKey, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Line}")]
-    private static partial void LogRenewalFailed(ILogger logger, string line);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the offer watch of {GrainKey} failed ({Error}); the grain drops it once its lifetime passes.")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Ending the offer watch of {GrainKey} failed ({Error}); the grain drops it once its lifetime passes.")]
     private static partial void LogUnwatchFailed(ILogger logger, string grainKey, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "An offer callback threw on offer {OfferId} of {UserId}.")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "An offer callback threw on offer {OfferId} of {UserId}.")]
     private static partial void LogCallbackFailed(ILogger logger, string offerId, string userId, Exception error);
 }

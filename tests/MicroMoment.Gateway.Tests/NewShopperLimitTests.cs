@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using MicroMoment.Gateway.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroMoment.Gateway.Tests;
 
@@ -14,9 +15,9 @@ public sealed class NewShopperLimitTests
 {
     private const int PerAddress = 5;
 
-    private static async Task<(TestGateway Gateway, ManualClock Clock)> StartAsync(int perAddress = PerAddress, int perKey = 1_000)
+    private static async Task<(TestGateway Gateway, FakeTimeProvider Clock)> StartAsync(int perAddress = PerAddress, int perKey = 1_000)
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var gateway = await TestGateway.StartAsync(configure: o =>
         {
             o.NewShoppersPerAddressPerMinute = perAddress;
@@ -168,7 +169,7 @@ public sealed class NewShopperLimitTests
     [Fact]
     public void TheKeyLimitHoldsAcrossAddressesAndIPv6IsCountedPerSlash64()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var limiter = new NewShopperLimiter(new GatewayOptions { NewShoppersPerAddressPerMinute = 2, NewShoppersPerKeyPerMinute = 5 }, clock);
         var admitted = 0;
         for (var i = 0; i < 10; i++)
@@ -193,7 +194,7 @@ public sealed class NewShopperLimitTests
     [Fact]
     public void ARecentlyAdmittedShopperIsFreeAndForgottenAfterTwoGenerations()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var limiter = new NewShopperLimiter(new GatewayOptions { NewShoppersPerAddressPerMinute = 1, NewShoppersPerKeyPerMinute = 100 }, clock);
         var address = IPAddress.Loopback;
 

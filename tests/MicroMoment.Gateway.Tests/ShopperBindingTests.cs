@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using MicroMoment.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroMoment.Gateway.Tests;
 
@@ -14,11 +15,11 @@ public sealed class ShopperBindingTests : IAsyncLifetime
 {
     private const string Victim = "victim-42";
     private TestGateway _gateway = null!;
-    private ManualClock _clock = null!;
+    private FakeTimeProvider _clock = null!;
 
     public async Task InitializeAsync()
     {
-        _clock = new ManualClock();
+        _clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         _gateway = await TestGateway.StartAsync(await RecordingSilo.StartAsync(RecordingSilo.BuyPathOptions),
             configureBuilder: b => b.Services.AddSingleton<TimeProvider>(_clock));
     }

@@ -1,4 +1,5 @@
 using MicroMoment.Events;
+using Microsoft.Extensions.Time.Testing;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
 namespace MicroMoment.Silo.Tests;
@@ -43,7 +44,7 @@ public class ActivationTests
     public async Task IdleGrainWritesItsStateAndLeavesMemoryAfterTheIdleTimeoutBySiloClock()
     {
         using var dir = new TempDirectory();
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(SiloNoon);
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { DataDirectory = dir.Path, CheckpointInterval = TimeSpan.FromHours(1) }, clock);
         await silo.IngestAsync([Event("idle", 0), Event("idle", 1), Event("busy", 0)]);
         Assert.Equal(2, silo.GetStatistics().LiveActivations);

@@ -1,18 +1,19 @@
 using MicroMoment.Silo.Monitoring;
 using MicroMoment.Events;
 using MicroMoment.Silo.Triggers;
+using Microsoft.Extensions.Time.Testing;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
 namespace MicroMoment.Silo.Tests;
 
 public class AlertTests
 {
-    private static async Task<(EmbeddedSilo Silo, ManualTimeProvider Clock, TempDirectory Dir)> StartAsync(string monitoring)
+    private static async Task<(EmbeddedSilo Silo, FakeTimeProvider Clock, TempDirectory Dir)> StartAsync(string monitoring)
     {
         var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, PolicyReloadTests.EveryEvent("m1", "monitoring: " + monitoring));
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(SiloNoon);
         var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { PolicyPath = path }, clock);
         return (silo, clock, dir);
     }

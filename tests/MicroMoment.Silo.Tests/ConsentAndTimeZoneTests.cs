@@ -1,6 +1,7 @@
 using MicroMoment.Events;
 using MicroMoment.Silo.Grains;
 using MicroMoment.Silo.Storage;
+using Microsoft.Extensions.Time.Testing;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
 namespace MicroMoment.Silo.Tests;
@@ -22,13 +23,13 @@ public class ConsentAndTimeZoneTests
             {{rule}}
         """;
 
-    private static async Task<(EmbeddedSilo Silo, TempDirectory Dir)> StartAsync(string rule, TempDirectory? dir = null, ManualTimeProvider? clock = null)
+    private static async Task<(EmbeddedSilo Silo, TempDirectory Dir)> StartAsync(string rule, TempDirectory? dir = null, FakeTimeProvider? clock = null)
     {
         dir ??= new TempDirectory();
         string path = Path.Combine(dir.Path, "policy.yaml");
         if (!File.Exists(path)) File.WriteAllText(path, Policy(rule));
         var options = new SiloOptions { PolicyPath = path, DataDirectory = Path.Combine(dir.Path, "state") };
-        return (await EmbeddedSilo.StartAsync(BundledModel, options, clock ?? new ManualTimeProvider()), dir);
+        return (await EmbeddedSilo.StartAsync(BundledModel, options, clock ?? new FakeTimeProvider(SiloNoon)), dir);
     }
 
     private static ClickEvent Zoned(string user, double minutes, string? zone, string? id = null) =>

@@ -1,4 +1,5 @@
 using MicroMoment.Events;
+using Microsoft.Extensions.Time.Testing;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
 namespace MicroMoment.Silo.Tests;
@@ -22,7 +23,7 @@ public class LivenessByClockTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, ExpiryPolicy);
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(SiloNoon);
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, new SiloOptions { PolicyPath = path }, clock);
         var outcomes = await silo.IngestAsync([.. Enumerable.Range(0, 12).Select(i => Event("ex-" + i, 0))]);
         var offered = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Decision!.Fired).Select(x => "ex-" + x.i).ToArray();
@@ -54,7 +55,7 @@ public class LivenessByClockTests
     [Fact]
     public async Task ASessionIdlePastTheSessionTimeoutIsNeitherCountedOpenByTheCensusNorShownOpen()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(SiloNoon);
         // Grains stay in memory for a day (a silo tuned to keep shoppers warm), and a long proposal life keeps the offer
         // unexpired: only the session clock can tell that the shopper went quiet.
         var options = new SiloOptions

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
 namespace MicroMoment.Silo.Tests;
@@ -43,6 +46,10 @@ public class PolicyReloadTests
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>A silo on the policy file whose log entries <paramref name="log"/> collects.</summary>
+    private static Task<EmbeddedSilo> StartAsync(string path, FakeLogCollector log) =>
+        EmbeddedSilo.StartAsync(BundledModel, Options(path), configure: silo => silo.Services.AddLogging(l => l.AddProvider(new FakeLoggerProvider(log))));
+
     private static SiloOptions Options(string path) => new() { PolicyPath = path, PolicyPollInterval = TimeSpan.FromMilliseconds(200) };
 
     [Fact]
@@ -51,8 +58,8 @@ public class PolicyReloadTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, EveryEvent("v1"));
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path) with { Log = log.Enqueue });
+        var log = new FakeLogCollector();
+        await using var silo = await StartAsync(path, log);
 
         var before = (await silo.IngestAsync([Event("ann", 0)]))[0];
         Assert.Equal("v1", before.Decision!.Offer!.PolicyVersion);
@@ -69,7 +76,10 @@ public class PolicyReloadTests
         Assert.Null(status.LastError);
         Assert.Equal(Path.GetFullPath(path), Path.GetFullPath(status.Source));
         Assert.Equal("always", Assert.Single(status.Rules).Name);
-        Assert.Contains(log, line => line.Contains("reloaded version v2 (was v1)", StringComparison.Ordinal));
+        var reloaded = Assert.Single(log.GetSnapshot(), r => r.Id.Id == 1000);
+        Assert.Equal(LogLevel.Information, reloaded.Level);
+        Assert.Contains("reloaded version v2 (was v1)", reloaded.Message, StringComparison.Ordinal);
+        Assert.Equal("v2", reloaded.GetStructuredStateValue("Version"));
     }
 
     [Fact]
@@ -78,8 +88,8 @@ public class PolicyReloadTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, EveryEvent("v1"));
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path) with { Log = log.Enqueue });
+        var log = new FakeLogCollector();
+        await using var silo = await StartAsync(path, log);
 
         Replace(path, EveryEvent("v2").Replace("intent: buy", "intent: maybe", StringComparison.Ordinal));
         var status = await WaitFor(() => silo.PolicyStatus, s => s.ReloadFailures == 1, "a recorded reload failure");
@@ -90,7 +100,11 @@ public class PolicyReloadTests
         Assert.Contains("rules[0].intent", status.LastError);
         Assert.NotNull(status.LastErrorAt);
         Assert.Equal("v1", (await silo.IngestAsync([Event("cat", 0)]))[0].Decision!.Offer!.PolicyVersion);
-        Assert.Contains(log, line => line.Contains("rules[0].intent", StringComparison.Ordinal) && line.Contains("v1 stays", StringComparison.Ordinal));
+        var failed = Assert.Single(log.GetSnapshot(), r => r.Id.Id == 1001);
+        Assert.Equal(LogLevel.Warning, failed.Level);
+        Assert.Equal("MicroMoment.Silo.PolicyWatcher", failed.Category);
+        Assert.Contains("rules[0].intent", failed.Message, StringComparison.Ordinal);
+        Assert.Equal("v1", failed.GetStructuredStateValue("Version"));
 
         // The same broken content is not counted again on the next check; a fixed file goes in and clears the error.
         Assert.False(silo.ReloadPolicy());
@@ -116,8 +130,8 @@ public class PolicyReloadTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, EveryEvent("v1"));
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var silo = await EmbeddedSilo.StartAsync(BundledModel, Options(path) with { Log = log.Enqueue });
+        var log = new FakeLogCollector();
+        await using var silo = await StartAsync(path, log);
         Assert.Equal(IngestStatus.Accepted, (await silo.IngestAsync([Event("eve", 0)]))[0].Status);
 
         Replace(path, text == "bomb" ? Triggers.PolicyParserHardeningTests.AliasBomb(levels: 7, fanOut: 10) : text);
@@ -126,7 +140,7 @@ public class PolicyReloadTests
         Assert.Equal("v1", status.Version);
         Assert.Contains(Path.GetFullPath(path), status.LastError);
         Assert.Contains($", line {line}", status.LastError);
-        Assert.Contains(log, l => l.Contains($", line {line}", StringComparison.Ordinal) && l.Contains("v1 stays", StringComparison.Ordinal));
+        Assert.Contains(log.GetSnapshot(), r => r.Id.Id == 1001 && r.Message.Contains($", line {line}", StringComparison.Ordinal) && r.Message.Contains("v1 stays", StringComparison.Ordinal));
         var after = await silo.IngestAsync([Event("eve", 1), Event("fay", 1)]);
         Assert.All(after, o => Assert.Equal(IngestStatus.Accepted, o.Status));
         Assert.All(after, o => Assert.Equal("v1", o.Decision!.Offer!.PolicyVersion));

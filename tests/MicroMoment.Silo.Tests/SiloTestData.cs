@@ -13,6 +13,9 @@ public static class SiloTestData
     /// <summary>The start of hand-made sessions.</summary>
     public static readonly DateTime Start = new(2019, 10, 1, 10, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>Where the silo clock of clock-driven tests starts (a <c>FakeTimeProvider</c> at 2019-10-01 12:00 UTC).</summary>
+    public static readonly DateTimeOffset SiloNoon = new(2019, 10, 1, 12, 0, 0, TimeSpan.Zero);
+
     /// <summary>The bundled model (models/default/model.mmm), loaded once.</summary>
     public static MicroMomentModel BundledModel => LazyModel.Value;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MicroMoment.Events;
+using Microsoft.Extensions.Time.Testing;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
 namespace MicroMoment.Silo.Tests;
@@ -161,7 +162,7 @@ public class TriggerTests
     [Fact]
     public async Task AnUnconfirmedProposalExpires()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(SiloNoon);
         var options = AlwaysBuy() with { Trigger = new TriggerPolicyOptions { BuyThreshold = 1e-6f, ProposalTimeToLive = TimeSpan.FromSeconds(30) } };
         await using var silo = await EmbeddedSilo.StartAsync(BundledModel, options, clock);
         var id = (await silo.IngestAsync([Event("wes", 0)]))[0].Decision!.Offer!.Id;

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace MicroMoment.Grains;
 
 /// <summary>
@@ -13,7 +16,7 @@ public sealed class OfferWatches : IAsyncDisposable
 
     private readonly IGrainFactory _grains;
     private readonly IOfferObserver _observer;
-    private readonly Action<string>? _log;
+    private readonly ILogger _log;
     private readonly Dictionary<string, ShopperWatch> _watched = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
@@ -25,14 +28,14 @@ public sealed class OfferWatches : IAsyncDisposable
     /// <param name="grains">Calls the user grains.</param>
     /// <param name="observer">The observer reference (<c>CreateObjectReference</c>); the caller keeps the observer object alive.</param>
     /// <param name="time">The clock the renewals follow (null: the system clock).</param>
-    /// <param name="log">Receives a line for each renewal that failed (it is retried at the next round), or null.</param>
-    public OfferWatches(IGrainFactory grains, IOfferObserver observer, TimeProvider? time = null, Action<string>? log = null)
+    /// <param name="log">Logs each renewal that failed (it is retried at the next round); null: not logged.</param>
+    public OfferWatches(IGrainFactory grains, IOfferObserver observer, TimeProvider? time = null, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(observer);
         _grains = grains;
         _observer = observer;
-        _log = log;
+        _log = log ?? NullLogger.Instance;
         _renewals = RenewAsync(time ?? TimeProvider.System, _stop.Token);
     }
 
@@ -149,7 +152,7 @@ public sealed class OfferWatches : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _log?.Invoke($"Renewing the offer watch of {key} failed ({ex.Message}); retried in {OfferWatch.RenewEvery.TotalSeconds:0} s.");
+            OfferWatchLog.RenewalFailed(_log, key.Replace('\n', '/'), ex.Message, OfferWatch.RenewEvery.TotalSeconds);
         }
     }
 

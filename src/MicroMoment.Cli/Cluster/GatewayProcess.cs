@@ -52,7 +52,7 @@ public static class GatewayProcess
                 client.UseMicroMomentClustering(cluster);
                 client.AddDashboard();
             });
-            builder.Services.AddSingleton(sp => ClusterClientFront.Create(sp.GetRequiredService<IClusterClient>(), model, front));
+            builder.Services.AddSingleton(sp => ClusterClientFront.Create(sp.GetRequiredService<IClusterClient>(), model, front, sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
             builder.Services.AddOrleansClusterStatistics();
         }, cancellationToken, app => app.MapOrleansDashboardBehindLogin());
     }

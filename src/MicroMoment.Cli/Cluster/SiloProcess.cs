@@ -23,11 +23,10 @@ public static class SiloProcess
     /// <summary>Builds and starts the silo from <paramref name="configuration"/>; returns once it is active and its HTTP endpoint listens.</summary>
     /// <param name="configuration">The cluster, storage and silo sections.</param>
     /// <param name="configureLogging">Sets up the process's logging.</param>
-    /// <param name="log">Receives the silo's operational messages.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="ArgumentException">A setting is wrong (the message names it).</exception>
     public static async Task<WebApplication> StartAsync(
-        IConfiguration configuration, Action<WebApplicationBuilder>? configureLogging, Action<string>? log, CancellationToken cancellationToken)
+        IConfiguration configuration, Action<WebApplicationBuilder>? configureLogging, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var cluster = ClusterConfiguration.Cluster(configuration);
@@ -42,7 +41,6 @@ public static class SiloProcess
             PolicyPath = policy,
             Durability = settings.ParseDurability(),
             Backend = settings.Backend,
-            Log = log,
         };
         options.Validate();
 

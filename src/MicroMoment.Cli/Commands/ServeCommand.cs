@@ -1,11 +1,14 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using MicroMoment.Artifacts;
 using MicroMoment.Gateway;
 using MicroMoment.Scoring;
 using MicroMoment.Gateway.Dashboard;
+using MicroMoment.Gateway.Telemetry;
 using MicroMoment.Silo;
 using MicroMoment.Silo.Execution;
 using MicroMoment.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -60,6 +63,11 @@ internal static class ServeCommand
         };
         backend.AcceptOnlyFromAmong([.. StepBackendFactory.Names]);
         foreach (var o in new Option[] { model, policy, dataDir, urls, serverKey, publishableKey, tenant, historical, otlpEndpoint, noOrleansMetrics, durability, orleansPort, orleansProfiling, backend }) command.Options.Add(o);
+        var traceSampleRatio = new Option<double?>("--trace-sample-ratio")
+        {
+            Description = "Share of events traced and exported over OTLP (0 to 1; 0: off). Default: 0.01 when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) names a collector, else off",
+        };
+        command.Options.Add(traceSampleRatio);
         command.SetAction((ParseResult parse, CancellationToken ct) => RunAsync(AnsiConsole.Console, new ServeSettings
         {
             Model = parse.GetValue(model),
@@ -77,6 +85,7 @@ internal static class ServeCommand
             Backend = parse.GetValue(backend)!,
             OrleansProfiling = parse.GetValue(orleansProfiling),
             LogColor = ConsoleStyle.UseColor(),
+            TraceSampleRatio = parse.GetValue(traceSampleRatio),
         }, ct));
         return command;
     }
@@ -178,14 +187,32 @@ internal static class ServeCommand
                 $"[yellow]{Path.Combine(settings.DataDirectory.FullName, LegacyStateFileName)} was written by a version before the Orleans silo and is not read: shoppers start with fresh sessions (state now goes to {SqliteGrainStorageOptions.DefaultFileName}). Delete the old file (with its -wal and -shm files) once you no longer need it.[/]");
         }
 
+        var tracing = new TracingOptions { TraceSampleRatio = settings.TraceSampleRatio };
+        tracing.Validate();
+        double traceRatio = tracing.EffectiveRatio();
+        // Until the silo runs, only MicroMoment's own messages are written: a start that fails (a damaged state file, a
+        // backend that cannot start) is reported once, by serve, without Orleans' and the host's copies and their stack traces.
+        var siloStarted = new StrongBox<bool>();
         var silo = await EmbeddedSilo.StartAsync(model, new SiloOptions
         {
             DataDirectory = settings.DataDirectory.FullName,
             PolicyPath = policyFile.FullName,
             Durability = settings.Durability,
             Backend = settings.Backend,
-            Log = message => console.MarkupLineInterpolated($"[grey]{message}[/]"),
-        }, cancellationToken: cancellationToken, gatewayPort: settings.OrleansPort, configure: orleans => orleans.AddOrleansDashboard(settings.OrleansProfiling)).ConfigureAwait(false);
+        }, cancellationToken: cancellationToken, gatewayPort: settings.OrleansPort, configure: orleans =>
+        {
+            orleans.AddOrleansDashboard(settings.OrleansProfiling);
+            // The silo's messages (policy reloads, state write failures) go to the console log with the gateway's.
+            orleans.Services.AddLogging(logging =>
+            {
+                ConfigureLogging(logging, settings.LogColor);
+                logging.AddFilter((category, _) => Volatile.Read(ref siloStarted.Value) || category?.StartsWith("MicroMoment", StringComparison.Ordinal) == true);
+                settings.Logging?.Invoke(logging);
+            });
+            // Traces follow events into the grains (the gateway's tracer, registered below, listens process-wide).
+            if (traceRatio > 0) orleans.AddActivityPropagation();
+        }).ConfigureAwait(false);
+        Volatile.Write(ref siloStarted.Value, true);
 
         var explicitKeys = new List<GatewayKey>();
         if (settings.ServerKey is { } server) explicitKeys.Add(new GatewayKey { Key = server, Tenant = settings.Tenant, Kind = GatewayKeyKind.Server });
@@ -214,6 +241,8 @@ internal static class ServeCommand
             }, builder =>
             {
                 ConfigureLogging(builder.Logging, settings.LogColor);
+                settings.Logging?.Invoke(builder.Logging);
+                builder.Services.AddMicroMomentTracing(tracing);
                 // The dashboard's Grains and Silos pages read Orleans' statistics through the silo's own grain factory.
                 builder.Services.AddOrleansClusterStatistics(silo);
                 // Orleans' dashboard is an Orleans client of the silo next door; events reach the grains in process.
@@ -252,16 +281,21 @@ internal static class ServeCommand
         if (usedGenerated)
             console.MarkupLineInterpolated($"[grey]Generated keys change at every start; set {ServerKeyVariable} / {PublishableKeyVariable} (or --server-key / --publishable-key) to keep them.[/]");
         if (settings.AcceptHistorical) console.MarkupLine("[yellow]Accepting events of any age (--accept-historical).[/]");
+        console.MarkupLineInterpolated($"Tracing:  {(traceRatio > 0 ? $"{traceRatio:P1} of events, exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4317)" : "off (--trace-sample-ratio, or OTEL_EXPORTER_OTLP_ENDPOINT, turns it on)")}");
         return new ServeSession(gateway, silo, directoryLock);
     }
 
-    /// <summary>The gateway's console log: warnings and errors, one line each, coloured only when <paramref name="color"/> says so.</summary>
+    /// <summary>
+    /// The console log of the gateway and the silo: MicroMoment's own messages from Information up (policy reloads),
+    /// everything else (ASP.NET Core, Orleans) from Warning, one line each with its event id, coloured only when
+    /// <paramref name="color"/> says so.
+    /// </summary>
     internal static ILoggingBuilder ConfigureLogging(ILoggingBuilder logging, bool color) =>
         logging.AddSimpleConsole(c =>
         {
             c.SingleLine = true;
             c.ColorBehavior = ConsoleStyle.LogColors(color);
-        }).SetMinimumLevel(LogLevel.Warning);
+        }).SetMinimumLevel(LogLevel.Warning).AddFilter("MicroMoment", LogLevel.Information);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -44,6 +44,12 @@ internal sealed record ServeSettings
     /// <summary>Orleans' usual client gateway port.</summary>
     public const int DefaultOrleansPort = Grains.MicroMomentCluster.DefaultGatewayPort;
 
+    /// <summary>The share of events traced and exported over OTLP (0 to 1); null: 1% when OTEL_EXPORTER_OTLP_ENDPOINT is set, else off.</summary>
+    public double? TraceSampleRatio { get; init; }
+
+    /// <summary>Further set-up of the silo's and the gateway's logging (e.g. a provider that collects entries), or null.</summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? Logging { get; init; }
+
     /// <summary>Whether the console log may be coloured (standard output is a terminal and NO_COLOR is unset; see <see cref="ConsoleStyle"/>).</summary>
     public bool LogColor { get; init; }
 

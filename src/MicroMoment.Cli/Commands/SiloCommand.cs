@@ -39,8 +39,7 @@ internal static class SiloCommand
         try
         {
             app = await SiloProcess.StartAsync(
-                configuration, builder => ServeCommand.ConfigureLogging(builder.Logging, ConsoleStyle.UseColor()),
-                message => console.MarkupLineInterpolated($"[grey]{message}[/]"), cancellationToken).ConfigureAwait(false);
+                configuration, builder => ServeCommand.ConfigureLogging(builder.Logging, ConsoleStyle.UseColor()), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
         {

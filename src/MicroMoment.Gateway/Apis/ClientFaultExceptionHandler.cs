@@ -50,9 +50,9 @@ internal sealed partial class ClientFaultExceptionHandler(IProblemDetailsService
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path}: the client sent a bad request ({Status}): {Reason}")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "{Method} {Path}: the client sent a bad request ({Status}): {Reason}")]
     private static partial void LogBadRequest(ILogger logger, string method, string path, int status, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path}: the client went away mid-request ({Exception})")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "{Method} {Path}: the client went away mid-request ({Exception})")]
     private static partial void LogClientGone(ILogger logger, string method, string path, string exception);
 }

@@ -21,6 +21,14 @@ internal sealed class EventIngestor(IMicroMomentSilo silo, SignalStore signals, 
     /// <summary>Ingests <paramref name="parsed"/> for <paramref name="tenant"/>; the answer has one result per entry, in order.</summary>
     public async ValueTask<EventBatchResponse> IngestAsync(string tenant, List<ParsedEvent> parsed, CancellationToken cancellationToken)
     {
+        // A child of the request's span (HTTP) or of the message's span (WebSocket); null unless sampled.
+        using var span = MicroMomentActivities.StartChild(MicroMomentActivities.Ingest);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(MicroMomentActivities.TenantTag, tenant);
+            span.SetTag(MicroMomentActivities.EventsTag, parsed.Count);
+        }
+
         var results = new EventResultDto[parsed.Count];
         var modelEvents = 0;
         foreach (var p in parsed)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using MicroMoment.Gateway.Metrics;
 using MicroMoment.Silo;
 
@@ -11,7 +12,7 @@ namespace MicroMoment.Gateway.Streaming;
 /// only looks up the shopper's connections (lock-free) and queues the offer on each, never waits; a connection whose
 /// bounded queue is full is dropped instead.
 /// </summary>
-internal sealed class OfferHub(GatewayMetrics metrics, IMicroMomentSilo silo, ILogger<OfferHub> logger) : IOfferSink
+internal sealed partial class OfferHub(GatewayMetrics metrics, IMicroMomentSilo silo, ILogger<OfferHub> logger) : IOfferSink
 {
     private readonly ConcurrentDictionary<string, StreamConnection[]> _routes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -72,7 +73,7 @@ internal sealed class OfferHub(GatewayMetrics metrics, IMicroMomentSilo silo, IL
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Could not {What} the offers of shopper {Shopper}; offers fired elsewhere may not reach their connection.", what, userKey.Replace('\n', '/'));
+            LogWatchFailed(logger, ex, what, userKey.Replace('\n', '/'));
         }
     }
 
@@ -87,5 +88,10 @@ internal sealed class OfferHub(GatewayMetrics metrics, IMicroMomentSilo silo, IL
                 if (connection.TryEnqueue(new Outgoing(offer, null, DecidedAt: decidedAt))) delivered++;
         }
         metrics.CountOffer(delivered);
+        if (Activity.Current is { IsAllDataRequested: true } span && ReferenceEquals(span.Source, MicroMomentActivities.Source))
+            span.SetTag(MicroMomentActivities.ConnectionsTag, delivered);
     }
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Could not {What} the offers of shopper {Shopper}; offers fired elsewhere may not reach their connection.")]
+    private static partial void LogWatchFailed(ILogger logger, Exception error, string what, string shopper);
 }

@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using MicroMoment.Gateway.Ingestion;
 using MicroMoment.Gateway.Metrics;
 using MicroMoment.Gateway.Wire;
+using MicroMoment.Silo;
 
 namespace MicroMoment.Gateway.Streaming;
 
@@ -43,6 +45,7 @@ internal sealed class StreamConnection
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "bye";
     private Task _routed = Task.CompletedTask;
+    private readonly ActivityLink[]? _upgrade = Activity.Current is { } opened ? [new ActivityLink(opened.Context)] : null;
 
     /// <summary>
     /// Creates the session for an accepted socket, or (with a null socket) for one about to be accepted: offers routed
@@ -230,8 +233,31 @@ internal sealed class StreamConnection
     private async ValueTask HandleAsync(ReadOnlyMemory<byte> message)
     {
         var started = _time.GetTimestamp();
-        await DispatchAsync(message).ConfigureAwait(false);
+        var span = MicroMomentActivities.Source.HasListeners() ? StartMessageSpan() : null;
+        try
+        {
+            await DispatchAsync(message).ConfigureAwait(false);
+        }
+        finally
+        {
+            span?.Stop();
+        }
+
         _metrics.ObserveStreamMessage(_time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>
+    /// A message's span starts a trace of its own (a connection lives for hours; one trace per message keeps each
+    /// event's path readable and sampled on its own), linked to the span of the request that opened the connection.
+    /// </summary>
+    private Activity? StartMessageSpan()
+    {
+        var previous = Activity.Current;
+        Activity.Current = null;
+        var span = MicroMomentActivities.Source.StartActivity(MicroMomentActivities.StreamMessage, ActivityKind.Server, default(ActivityContext), links: _upgrade);
+        if (span is null) Activity.Current = previous;
+        else if (span.IsAllDataRequested) span.SetTag(MicroMomentActivities.TenantTag, _key.Tenant);
+        return span;
     }
 
     private async ValueTask DispatchAsync(ReadOnlyMemory<byte> message)

@@ -221,6 +221,8 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
             request.State.AsSpan().CopyTo(_states.AsSpan(i * s, s));
         }
 
+        // Traced only when a tracer listens and some row's step was sampled (otherwise nothing is allocated).
+        var span = MicroMomentActivities.Source.HasListeners() ? StartBatchSpan(count) : null;
         long start = Stopwatch.GetTimestamp();
         try
         {
@@ -229,6 +231,12 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         catch (Exception ex)
         {
             Interlocked.Increment(ref _failures);
+            if (span is not null)
+            {
+                span.SetStatus(ActivityStatusCode.Error, ex.Message);
+                span.Stop();
+            }
+
             for (int i = 0; i < count; i++)
             {
                 var request = _batch[i];
@@ -240,6 +248,13 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
         }
 
         long elapsed = Stopwatch.GetTimestamp() - start;
+        var batchSpan = default(ActivitySpanId);
+        if (span is not null)
+        {
+            span.Stop();
+            batchSpan = span.SpanId;
+        }
+
         Interlocked.Add(ref _stepTicks, elapsed);
         Instruments.RecordStep(elapsed);
         Interlocked.Increment(ref _batches);
@@ -249,8 +264,33 @@ public sealed class ModelExecutor : IThreadPoolWorkItem, IDisposable
             var request = _batch[i];
             _batch[i] = null!;
             _states.AsSpan(i * s, s).CopyTo(request.State);
+            request.BatchSpan = batchSpan;
             request.Succeed(new StepOutput(_buy[i], _exit[i], _attention[i]));
         }
+    }
+
+    /// <summary>
+    /// The span of a batch: one batch serves many grains' events, each in its own trace, so the span is a child of the
+    /// first sampled step's span (it shows in that event's trace) and carries a link to every other sampled step; each
+    /// step's span names the batch span (<see cref="MicroMomentActivities.BatchSpanTag"/>). Null when no row was sampled.
+    /// </summary>
+    private Activity? StartBatchSpan(int count)
+    {
+        int first = -1;
+        List<ActivityLink>? links = null;
+        for (int i = 0; i < count; i++)
+        {
+            var trace = _batch[i].Trace;
+            if ((trace.TraceFlags & ActivityTraceFlags.Recorded) == 0) continue;
+            if (first < 0) first = i;
+            else (links ??= []).Add(new ActivityLink(trace));
+        }
+
+        if (first < 0) return null;
+        var span = MicroMomentActivities.Source.StartActivity(MicroMomentActivities.ExecutorBatch, ActivityKind.Internal, _batch[first].Trace, links: links);
+        span?.SetTag(MicroMomentActivities.BatchRowsTag, count);
+        span?.SetTag("micromoment.executor.backend", _backend.Name);
+        return span;
     }
 
     /// <summary>Refuses new requests, fails the queued ones and releases the backend.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Tasks.Sources;
 using MicroMoment.Model;
 
@@ -39,8 +40,15 @@ public sealed class StepRequest : IValueTaskSource<StepOutput>
         }
     }
 
+    /// <summary>The trace context of the step's span (default when the step is not traced); the batch span links to it.</summary>
+    internal ActivityContext Trace { get; set; }
+
+    /// <summary>The span id of the executor batch that ran this step's row (default when that batch was not traced).</summary>
+    internal ActivitySpanId BatchSpan { get; set; }
+
     internal ValueTask<StepOutput> Begin()
     {
+        BatchSpan = default;
         _core.Reset();
         return new ValueTask<StepOutput>(this, _core.Version);
     }

@@ -71,7 +71,7 @@ internal sealed class Checkpointer<T>
         {
             Interlocked.Increment(ref _context.Counters.WriteFailures);
             _context.RecordWriteFailure(ex);
-            _context.Log?.Invoke($"Writing the state of {_what} failed ({ex.GetType().Name}: {ex.Message}); {_unwritten} changes are not in storage yet.");
+            SiloLog.StateWriteFailed(_context.Logger, _what, ex.GetType().Name, ex.Message, _unwritten);
             throw;
         }
 

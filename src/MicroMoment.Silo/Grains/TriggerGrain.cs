@@ -63,8 +63,20 @@ internal sealed class TriggerGrain : Grain, ITriggerGrain
     public async Task<TriggerDecision> DecideAsync(TriggerRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var span = MicroMomentActivities.StartChild(MicroMomentActivities.TriggerDecide);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(MicroMomentActivities.SiloTag, _context.SiloAddress);
+            span.SetTag(MicroMomentActivities.TenantTag, _tenant);
+        }
+
         var state = State;
-        if (state.Replayed(request.Sequence, request.EventKey) is { } earlier) return earlier;
+        if (state.Replayed(request.Sequence, request.EventKey) is { } earlier)
+        {
+            if (span is { IsAllDataRequested: true }) span.SetTag(MicroMomentActivities.OutcomeTag, "replayed");
+            return earlier;
+        }
+
         var policy = _context.Policy;
         long now = _context.NowTicks;
         var counters = _context.Counters;
@@ -88,12 +100,19 @@ internal sealed class TriggerGrain : Grain, ITriggerGrain
         {
             decision = TriggerPolicy.Suppression(reason);
             Interlocked.Increment(ref counters.Suppressions[(int)reason]);
+            if (span is { IsAllDataRequested: true }) span.SetTag(MicroMomentActivities.OutcomeTag, decision.SuppressedBecause);
         }
         else
         {
             var offer = Fire(policy, request, rule, now);
             decision = new TriggerDecision(offer, null);
             Interlocked.Increment(ref counters.OffersFired);
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag(MicroMomentActivities.OutcomeTag, "offer");
+                span.SetTag(MicroMomentActivities.OfferTag, offer.Id);
+            }
+
             Notify(offer, now);
             ScheduleExpiry();
         }

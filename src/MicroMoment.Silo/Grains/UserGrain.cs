@@ -123,6 +123,15 @@ internal sealed class UserGrain : Grain, IUserGrain
         for (int i = 0; i < events.Length; i++)
         {
             var e = events[i];
+            // One span per event (null, and free, unless a tracer samples it); it ends with the iteration.
+            using var span = MicroMomentActivities.StartChild(MicroMomentActivities.UserEvent);
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag(MicroMomentActivities.SiloTag, _context.SiloAddress);
+                span.SetTag(MicroMomentActivities.TenantTag, e.Tenant);
+                span.SetTag(MicroMomentActivities.EventTypeTag, EventTypes.Name(e.Type));
+            }
+
             if (!string.Equals(e.Tenant, _tenant, StringComparison.Ordinal) || !string.Equals(e.UserId, _userId, StringComparison.Ordinal))
             {
                 outcomes[i] = Drop(DropReason.ShopperMismatch);
@@ -155,7 +164,15 @@ internal sealed class UserGrain : Grain, IUserGrain
                 continue;
             }
 
-            var output = await _context.Executor.StepAsync(step).ConfigureAwait(true);
+            StepOutput output;
+            using (var stepSpan = MicroMomentActivities.StartChild(MicroMomentActivities.ModelStep))
+            {
+                // The executor links its batch span to the steps it ran (see ModelExecutor); the step names the batch.
+                step.Trace = stepSpan?.Context ?? default;
+                output = await _context.Executor.StepAsync(step).ConfigureAwait(true);
+                if (stepSpan is { IsAllDataRequested: true } && step.BatchSpan != default) stepSpan.SetTag(MicroMomentActivities.BatchSpanTag, step.BatchSpan.ToHexString());
+            }
+
             long turnStart = Stopwatch.GetTimestamp();
             var score = Score(e, hasId, idHash, output, prepared);
             var decision = await DecideAsync(e, score).ConfigureAwait(true);
@@ -163,6 +180,7 @@ internal sealed class UserGrain : Grain, IUserGrain
             changes++;
             Interlocked.Increment(ref counters.Status[(int)IngestStatus.Accepted]);
             outcomes[i] = new IngestOutcome(IngestStatus.Accepted, null, score, decision);
+            if (span is { IsAllDataRequested: true }) span.SetTag(MicroMomentActivities.OutcomeTag, decision.Offer is not null ? "offer" : "accepted");
             _context.Grains.RecordTurn(Stopwatch.GetTimestamp() - turnStart);
         }
 

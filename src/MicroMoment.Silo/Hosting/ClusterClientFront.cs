@@ -1,5 +1,8 @@
 using MicroMoment.Scoring;
+using System.Diagnostics.Metrics;
 using MicroMoment.Silo.Execution;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MicroMoment.Silo;
 
@@ -15,8 +18,10 @@ public static class ClusterClientFront
     /// <param name="grains">Calls the cluster's grains.</param>
     /// <param name="model">The model the cluster scores with (the dashboards read its clusters and features).</param>
     /// <param name="options">Settings: the queue capacity bounds the events this front has in hand; the policy file is read once for /v1/policy.</param>
+    /// <param name="loggers">Creates the front's loggers (null: nothing is logged).</param>
+    /// <param name="meters">Creates the front's meters (null: unscoped meters).</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
-    public static IMicroMomentSilo Create(IGrainFactory grains, MicroMomentModel model, SiloOptions? options = null)
+    public static IMicroMomentSilo Create(IGrainFactory grains, MicroMomentModel model, SiloOptions? options = null, ILoggerFactory? loggers = null, IMeterFactory? meters = null)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(model);
@@ -25,8 +30,10 @@ public static class ClusterClientFront
         // The scalar kernel needs no native library: the front never steps, it only reports the executor's (zero) counters.
         var executorOptions = new ModelExecutorOptions { Backend = SimdStepBackend.BackendName, MaxBatch = 1 };
         var backend = StepBackendFactory.Create(SimdStepBackend.BackendName, model, executorOptions, out _);
-        var context = new SiloContext(model, options, new ModelExecutor(backend, executorOptions), TimeProvider.System) { Persistent = true };
-        var policy = new PolicyHost(context);
-        return new GrainSilo(grains, context, new ExperimentCountFlusher(context, grains), () => policy.Status) { CountsAnswers = true };
+        loggers ??= NullLoggerFactory.Instance;
+        var context = new SiloContext(model, options, new ModelExecutor(backend, executorOptions, meters), TimeProvider.System, meters) { Persistent = true };
+        var policy = new PolicyHost(context, loggers.CreateLogger<PolicyWatcher>());
+        var flusher = new ExperimentCountFlusher(context, grains, loggers.CreateLogger<ExperimentCountFlusher>());
+        return new GrainSilo(grains, context, flusher, () => policy.Status, loggers.CreateLogger<GrainSilo>(), meters) { CountsAnswers = true };
     }
 }

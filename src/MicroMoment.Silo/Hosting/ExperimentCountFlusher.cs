@@ -6,7 +6,7 @@ namespace MicroMoment.Silo;
 /// Hands what this silo's grains counted for experiments to the experiment counter grain about once a second, and once
 /// more when the silo stops (before its grains go). A hand-over that fails puts the counts back for the next one.
 /// </summary>
-internal sealed class ExperimentCountFlusher(SiloContext context, IGrainFactory grains) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class ExperimentCountFlusher(SiloContext context, IGrainFactory grains, Microsoft.Extensions.Logging.ILogger<ExperimentCountFlusher> log) : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>How often counts are handed over.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -66,7 +66,7 @@ internal sealed class ExperimentCountFlusher(SiloContext context, IGrainFactory 
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            context.Log?.Invoke($"Experiment counts could not be handed to their grain at shutdown ({ex.Message}); they are lost.");
+            SiloLog.ExperimentCountsLost(log, ex.Message);
         }
     }
 
@@ -83,7 +83,7 @@ internal sealed class ExperimentCountFlusher(SiloContext context, IGrainFactory 
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    context.Log?.Invoke($"Experiment counts could not be handed to their grain ({ex.Message}); they are kept for the next try.");
+                    SiloLog.ExperimentCountsDeferred(log, ex.Message);
                 }
             }
         }

@@ -1,5 +1,6 @@
 using Orleans.Storage;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using MicroMoment.Events;
 using MicroMoment.Grains;
@@ -26,19 +27,21 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     private readonly OfferObserver _observer;
     private readonly OrderedIngest _ingest;
     private readonly OfferWatches _watches;
+    private readonly ILogger _log;
     private int _inFlight;
     private volatile bool _accepting = true;
     private volatile bool _disposed;
 
-    internal GrainSilo(IGrainFactory grains, SiloContext context, ExperimentCountFlusher flusher, Func<PolicyStatus> policyStatus, System.Diagnostics.Metrics.IMeterFactory? meters = null)
+    internal GrainSilo(IGrainFactory grains, SiloContext context, ExperimentCountFlusher flusher, Func<PolicyStatus> policyStatus, ILogger<GrainSilo> log, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
+        _log = log;
         _grains = grains;
         _context = context;
         _flusher = flusher;
         _policyStatus = policyStatus;
-        _observer = new OfferObserver(context);
+        _observer = new OfferObserver(context, log);
         _ingest = new OrderedIngest(grains);
-        _watches = new OfferWatches(grains, grains.CreateObjectReference<IOfferObserver>(_observer), TimeProvider.System, context.Log);
+        _watches = new OfferWatches(grains, grains.CreateObjectReference<IOfferObserver>(_observer), TimeProvider.System, log);
         context.Grains.ObserveFront(() => Volatile.Read(ref _inFlight), context.Options.QueueCapacity, () => NotReadyReason() is null);
         Triggers = new TriggerInstruments(SiloMeters.Create(meters, SiloMeters.Triggers), context.Counters, policyStatus, EvaluateAlerts);
     }
@@ -205,7 +208,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         var totals = await _grains.GetGrain<IExperimentCounterGrain>(IExperimentCounterGrain.Key).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var ledger = new AttributionLedger();
         foreach (string metric in ledger.Restore(totals.Select(t => (t.Experiment, t.Variant, t.Metric, t.Value))).Distinct())
-            _context.Log?.Invoke($"Experiment counter metric '{metric}' is unknown to this build and was skipped; expected one of: {string.Join(", ", Enum.GetNames<ExperimentMetric>())}.");
+            SiloLog.UnknownExperimentMetric(_log, metric, string.Join(", ", Enum.GetNames<ExperimentMetric>()));
         return ExperimentReporter.Build(_context.Policy, ledger, _context.Clock.GetUtcNow());
     }
 
@@ -351,7 +354,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
             case InconsistentStateException:
                 return DropReason.StorageUnavailable;
             default:
-                _context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"A user grain failed on an ingest call: {error}"));
+                SiloLog.IngestCallFailed(_log, error);
                 return DropReason.InternalError;
         }
     }
@@ -363,7 +366,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
     }
 
     /// <summary>Receives the offers trigger grains push and hands each to every sink (queued by the sinks, never waited on).</summary>
-    private sealed class OfferObserver(SiloContext context) : IOfferObserver
+    private sealed class OfferObserver(SiloContext context, ILogger log) : IOfferObserver
     {
         private IOfferSink[] _sinks = [];
 
@@ -374,6 +377,7 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
 
         public Task OnOfferAsync(Offer offer)
         {
+            using var span = StartDeliverSpan(offer);
             foreach (var sink in Volatile.Read(ref _sinks))
             {
                 try
@@ -382,11 +386,34 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
                 }
                 catch (Exception ex)
                 {
-                    context.Log?.Invoke($"Offer sink {sink.GetType().Name} threw on offer {offer.Id}: {ex.Message}");
+                    SiloLog.OfferSinkFailed(log, ex, sink.GetType().Name, offer.Id);
                 }
             }
 
             return Task.CompletedTask;
+        }
+
+        /// <summary>
+        /// The delivery span, in the trace of the decision that fired the offer: Orleans' activity propagation puts the
+        /// trigger grain's context in the call's request context (an observer call may run without an activity of its own).
+        /// </summary>
+        private Activity? StartDeliverSpan(Offer offer)
+        {
+            var source = MicroMomentActivities.Source;
+            if (!source.HasListeners()) return null;
+            var parent = Activity.Current?.Context ?? default;
+            if (parent == default && RequestContext.Get("traceparent") is string traceParent)
+                ActivityContext.TryParse(traceParent, RequestContext.Get("tracestate") as string, isRemote: true, out parent);
+            if ((parent.TraceFlags & ActivityTraceFlags.Recorded) == 0) return null;
+            var span = source.StartActivity(MicroMomentActivities.OfferDeliver, ActivityKind.Consumer, parent);
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag(MicroMomentActivities.SiloTag, context.SiloAddress);
+                span.SetTag(MicroMomentActivities.TenantTag, offer.Tenant);
+                span.SetTag(MicroMomentActivities.OfferTag, offer.Id);
+            }
+
+            return span;
         }
     }
 }

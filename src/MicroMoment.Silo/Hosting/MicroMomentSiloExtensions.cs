@@ -4,6 +4,7 @@ using MicroMoment.Silo.Grains;
 using MicroMoment.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Storage;
 
@@ -46,13 +47,15 @@ public static class MicroMomentSiloExtensions
         services.AddSingleton(sp =>
         {
             var backend = StepBackendFactory.Create(options.Backend, model, executorOptions, out string? fallback);
-            if (fallback is not null) options.Log?.Invoke($"Model backend auto: {fallback} Running '{backend.Name}'.");
+            if (fallback is not null) SiloLog.BackendFallback(sp.GetRequiredService<ILogger<ModelExecutor>>(), fallback, backend.Name);
             return new ModelExecutor(backend, executorOptions, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), () => StepBackendFactory.Create(backend.Name, model, executorOptions with { MaxBatch = 1 }));
         });
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ExecutorStartup>();
         services.AddSingleton(sp => new SiloContext(model, options, sp.GetRequiredService<ModelExecutor>(), clock ?? TimeProvider.System, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>())
         {
             Persistent = storageConfigured || options.DataDirectory is not null,
+            SiloAddress = sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString(),
+            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("MicroMoment.Silo.Grains"),
         });
         services.AddSingleton<PolicyHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PolicyHost>());
@@ -61,7 +64,7 @@ public static class MicroMomentSiloExtensions
         services.AddSingleton(sp =>
         {
             var policy = sp.GetRequiredService<PolicyHost>();
-            return new GrainSilo(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<SiloContext>(), sp.GetRequiredService<ExperimentCountFlusher>(), () => policy.Status, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+            return new GrainSilo(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<SiloContext>(), sp.GetRequiredService<ExperimentCountFlusher>(), () => policy.Status, sp.GetRequiredService<ILogger<GrainSilo>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         });
         services.AddSingleton<IMicroMomentSilo>(sp => sp.GetRequiredService<GrainSilo>());
 

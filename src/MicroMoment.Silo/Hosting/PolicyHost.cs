@@ -4,7 +4,7 @@ namespace MicroMoment.Silo;
 /// The silo's trigger policy over its life: a fixed status for the built-in policy, or a <see cref="PolicyWatcher"/> on
 /// the policy file from the moment the silo runs until it stops.
 /// </summary>
-internal sealed class PolicyHost(SiloContext context) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+internal sealed class PolicyHost(SiloContext context, Microsoft.Extensions.Logging.ILogger<PolicyWatcher> log) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly PolicyStatus _fixed = PolicyWatcher.StatusOf(context.Policy, context.PolicyHash, context.Clock.GetUtcNow(), 0, 0, null, null, watching: false);
     private PolicyWatcher? _watcher;
@@ -26,7 +26,7 @@ internal sealed class PolicyHost(SiloContext context) : ILifecycleParticipant<IS
     {
         var options = context.Options;
         if (options.PolicyPath is { } path)
-            Volatile.Write(ref _watcher, new PolicyWatcher(context, path, context.PolicyHash!, options.PolicyPollInterval, context.Clock, options.Log));
+            Volatile.Write(ref _watcher, new PolicyWatcher(context, path, context.PolicyHash!, options.PolicyPollInterval, context.Clock, log));
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using MicroMoment.Silo.Grains;
 using MicroMoment.Silo.Triggers;
 
@@ -21,7 +22,7 @@ internal sealed class PolicyWatcher : IDisposable
     private readonly SiloContext _context;
     private readonly string _path;
     private readonly TimeProvider _clock;
-    private readonly Action<string>? _log;
+    private readonly ILogger _log;
     private readonly Lock _gate = new();
     private readonly FileSystemWatcher? _watcher;
     private readonly ITimer _poll;
@@ -33,7 +34,7 @@ internal sealed class PolicyWatcher : IDisposable
     private bool _disposed;
 
     /// <summary>Starts watching; <paramref name="initialHash"/> is the hash of the bytes the running policy came from.</summary>
-    public PolicyWatcher(SiloContext context, string path, string initialHash, TimeSpan pollInterval, TimeProvider clock, Action<string>? log)
+    public PolicyWatcher(SiloContext context, string path, string initialHash, TimeSpan pollInterval, TimeProvider clock, ILogger log)
     {
         _context = context;
         _path = Path.GetFullPath(path);
@@ -63,7 +64,7 @@ internal sealed class PolicyWatcher : IDisposable
         {
             _watcher?.Dispose();
             _watcher = null;
-            _log?.Invoke($"Policy {_path}: file-system notifications are unavailable ({ex.Message}); polling every {pollInterval.TotalSeconds:0.###} s instead.");
+            SiloLog.PolicyPolling(_log, _path, ex.Message, pollInterval.TotalSeconds);
         }
     }
 
@@ -120,7 +121,7 @@ internal sealed class PolicyWatcher : IDisposable
             _failedSignature = null;
             var status = _status;
             Publish(StatusOf(next, hash, _clock.GetUtcNow(), status.Reloads + 1, status.ReloadFailures, null, null, watching: true));
-            _log?.Invoke($"Policy {_path}: reloaded version {next.Version} (was {running.Version}); {next.Rules.Count} rules, {next.Experiments.Count} experiments.");
+            SiloLog.PolicyReloaded(_log, _path, next.Version, running.Version, next.Rules.Count, next.Experiments.Count);
             return true;
         }
     }
@@ -201,7 +202,7 @@ internal sealed class PolicyWatcher : IDisposable
         if (signature == _failedSignature) return;
         _failedSignature = signature;
         Publish(_status with { ReloadFailures = _status.ReloadFailures + 1, LastError = error.Message, LastErrorAt = _clock.GetUtcNow() });
-        _log?.Invoke($"{error.Message} The running policy {_context.Policy.Version} stays in force.");
+        SiloLog.PolicyReloadFailed(_log, error.Message, _context.Policy.Version);
     }
 
     private void Publish(PolicyStatus status) => Volatile.Write(ref _status, status);

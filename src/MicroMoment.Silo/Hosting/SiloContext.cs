@@ -5,6 +5,8 @@ using MicroMoment.Silo.Execution;
 using MicroMoment.Silo.Grains;
 using MicroMoment.Silo.Monitoring;
 using MicroMoment.Silo.Triggers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MicroMoment.Silo;
 
@@ -108,6 +110,9 @@ public sealed class SiloContext
     /// <summary>The network's hidden size (the softmax accumulators sit at 3H and 3H + 1 of the state).</summary>
     public int HiddenSize { get; }
 
+    /// <summary>The address of this silo (the silo tag of its spans); empty outside a silo.</summary>
+    public string SiloAddress { get; init; } = "";
+
     /// <summary>True when grain state goes to storage (a data directory or a cluster store is configured).</summary>
     public bool Persistent { get; init; }
 
@@ -123,8 +128,8 @@ public sealed class SiloContext
         if (Volatile.Read(ref _writeFailure) is not null) Volatile.Write(ref _writeFailure, null);
     }
 
-    /// <summary>Operational log, or null.</summary>
-    public Action<string>? Log => Options.Log;
+    /// <summary>The log of what the silo's grains report (state writes); a null logger unless the host sets one.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>Replaces the policy (hot reload).</summary>
     public void SwapPolicy(Policy policy) => Volatile.Write(ref _policy, policy ?? throw new ArgumentNullException(nameof(policy)));

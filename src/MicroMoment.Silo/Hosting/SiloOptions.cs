@@ -58,9 +58,6 @@ public sealed record SiloOptions
     /// <summary>How often the policy file is polled as a fallback to file-system notifications. Default 5 seconds.</summary>
     public TimeSpan PolicyPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Receives operational messages (policy reloads, unreadable states, write failures); null: silent.</summary>
-    public Action<string>? Log { get; init; }
-
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting and what is expected.</summary>
     public void Validate()
     {

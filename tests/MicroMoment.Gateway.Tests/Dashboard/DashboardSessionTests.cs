@@ -1,13 +1,14 @@
 using System.Net;
 using MicroMoment.Gateway.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroMoment.Gateway.Tests.Dashboard;
 
 /// <summary>Each dashboard login is its own server-side session: a fresh cookie, ended by logout, expiring on the gateway's clock.</summary>
 public sealed class DashboardSessionTests : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private TestGateway _gateway = null!;
 
     public async Task InitializeAsync() =>
@@ -115,10 +116,21 @@ public sealed class DashboardSessionTests : IAsyncLifetime
         logout.Headers.Add("Cookie", $"{DashboardAccess.CookieName}={cookie}");
         await _gateway.Anonymous.SendAsync(logout);
 
+        // The sampler's snapshots follow the gateway clock: move it on until a snapshot finds the session gone.
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (await stream.ReadAsync(buffer, limit.Token) > 0)
+        var read = stream.ReadAsync(buffer, limit.Token).AsTask();
+        while (true)
         {
+            if (await Task.WhenAny(read, Task.Delay(50)) != read)
+            {
+                _clock.Advance(TimeSpan.FromSeconds(1));
+                continue;
+            }
+
+            if (await read == 0) break;
+            read = stream.ReadAsync(buffer, limit.Token).AsTask();
         }
+
         Assert.False(limit.IsCancellationRequested);
     }
 }

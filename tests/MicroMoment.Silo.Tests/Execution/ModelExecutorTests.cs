@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MicroMoment.Events;
 using MicroMoment.Features;
 using MicroMoment.Model;
@@ -154,6 +155,49 @@ public class ModelExecutorTests
 
         Measure();
         Assert.Equal(0, Enumerable.Range(0, 5).Min(_ => Measure()));
+    }
+
+    [Fact]
+    public async Task ATracedBatchIsAChildOfItsFirstSampledStepLinksTheOtherSampledStepsAndIsNamedByEveryStep()
+    {
+        // Only this test's traces are sampled (other tests' spans are left alone).
+        var first = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var other = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var unsampled = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == MicroMomentActivities.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> o) => o.Parent.TraceId == first.TraceId ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+            ActivityStopped = a => { if (a.TraceId == first.TraceId) stopped.Enqueue(a); },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var backend = new RecordingBackend(inputSize: 3, stateSize: 2, maxBatch: 4);
+        using var executor = new ModelExecutor(backend, new ModelExecutorOptions { MaxBatch = 4 });
+        var requests = new[] { default, first, unsampled, other }.Select(trace =>
+        {
+            var r = executor.CreateRequest();
+            r.Trace = trace;
+            return r;
+        }).ToArray();
+
+        var steps = requests.Select(r => executor.EnqueueForTest(r).AsTask()).ToArray();
+        ((IThreadPoolWorkItem)executor).Execute();
+        await Task.WhenAll(steps);
+
+        var batch = Assert.Single(stopped, a => a.OperationName == MicroMomentActivities.ExecutorBatch);
+        Assert.Equal(first.SpanId, batch.ParentSpanId);
+        Assert.Equal(other, Assert.Single(batch.Links).Context);
+        Assert.Equal(4, batch.GetTagItem(MicroMomentActivities.BatchRowsTag));
+        Assert.All(requests, r => Assert.Equal(batch.SpanId, r.BatchSpan));
+
+        // A batch none of whose steps was sampled makes no span, and its steps name none.
+        foreach (var r in requests) r.Trace = unsampled;
+        steps = requests.Select(r => executor.EnqueueForTest(r).AsTask()).ToArray();
+        ((IThreadPoolWorkItem)executor).Execute();
+        await Task.WhenAll(steps);
+        Assert.Single(stopped);
+        Assert.All(requests, r => Assert.Equal(default, r.BatchSpan));
     }
 
     private sealed class RecordingBackend(int inputSize, int stateSize, int maxBatch) : IStepBackend

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MicroMoment.Events;
 using MicroMoment.Scoring;
+using Microsoft.Extensions.Time.Testing;
 using static MicroMoment.Silo.Tests.SiloTestData;
 
 namespace MicroMoment.Silo.Tests.Storage;
@@ -44,7 +45,7 @@ public class StateFormatFixtureTests
         using var dir = new TempDirectory();
         File.Copy(Path.Combine(fixture, "grains.db"), Path.Combine(dir.Path, "grains.db"));
 
-        await using var silo = await EmbeddedSilo.StartAsync(model, Options(dir.Path), new ManualTimeProvider(SiloTime));
+        await using var silo = await EmbeddedSilo.StartAsync(model, Options(dir.Path), new FakeTimeProvider(SiloTime));
         foreach (var shopper in expected["shoppers"]!.AsArray())
         {
             var view = await silo.GetUserAsync((string)shopper!["tenant"]!, (string)shopper["userId"]!);
@@ -127,7 +128,7 @@ public class StateFormatFixtureTests
         ];
 
         var shoppers = new JsonArray();
-        await using (var silo = await EmbeddedSilo.StartAsync(model, Options(dataDirectory), new ManualTimeProvider(SiloTime)))
+        await using (var silo = await EmbeddedSilo.StartAsync(model, Options(dataDirectory), new FakeTimeProvider(SiloTime)))
         {
             await silo.SetConsentAsync(ClickEvent.DefaultTenant, "ana", new Consent(true, ["offers", "recommendations"]));
             var outcomes = await silo.IngestAsync(before);
