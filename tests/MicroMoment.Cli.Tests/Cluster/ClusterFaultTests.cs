@@ -40,9 +40,10 @@ public sealed class ClusterFaultTests(AzuriteFixture azurite, ITestOutputHelper 
         };
         if (!defaults)
         {
-            // Test membership timing: a silo that misses 2 probes of 1 s is voted dead; tables are re-read every 2 s.
-            common["MICROMOMENT__Cluster__Membership__ProbeTimeout"] = "00:00:01";
-            common["MICROMOMENT__Cluster__Membership__NumMissedProbesLimit"] = "2";
+            // Test membership timing: a silo that misses 3 probes of 2 s is voted dead; tables are re-read every 2 s. (Probes
+            // of 1 s with 2 misses stalled the stream once beside the other test projects on 2 cores; starved silos voted dead, suspected.)
+            common["MICROMOMENT__Cluster__Membership__ProbeTimeout"] = "00:00:02";
+            common["MICROMOMENT__Cluster__Membership__NumMissedProbesLimit"] = "3";
             common["MICROMOMENT__Cluster__Membership__TableRefreshTimeout"] = "00:00:02";
         }
 
@@ -79,7 +80,12 @@ public sealed class ClusterFaultTests(AzuriteFixture azurite, ITestOutputHelper 
             var ledger = new AckLedger();
             var sending = lanes.Select(lane => SendLaneAsync(client, lane, ledger, clock, gateway)).ToArray();
             while (ledger.Count < events.Count / 3 && !sending.All(t => t.IsCompleted)) await Task.Delay(20);
-            Assert.False(sending.All(t => t.IsCompleted), "The stream ended before the silo was killed.");
+            if (sending.All(t => t.IsCompleted))
+            {
+                var errors = sending.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!.Message).Distinct().Take(3);
+                Assert.Fail($"The stream ended before the silo was killed ({ledger.Count} of {events.Count} acknowledged). Lane errors:\n{string.Join("\n", errors)}\nSilo outputs:\n{string.Join("\n---\n", silos.Select(x => x.Process.Output[Math.Max(0, x.Process.Output.Length - 2_000)..]))}");
+            }
+
             victim.Process.KillHard();
             double killedAt = clock.Elapsed.TotalSeconds;
             var detection = WaitDeclaredDeadAsync(azurite.ConnectionString, clusterId, victim.SiloPort, clock, TimeSpan.FromSeconds(120));
@@ -123,10 +129,10 @@ public sealed class ClusterFaultTests(AzuriteFixture azurite, ITestOutputHelper 
         for (int start = 0; start < lane.Count; start += Batch)
         {
             var pending = lane.Skip(start).Take(Batch).ToList();
-            var deadline = clock.Elapsed + TimeSpan.FromSeconds(90);
+            var deadline = clock.Elapsed + TimeSpan.FromSeconds(180);
             while (pending.Count > 0)
             {
-                Assert.True(clock.Elapsed < deadline, $"Events still unacknowledged after 90 s; gateway output:\n{gateway.Output}");
+                Assert.True(clock.Elapsed < deadline, $"Events still unacknowledged after 180 s; gateway output:\n{gateway.Output}");
                 IReadOnlyList<EventResult>? results;
                 try
                 {
