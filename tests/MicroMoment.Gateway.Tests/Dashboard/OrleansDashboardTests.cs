@@ -126,9 +126,9 @@ public sealed class OrleansDashboardTests(DashboardFixture fixture)
         await page.ClickAsync("#login-form button");
         // The address is what this test is about; Orleans' page then proves it runs by calling its API (its own "load"
         // event can take long on a loaded machine while its scripts start).
-        await page.WaitForURLAsync(OrleansPage, new PageWaitForURLOptions { Timeout = 15_000, WaitUntil = WaitUntilState.Commit });
+        await page.WaitForURLAsync(OrleansPage, new PageWaitForURLOptions { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
         // Orleans' own page runs and reads its API through the same login.
-        var api = await page.WaitForResponseAsync(r => r.Url.Contains("/orleans/DashboardCounters", StringComparison.Ordinal), new PageWaitForResponseOptions { Timeout = 15_000 });
+        var api = await page.WaitForResponseAsync(r => r.Url.Contains("/orleans/DashboardCounters", StringComparison.Ordinal), new PageWaitForResponseOptions { Timeout = 60_000 });
         Assert.Equal(200, api.Status);
 
         // The project's dashboard links to it from its navigation once logged in, and the link leads there.
@@ -137,7 +137,7 @@ public sealed class OrleansDashboardTests(DashboardFixture fixture)
         await link.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
         Assert.Equal("/orleans/", await link.GetAttributeAsync("href"));
         await link.ClickAsync();
-        await page.WaitForURLAsync(OrleansPage, new PageWaitForURLOptions { Timeout = 15_000, WaitUntil = WaitUntilState.Commit });
+        await page.WaitForURLAsync(OrleansPage, new PageWaitForURLOptions { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
 
         // A login without next=orleans stays on the dashboard (no other target is followed).
         var plain = await fixture.LoggedInPageAsync();
