@@ -205,8 +205,7 @@ internal static class ServeCommand
             // The silo's messages (policy reloads, state write failures) go to the console log with the gateway's.
             orleans.Services.AddLogging(logging =>
             {
-                ConfigureLogging(logging, settings.LogColor);
-                logging.AddFilter((category, _) => Volatile.Read(ref siloStarted.Value) || category?.StartsWith("MicroMoment", StringComparison.Ordinal) == true);
+                ConfigureSiloLogging(logging, settings.LogColor, () => Volatile.Read(ref siloStarted.Value));
                 settings.Logging?.Invoke(logging);
             });
             // Traces follow events into the grains (the gateway's tracer, registered below, listens process-wide).
@@ -296,6 +295,16 @@ internal static class ServeCommand
             c.SingleLine = true;
             c.ColorBehavior = ConsoleStyle.LogColors(color);
         }).SetMinimumLevel(LogLevel.Warning).AddFilter("MicroMoment", LogLevel.Information);
+
+    /// <summary>
+    /// The silo's console log: as <see cref="ConfigureLogging"/>, and until <paramref name="siloStarted"/> says so only
+    /// MicroMoment's own messages (a failed start is reported once, without Orleans' stack traces).
+    /// </summary>
+    internal static ILoggingBuilder ConfigureSiloLogging(ILoggingBuilder logging, bool color, Func<bool> siloStarted) =>
+        // A filter function replaces the level rules for the categories it matches, so it applies the levels too.
+        ConfigureLogging(logging, color).AddFilter((category, level) => category?.StartsWith("MicroMoment", StringComparison.Ordinal) == true
+            ? level >= LogLevel.Information
+            : level >= LogLevel.Warning && siloStarted());
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
