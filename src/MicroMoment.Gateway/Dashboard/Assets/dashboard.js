@@ -604,11 +604,10 @@
     if (response.ok) {
       $("login-key").value = "";
       $("login-error").textContent = "";
-      // Sent here to log in by Orleans' dashboard (/dashboard?next=orleans): go back there. No other target is followed.
-      if (new URLSearchParams(location.search).get("next") === "orleans") {
-        const snapshot = await getJson("/dashboard/api/snapshot").catch(() => null);
-        if (snapshot && snapshot.orleansDashboard) { location.assign(snapshot.orleansDashboard); return; }
-      }
+      // Sent here to log in by Orleans' dashboard (/dashboard?next=orleans, only ever sent by its mount at /orleans): go
+      // back there. No other target is followed. (Not read from a sampled snapshot: one taken before the mount was
+      // registered said there was none, and the browser stayed here.)
+      if (new URLSearchParams(location.search).get("next") === "orleans") { location.assign("/orleans/"); return; }
       start();
     }
     else { const p = await response.json().catch(() => ({})); $("login-error").textContent = p.detail || "Login failed."; }
