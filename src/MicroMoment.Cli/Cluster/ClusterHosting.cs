@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using MicroMoment.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Storage;
@@ -27,13 +28,11 @@ public static class ClusterHosting
             case ClusterSettings.AzureProvider:
                 string connection = cluster.ConnectionString!;
                 silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
-                var advertised = cluster.ResolveAdvertisedAddress();
-                silo.Configure<EndpointOptions>(o =>
-                {
-                    o.SiloPort = cluster.SiloPort;
-                    o.GatewayPort = cluster.GatewayPort;
-                    if (advertised is not null) o.AdvertisedIPAddress = advertised;
-                });
+                ConfigureEndpoints(silo, cluster);
+                break;
+            case ClusterSettings.RedisProvider:
+                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(cluster.ConnectionString, "Cluster:ConnectionString"));
+                ConfigureEndpoints(silo, cluster);
                 break;
         }
 
@@ -48,29 +47,44 @@ public static class ClusterHosting
     }
 
     /// <summary>
-    /// Registers the grain storage named <see cref="MicroMomentSiloExtensions.GrainStorageName"/> for the "azure" provider
-    /// and returns true; false for "sqlite" and "memory" (<see cref="MicroMomentSiloExtensions.AddMicroMomentSilo"/>
+    /// Registers the grain storage named <see cref="MicroMomentSiloExtensions.GrainStorageName"/> for the "azure" and
+    /// "redis" providers and returns true; false for "sqlite" and "memory" (<see cref="MicroMomentSiloExtensions.AddMicroMomentSilo"/>
     /// registers those from <see cref="Silo.SiloOptions.DataDirectory"/>).
     /// </summary>
     public static bool AddMicroMomentStorage(this ISiloBuilder silo, StorageSettings storage, ClusterSettings cluster)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(storage);
-        if (storage.ProviderName != StorageSettings.AzureProvider) return false;
-        string connection = storage.EffectiveConnectionString(cluster)!;
-        silo.AddAzureTableGrainStorage(MicroMomentSiloExtensions.GrainStorageName, options => options.Configure<OrleansGrainStorageSerializer>((o, serializer) =>
+        ArgumentNullException.ThrowIfNull(cluster);
+        string? connection = storage.EffectiveConnectionString(cluster);
+        // Grain state in Orleans' binary format (what the SQLite store holds), and erasure deletes the record.
+        switch (storage.ProviderName)
         {
-            o.TableServiceClient = new TableServiceClient(connection);
-            o.TableName = storage.TableName;
-            // Grain state in Orleans' binary format (what the SQLite store holds), and erasure deletes the row.
-            o.GrainStorageSerializer = serializer;
-            o.DeleteStateOnClear = true;
-        }));
-        return true;
+            case StorageSettings.AzureProvider:
+                silo.AddAzureTableGrainStorage(MicroMomentSiloExtensions.GrainStorageName, options => options.Configure<OrleansGrainStorageSerializer>((o, serializer) =>
+                {
+                    o.TableServiceClient = new TableServiceClient(connection);
+                    o.TableName = storage.TableName;
+                    o.GrainStorageSerializer = serializer;
+                    o.DeleteStateOnClear = true;
+                }));
+                return true;
+            case StorageSettings.RedisProvider:
+                // No EntryExpiry: a shopper's state stays until erased (an expired record would bring back an old grain; docs/cluster.md).
+                silo.AddRedisGrainStorage(MicroMomentSiloExtensions.GrainStorageName, options => options.Configure<OrleansGrainStorageSerializer>((o, serializer) =>
+                {
+                    o.ConfigurationOptions = RedisConnection.Options(connection, "Storage:ConnectionString");
+                    o.GrainStorageSerializer = serializer;
+                    o.DeleteStateOnClear = true;
+                }));
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>
-    /// Clustering of an Orleans client (the gateway): the membership table names the silos' gateways ("azure"), or the
+    /// Clustering of an Orleans client (the gateway): the membership table names the silos' gateways ("azure", "redis"), or the
     /// configured list does ("localhost"). The client keeps retrying while no silo answers, at start and after losing
     /// every gateway.
     /// </summary>
@@ -90,6 +104,9 @@ public static class ClusterHosting
                 string connection = cluster.ConnectionString!;
                 client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
                 break;
+            case ClusterSettings.RedisProvider:
+                client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(cluster.ConnectionString, "Cluster:ConnectionString"));
+                break;
         }
 
         client.Configure<ClusterOptions>(o =>
@@ -103,5 +120,17 @@ public static class ClusterHosting
             return true;
         });
         return client;
+    }
+
+    /// <summary>The ports a silo opens and the address it advertises, for the providers whose membership spans machines.</summary>
+    private static void ConfigureEndpoints(ISiloBuilder silo, ClusterSettings cluster)
+    {
+        var advertised = cluster.ResolveAdvertisedAddress();
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = cluster.SiloPort;
+            o.GatewayPort = cluster.GatewayPort;
+            if (advertised is not null) o.AdvertisedIPAddress = advertised;
+        });
     }
 }

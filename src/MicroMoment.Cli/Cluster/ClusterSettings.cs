@@ -19,8 +19,11 @@ public sealed class ClusterSettings
     /// <summary>Membership in an Azure Storage table (Azure, or Azurite locally).</summary>
     public const string AzureProvider = "azure";
 
+    /// <summary>Membership in a Redis hash (one Redis server, or a managed Redis).</summary>
+    public const string RedisProvider = "redis";
+
     /// <summary>The membership providers this build knows.</summary>
-    public static readonly IReadOnlyList<string> Providers = [LocalhostProvider, AzureProvider];
+    public static readonly IReadOnlyList<string> Providers = [LocalhostProvider, AzureProvider, RedisProvider];
 
     /// <summary>The Orleans cluster id: silos and gateways with the same one form one cluster (one deployment).</summary>
     public string ClusterId { get; set; } = MicroMomentCluster.ClusterId;
@@ -28,10 +31,13 @@ public sealed class ClusterSettings
     /// <summary>The Orleans service id: stays the same across deployments; grain state is keyed by it.</summary>
     public string ServiceId { get; set; } = MicroMomentCluster.ServiceId;
 
-    /// <summary>Where membership lives: "localhost" (default) or "azure".</summary>
+    /// <summary>Where membership lives: "localhost" (default), "azure" or "redis".</summary>
     public string Provider { get; set; } = LocalhostProvider;
 
-    /// <summary>The membership store's connection string ("azure": an Azure Storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite on its default ports).</summary>
+    /// <summary>
+    /// The membership store's connection string ("azure": an Azure Storage connection string, <c>UseDevelopmentStorage=true</c>
+    /// for Azurite on its default ports; "redis": a StackExchange.Redis configuration string such as <c>127.0.0.1:6379</c>).
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>The silo-to-silo port. Default 11111.</summary>
@@ -61,6 +67,9 @@ public sealed class ClusterSettings
             throw new ArgumentException($"Cluster:Provider is '{Provider}'; expected one of {string.Join(", ", Providers)}.");
         if (ProviderName == AzureProvider && string.IsNullOrWhiteSpace(ConnectionString))
             throw new ArgumentException("Cluster:Provider is azure but Cluster:ConnectionString is empty; expected an Azure Storage connection string (UseDevelopmentStorage=true for Azurite).");
+        if (ProviderName == RedisProvider && string.IsNullOrWhiteSpace(ConnectionString))
+            throw new ArgumentException($"Cluster:Provider is redis but Cluster:ConnectionString is empty; expected {RedisConnection.Expected}.");
+        if (ProviderName == RedisProvider) RedisConnection.Options(ConnectionString, "Cluster:ConnectionString");
         CheckPort(SiloPort, "Cluster:SiloPort");
         CheckPort(GatewayPort, "Cluster:GatewayPort");
         if (AdvertisedAddress is not null && string.IsNullOrWhiteSpace(AdvertisedAddress))
@@ -71,6 +80,9 @@ public sealed class ClusterSettings
 
     /// <summary>The provider, trimmed and lower case.</summary>
     public string ProviderName => (Provider ?? "").Trim().ToLowerInvariant();
+
+    /// <summary>True when membership lives in a store every machine reaches ("azure", "redis"): silos may run on several machines, so grain state must be shared too.</summary>
+    public bool SpansMachines => ProviderName is AzureProvider or RedisProvider;
 
     /// <summary>The advertised address as an IP address (a host name is resolved to its first IPv4 address), or null when not set.</summary>
     /// <exception cref="ArgumentException">The host name does not resolve.</exception>
