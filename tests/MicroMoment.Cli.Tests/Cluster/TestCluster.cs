@@ -1,0 +1,114 @@
+using System.Net;
+
+namespace MicroMoment.Cli.Tests.Cluster;
+
+/// <summary>
+/// Silo and gateway processes of one test cluster on loopback, all started with the same environment (cluster id,
+/// membership and storage provider, durability); each silo gets its own free ports. Disposing kills what still runs.
+/// Backend-agnostic: the caller's environment says which membership and storage the processes use.
+/// </summary>
+internal sealed class TestCluster : IDisposable
+{
+    private readonly List<ClusterProcess> _processes = [];
+    private readonly Dictionary<string, string> _environment;
+
+    /// <param name="environment">Variables every process gets (e.g. <c>MICROMOMENT__Cluster__Provider</c>).</param>
+    public TestCluster(IReadOnlyDictionary<string, string> environment)
+    {
+        _environment = new Dictionary<string, string>(environment, StringComparer.Ordinal);
+        Http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>A client for the processes' HTTP endpoints (readiness, metrics).</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The silos started so far, in order (dead ones included).</summary>
+    public List<ClusterSilo> Silos { get; } = [];
+
+    /// <summary>The gateways started so far, in order.</summary>
+    public List<ClusterGateway> Gateways { get; } = [];
+
+    /// <summary>Starts a silo process on free ports and waits until its <c>/readyz</c> answers 200 (Active in membership).</summary>
+    public async Task<ClusterSilo> StartSiloAsync(TimeSpan? readyWithin = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        int siloPort = FreePort.Next(), gatewayPort = FreePort.Next(), httpPort = FreePort.Next();
+        var process = ClusterProcess.Start($"silo{Silos.Count}", "silo", Merge(environment),
+            $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", $"--Silo:Urls=http://127.0.0.1:{httpPort}");
+        _processes.Add(process);
+        var silo = new ClusterSilo(process, siloPort, gatewayPort, new Uri($"http://127.0.0.1:{httpPort}/"));
+        Silos.Add(silo);
+        await WaitReadyAsync(process, silo.Http, readyWithin ?? TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
+    /// <summary>Starts <paramref name="count"/> silos at once and waits until every one is ready.</summary>
+    public async Task<IReadOnlyList<ClusterSilo>> StartSilosAsync(int count, TimeSpan? readyWithin = null)
+    {
+        var starting = Enumerable.Range(0, count).Select(_ => StartSiloAsync(readyWithin)).ToArray();
+        return await Task.WhenAll(starting);
+    }
+
+    /// <summary>
+    /// Starts a gateway process (the server key in <c>MICROMOMENT_SERVER_KEY</c>, events of any age accepted) and waits
+    /// until its <c>/readyz</c> answers 200.
+    /// </summary>
+    public async Task<ClusterGateway> StartGatewayAsync(string serverKey, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
+    {
+        int httpPort = FreePort.Next();
+        var variables = Merge(environment);
+        variables["MICROMOMENT_SERVER_KEY"] = serverKey;
+        string[] all = [$"--Gateway:Urls=http://127.0.0.1:{httpPort}", "--Gateway:MaxEventAge=", .. arguments];
+        var process = ClusterProcess.Start($"gateway{Gateways.Count}", "gateway", variables, all);
+        _processes.Add(process);
+        var gateway = new ClusterGateway(process, new Uri($"http://127.0.0.1:{httpPort}/"));
+        Gateways.Add(gateway);
+        await WaitReadyAsync(process, gateway.Http, TimeSpan.FromSeconds(60));
+        return gateway;
+    }
+
+    /// <summary>The last part of every silo's output, for failure messages.</summary>
+    public string SiloOutputs(int lastChars = 2_000) =>
+        string.Join("\n---\n", Silos.Select(s => $"{s.Process.Name}:\n{s.Process.Output[Math.Max(0, s.Process.Output.Length - lastChars)..]}"));
+
+    /// <summary>Polls <paramref name="root"/><c>readyz</c> until it answers 200; fails with the process' output if it exits or the limit passes.</summary>
+    public async Task WaitReadyAsync(ClusterProcess process, Uri root, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(process.HasExited, $"{process.Name} exited before it was ready:\n{process.Output}");
+            try
+            {
+                using var answer = await Http.GetAsync(new Uri(root, "readyz"));
+                if (answer.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"{process.Name} was not ready within {limit.TotalSeconds:0} s:\n{process.Output}");
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes) process.Dispose();
+        Http.Dispose();
+    }
+
+    private Dictionary<string, string> Merge(IReadOnlyDictionary<string, string>? extra)
+    {
+        var merged = new Dictionary<string, string>(_environment, StringComparer.Ordinal);
+        if (extra is not null)
+        {
+            foreach (var (key, value) in extra) merged[key] = value;
+        }
+
+        return merged;
+    }
+}
