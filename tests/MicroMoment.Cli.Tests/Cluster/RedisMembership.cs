@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StackExchange.Redis;
 
 namespace MicroMoment.Cli.Tests.Cluster;
@@ -23,6 +24,21 @@ internal static class RedisMembership
         }
 
         return entries;
+    }
+
+    /// <summary>Polls the membership hash until the silo on <paramref name="siloPort"/> is marked Dead; returns when (<paramref name="clock"/> seconds).</summary>
+    public static async Task<double> WaitDeclaredDeadAsync(string connectionString, string serviceId, string clusterId, int siloPort, Stopwatch clock, TimeSpan limit)
+    {
+        using var connection = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var database = connection.GetDatabase();
+        var deadline = clock.Elapsed + limit;
+        while (clock.Elapsed < deadline)
+        {
+            if ((await ReadAsync(database, serviceId, clusterId)).Any(e => e.Port == siloPort && e.Status == "Dead")) return clock.Elapsed.TotalSeconds;
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The silo on port {siloPort} was not declared dead in Redis' membership ({Key(serviceId, clusterId)}) within {limit.TotalSeconds:0} s.");
     }
 
     private static int Port(string address)

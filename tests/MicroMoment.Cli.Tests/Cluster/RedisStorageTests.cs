@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MicroMoment.Cli.Cluster;
 using MicroMoment.Events;
 using MicroMoment.Silo;
@@ -68,8 +66,8 @@ public sealed class RedisStorageTests(RedisFixture redis, ITestOutputHelper outp
             ["Cluster:ServiceId"] = serviceId,
             ["Cluster:ClusterId"] = clusterId,
             ["Cluster:AdvertisedAddress"] = "127.0.0.1",
-            ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage:Provider"] = "redis",
             ["Silo:Durability"] = "every-event",
             ["Silo:Urls"] = "http://127.0.0.1:0",
@@ -86,12 +84,5 @@ public sealed class RedisStorageTests(RedisFixture redis, ITestOutputHelper outp
         return Enumerable.Range(0, count).Select(i => new ClickEvent(
             ClickEvent.DefaultTenant, user, start.AddSeconds(i), EventType.View, 1000 + i, 42, "electronics.smartphone", "acme", 199f,
             EventId: $"{user}-{i}")).ToArray();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
