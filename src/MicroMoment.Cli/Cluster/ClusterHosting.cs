@@ -70,7 +70,7 @@ public static class ClusterHosting
                 }));
                 return true;
             case StorageSettings.RedisProvider:
-                // No EntryExpiry: a shopper's state stays until erased (an expired record would bring back an old grain; docs/cluster.md).
+                // No EntryExpiry: a shopper's state stays until erased (an expired record is a shopper's state lost; docs/cluster.md).
                 silo.AddRedisGrainStorage(MicroMomentSiloExtensions.GrainStorageName, options => options.Configure<OrleansGrainStorageSerializer>((o, serializer) =>
                 {
                     o.ConfigurationOptions = RedisConnection.Options(connection, "Storage:ConnectionString");

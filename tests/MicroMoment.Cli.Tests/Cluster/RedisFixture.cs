@@ -15,7 +15,7 @@ public sealed class RedisFixture : IDisposable
 
     public RedisFixture()
     {
-        _directory = Directory.CreateTempSubdirectory("mm-redis-").FullName;
+        _directory = System.IO.Directory.CreateTempSubdirectory("mm-redis-").FullName;
         string script = Path.Combine(RepositoryPaths.Root, "tools", "redis", "start.sh");
         var start = new ProcessStartInfo("bash", [script, _directory]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
@@ -34,6 +34,9 @@ public sealed class RedisFixture : IDisposable
 
     /// <summary>The server's port on 127.0.0.1.</summary>
     public int Port { get; }
+
+    /// <summary>The server's data folder (absolute).</summary>
+    public string Directory => _directory;
 
     /// <summary>The server's process id.</summary>
     public int Pid { get; }
@@ -65,7 +68,7 @@ public sealed class RedisFixture : IDisposable
 
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
