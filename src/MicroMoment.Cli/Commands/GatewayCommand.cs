@@ -35,15 +35,10 @@ internal static class GatewayCommand
             console.MarkupLine("Connecting to the cluster's silos (the gateway waits until one answers).");
             gateway = await GatewayProcess.StartAsync(configuration, keys.Apply, builder => ServeCommand.ConfigureLogging(builder.Logging, ConsoleStyle.UseColor()), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
+        catch (Exception ex) when (ExitCodes.ForStartFailure(ex) is int code)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadModel;
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or IOException or Silo.Triggers.PolicyException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadInput;
+            return code;
         }
         catch (OperationCanceledException)
         {

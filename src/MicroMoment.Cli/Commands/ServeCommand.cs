@@ -108,30 +108,10 @@ internal static class ServeCommand
         {
             session = await StartAsync(console, settings, cancellationToken).ConfigureAwait(false);
         }
-        catch (DataDirectoryInUseException ex)
+        catch (Exception ex) when (ExitCodes.ForStartFailure(ex) is int code)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.DataDirectoryInUse;
-        }
-        catch (StateFileException ex)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.StateFileUnusable;
-        }
-        catch (StepBackendUnavailableException ex)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BackendUnavailable;
-        }
-        catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadModel;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or Silo.Triggers.PolicyException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadInput;
+            return code;
         }
         await using (session.ConfigureAwait(false))
         {
