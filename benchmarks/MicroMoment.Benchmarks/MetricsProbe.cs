@@ -48,7 +48,7 @@ public static class MetricsProbe
     private static async Task Cost(MicroMomentModel model, int rounds, int replicas, bool orleans)
     {
         const int callSize = 16_384, inflight = 4;
-        var sample = Rees46CsvReader.Read(Path.Combine(Root(), "..", "shared", "data", "rees46", "2019-Oct-head.csv.gz"), new IngestReport()).ToArray();
+        var sample = Rees46CsvReader.Read(MicroMoment.Testing.RepositoryLayout.SharedData("rees46/2019-Oct-head.csv.gz", "metrics-probe"), new IngestReport()).ToArray();
         var calls = new List<ClickEvent[]>();
         var events = new ClickEvent[sample.Length * replicas];
         for (int i = 0, k = 0; i < sample.Length; i++)
@@ -174,15 +174,7 @@ public static class MetricsProbe
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
-        }
-
-        throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln above '{AppContext.BaseDirectory}'.");
-    }
+    private static string Root() => MicroMoment.Testing.RepositoryLayout.Root;
 
     private sealed class DiscardingExporter : BaseExporter<Metric>
     {

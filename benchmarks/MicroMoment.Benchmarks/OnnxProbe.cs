@@ -42,7 +42,7 @@ public static class OnnxProbe
     private static int Reference(string[] args)
     {
         string output = Text(args, "--out", Path.Combine(RepositoryRoot(), "benchmarks", "gpu", "input"));
-        string data = Text(args, "--data", Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "data", "rees46", "2019-Oct-head.csv.gz")));
+        string data = Text(args, "--data", Path.Combine(MicroMoment.Testing.RepositoryLayout.SharedDataRoot, "rees46", "2019-Oct-head.csv.gz"));
         var model = LoadModel(args);
         Directory.CreateDirectory(output);
         OnnxExport.Export(model, Path.Combine(output, "graph"));
@@ -317,18 +317,5 @@ public static class OnnxProbe
 
     private static int Number(string[] args, string name, int fallback) => int.Parse(Text(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
-        }
-
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
-        }
-
-        throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln above '{AppContext.BaseDirectory}' or '{Environment.CurrentDirectory}'.");
-    }
+    private static string RepositoryRoot() => MicroMoment.Testing.RepositoryLayout.Root;
 }

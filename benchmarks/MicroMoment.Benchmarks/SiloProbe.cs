@@ -236,19 +236,7 @@ public static class SiloProbe
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
-        }
+    private static string RepositoryRoot() => MicroMoment.Testing.RepositoryLayout.Root;
 
-        throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln above '{AppContext.BaseDirectory}'.");
-    }
-
-    private static string Rees46Path()
-    {
-        string path = Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "data", "rees46", "2019-Oct-head.csv.gz"));
-        return File.Exists(path) ? path : throw new FileNotFoundException($"The REES46 sample is missing at '{path}'.", path);
-    }
+    private static string Rees46Path() => MicroMoment.Testing.RepositoryLayout.SharedData("rees46/2019-Oct-head.csv.gz", "silo-probe");
 }

@@ -1,3 +1,8 @@
+using MicroMoment.Artifacts;
+using MicroMoment.Silo.Execution;
+using MicroMoment.Silo;
+using MicroMoment.Silo.Triggers;
+
 namespace MicroMoment.Cli;
 
 /// <summary>Process exit codes of the command line.</summary>
@@ -26,4 +31,18 @@ public static class ExitCodes
 
     /// <summary><c>silo</c>: the silo could not join its cluster (the membership store did not answer, or a port is taken).</summary>
     public const int ClusterUnavailable = 8;
+
+    /// <summary>
+    /// The exit code of a <c>serve</c>, <c>silo</c> or <c>gateway</c> start that failed with <paramref name="failure"/>, or
+    /// null when the failure is not one of the known bad-setting kinds (the caller decides).
+    /// </summary>
+    internal static int? ForStartFailure(Exception failure) => failure switch
+    {
+        DataDirectoryInUseException => DataDirectoryInUse,
+        StateFileException => StateFileUnusable,
+        StepBackendUnavailableException => BackendUnavailable,
+        ModelFormatException or FileNotFoundException => BadModel,
+        ArgumentException or FormatException or InvalidOperationException or IOException or PolicyException => BadInput,
+        _ => null,
+    };
 }

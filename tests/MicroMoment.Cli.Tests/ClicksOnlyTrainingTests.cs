@@ -15,19 +15,7 @@ public sealed class ClicksOnlyTrainingTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>&lt;root&gt;/../shared/data/yoochoose/yoochoose-clicks-100k_train_full.txt.gz.</summary>
-    private static string YoochoosePath
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (!File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) continue;
-                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "yoochoose", "yoochoose-clicks-100k_train_full.txt.gz"));
-                return File.Exists(path) ? path : throw new FileNotFoundException($"The YOOCHOOSE sample is missing at '{path}'; the shared data folder must sit next to the repository.", path);
-            }
-            throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln above '{AppContext.BaseDirectory}'.");
-        }
-    }
+    private static string YoochoosePath => MicroMoment.Testing.RepositoryLayout.SharedData("yoochoose/yoochoose-clicks-100k_train_full.txt.gz", "the clicks-only training test");
 
     /// <summary>The first <paramref name="rows"/> clicks of the shared YOOCHOOSE sample (header kept), as a plain TSV.</summary>
     private string Slice(int rows)

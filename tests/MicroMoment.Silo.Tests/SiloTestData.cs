@@ -23,30 +23,10 @@ public static class SiloTestData
     public static ClickEvent[] Rees46 => LazyRees46.Value;
 
     /// <summary>The folder holding MicroMoment.Orleans.sln.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "MicroMoment.Orleans.sln"))) return dir.FullName;
-            }
-
-            throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln in '{AppContext.BaseDirectory}' or any folder above it.");
-        }
-    }
+    public static string RepositoryRoot => MicroMoment.Testing.RepositoryLayout.Root;
 
     /// <summary>&lt;root&gt;/../shared/data/rees46/2019-Oct-head.csv.gz.</summary>
-    public static string Rees46HeadPath
-    {
-        get
-        {
-            string path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", "rees46", "2019-Oct-head.csv.gz"));
-            if (!File.Exists(path))
-                throw new FileNotFoundException($"The REES46 sample is missing at '{path}'; the shared data folder must sit next to the repository.", path);
-            return path;
-        }
-    }
+    public static string Rees46HeadPath => MicroMoment.Testing.RepositoryLayout.SharedData("rees46/2019-Oct-head.csv.gz", "the silo tests");
 
     /// <summary>A hand-made event of <paramref name="user"/> at <see cref="Start"/> plus <paramref name="minutes"/>.</summary>
     public static ClickEvent Event(

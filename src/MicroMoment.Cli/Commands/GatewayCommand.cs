@@ -27,36 +27,18 @@ internal static class GatewayCommand
     /// <summary>Runs the gateway until <paramref name="cancellationToken"/> is cancelled; returns the exit code.</summary>
     internal static async Task<int> RunAsync(IAnsiConsole console, IConfiguration configuration, CancellationToken cancellationToken)
     {
-        string? serverKey = NonEmpty(Environment.GetEnvironmentVariable(ServeCommand.ServerKeyVariable));
-        string? publishableKey = NonEmpty(Environment.GetEnvironmentVariable(ServeCommand.PublishableKeyVariable));
-        var generated = new List<GatewayKey>();
+        var keys = new KeyChoice(
+            KeyChoice.FromEnvironment(ServeCommand.ServerKeyVariable), KeyChoice.FromEnvironment(ServeCommand.PublishableKeyVariable), Events.ClickEvent.DefaultTenant);
         GatewayHost gateway;
         try
         {
             console.MarkupLine("Connecting to the cluster's silos (the gateway waits until one answers).");
-            gateway = await GatewayProcess.StartAsync(configuration, o =>
-            {
-                // As for serve: keys from the environment win, then configuration (Gateway:Keys); what is missing is generated.
-                var explicitKeys = new List<GatewayKey>();
-                if (serverKey is not null) explicitKeys.Add(new GatewayKey { Key = serverKey, Tenant = Events.ClickEvent.DefaultTenant, Kind = GatewayKeyKind.Server });
-                if (publishableKey is not null) explicitKeys.Add(new GatewayKey { Key = publishableKey, Tenant = Events.ClickEvent.DefaultTenant, Kind = GatewayKeyKind.Publishable });
-                if (explicitKeys.Count > 0 || o.Keys.Count == 0)
-                {
-                    if (serverKey is null) generated.Add(GatewayKey.Generate(GatewayKeyKind.Server, Events.ClickEvent.DefaultTenant));
-                    if (publishableKey is null) generated.Add(GatewayKey.Generate(GatewayKeyKind.Publishable, Events.ClickEvent.DefaultTenant));
-                    o.Keys = [.. explicitKeys, .. generated];
-                }
-            }, builder => ServeCommand.ConfigureLogging(builder.Logging, ConsoleStyle.UseColor()), cancellationToken).ConfigureAwait(false);
+            gateway = await GatewayProcess.StartAsync(configuration, keys.Apply, builder => ServeCommand.ConfigureLogging(builder.Logging, ConsoleStyle.UseColor()), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
+        catch (Exception ex) when (ExitCodes.ForStartFailure(ex) is int code)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadModel;
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or IOException or Silo.Triggers.PolicyException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadInput;
+            return code;
         }
         catch (OperationCanceledException)
         {
@@ -69,12 +51,7 @@ internal static class GatewayCommand
             console.MarkupLineInterpolated($"Gateway:  [bold]{root}[/]  (POST {root}v1/events, WebSocket {new UriBuilder(root) { Scheme = root.Scheme == "https" ? "wss" : "ws" }.Uri}v1/stream)");
             console.MarkupLineInterpolated($"Dashboard: [bold]{root}dashboard[/] (log in with the server key); Orleans: {root}orleans");
             console.MarkupLineInterpolated($"Health:   {root}healthz, {root}readyz");
-            foreach (var key in gateway.Options.Keys)
-            {
-                var label = key.Kind == GatewayKeyKind.Server ? "Server key:     " : "Publishable key:";
-                var note = generated.Contains(key) ? " [yellow]generated for this run[/]" : "";
-                console.MarkupLine($"{label} [bold]{Markup.Escape(key.Key)}[/] (tenant {Markup.Escape(key.Tenant)}){note}");
-            }
+            keys.Print(console, gateway.Options);
 
             console.MarkupLine("Press [bold]Ctrl+C[/] to stop.");
             try
@@ -88,6 +65,4 @@ internal static class GatewayCommand
 
         return ExitCodes.Success;
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

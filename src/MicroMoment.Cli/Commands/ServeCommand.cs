@@ -74,8 +74,8 @@ internal static class ServeCommand
             Policy = parse.GetValue(policy),
             DataDirectory = parse.GetValue(dataDir)!,
             Urls = parse.GetValue(urls)!,
-            ServerKey = parse.GetValue(serverKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServerKeyVariable)),
-            PublishableKey = parse.GetValue(publishableKey) ?? NonEmpty(Environment.GetEnvironmentVariable(PublishableKeyVariable)),
+            ServerKey = parse.GetValue(serverKey) ?? KeyChoice.FromEnvironment(ServerKeyVariable),
+            PublishableKey = parse.GetValue(publishableKey) ?? KeyChoice.FromEnvironment(PublishableKeyVariable),
             Tenant = parse.GetValue(tenant)!,
             AcceptHistorical = parse.GetValue(historical),
             OtlpEndpoint = parse.GetValue(otlpEndpoint),
@@ -108,30 +108,10 @@ internal static class ServeCommand
         {
             session = await StartAsync(console, settings, cancellationToken).ConfigureAwait(false);
         }
-        catch (DataDirectoryInUseException ex)
+        catch (Exception ex) when (ExitCodes.ForStartFailure(ex) is int code)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.DataDirectoryInUse;
-        }
-        catch (StateFileException ex)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.StateFileUnusable;
-        }
-        catch (StepBackendUnavailableException ex)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BackendUnavailable;
-        }
-        catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadModel;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or Silo.Triggers.PolicyException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadInput;
+            return code;
         }
         await using (session.ConfigureAwait(false))
         {
@@ -213,13 +193,7 @@ internal static class ServeCommand
         }).ConfigureAwait(false);
         Volatile.Write(ref siloStarted.Value, true);
 
-        var explicitKeys = new List<GatewayKey>();
-        if (settings.ServerKey is { } server) explicitKeys.Add(new GatewayKey { Key = server, Tenant = settings.Tenant, Kind = GatewayKeyKind.Server });
-        if (settings.PublishableKey is { } publishable) explicitKeys.Add(new GatewayKey { Key = publishable, Tenant = settings.Tenant, Kind = GatewayKeyKind.Publishable });
-        var generated = new List<GatewayKey>();
-        if (settings.ServerKey is null) generated.Add(GatewayKey.Generate(GatewayKeyKind.Server, settings.Tenant));
-        if (settings.PublishableKey is null) generated.Add(GatewayKey.Generate(GatewayKeyKind.Publishable, settings.Tenant));
-        var usedGenerated = false;
+        var keys = new KeyChoice(settings.ServerKey, settings.PublishableKey, settings.Tenant);
 
         GatewayHost gateway;
         try
@@ -227,13 +201,7 @@ internal static class ServeCommand
             gateway = await GatewayHost.StartAsync(silo, o =>
             {
                 o.Urls = settings.Urls;
-                // Keys on the command line or in the environment win; then keys from configuration (Gateway:Keys);
-                // whatever kind is still missing is generated for this run.
-                if (explicitKeys.Count > 0 || o.Keys.Count == 0)
-                {
-                    o.Keys = [.. explicitKeys, .. generated];
-                    usedGenerated = generated.Count > 0;
-                }
+                keys.Apply(o);
                 if (settings.AcceptHistorical) o.MaxEventAge = null;
                 if (settings.OtlpEndpoint is { } otlp) o.Telemetry = o.Telemetry with { OtlpEndpoint = otlp };
                 if (!settings.OrleansMetrics) o.Telemetry = o.Telemetry with { OrleansMetrics = false };
@@ -271,14 +239,7 @@ internal static class ServeCommand
         console.MarkupLineInterpolated($"Tracker:  [bold]{root}tracker.js[/]");
         console.MarkupLineInterpolated($"Metrics:  [bold]{root}metrics[/] (server key)");
         console.MarkupLineInterpolated($"Health:   {root}healthz, {root}readyz");
-        foreach (var key in gateway.Options.Keys)
-        {
-            var label = key.Kind == GatewayKeyKind.Server ? "Server key:     " : "Publishable key:";
-            var note = usedGenerated && generated.Contains(key) ? " [yellow]generated for this run[/]" : "";
-            console.MarkupLine($"{label} [bold]{Markup.Escape(key.Key)}[/] (tenant {Markup.Escape(key.Tenant)}){note}");
-        }
-        if (usedGenerated)
-            console.MarkupLineInterpolated($"[grey]Generated keys change at every start; set {ServerKeyVariable} / {PublishableKeyVariable} (or --server-key / --publishable-key) to keep them.[/]");
+        keys.Print(console, gateway.Options);
         if (settings.AcceptHistorical) console.MarkupLine("[yellow]Accepting events of any age (--accept-historical).[/]");
         console.MarkupLineInterpolated($"Tracing:  {(traceRatio > 0 ? $"{traceRatio:P1} of events, exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4317)" : "off (--trace-sample-ratio, or OTEL_EXPORTER_OTLP_ENDPOINT, turns it on)")}");
         return new ServeSession(gateway, silo, directoryLock);
@@ -305,6 +266,4 @@ internal static class ServeCommand
         ConfigureLogging(logging, color).AddFilter((category, level) => category?.StartsWith("MicroMoment", StringComparison.Ordinal) == true
             ? level >= LogLevel.Information
             : level >= LogLevel.Warning && siloStarted());
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

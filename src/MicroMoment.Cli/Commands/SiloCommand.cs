@@ -41,30 +41,10 @@ internal static class SiloCommand
             app = await SiloProcess.StartAsync(
                 configuration, builder => ServeCommand.ConfigureLogging(builder.Logging, ConsoleStyle.UseColor()), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException)
+        catch (Exception ex) when (ExitCodes.ForStartFailure(ex) is int code)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadModel;
-        }
-        catch (StepBackendUnavailableException ex)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BackendUnavailable;
-        }
-        catch (Exception ex) when (ex is DataDirectoryInUseException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.DataDirectoryInUse;
-        }
-        catch (StateFileException ex)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.StateFileUnusable;
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or IOException or Silo.Triggers.PolicyException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.BadInput;
+            return code;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

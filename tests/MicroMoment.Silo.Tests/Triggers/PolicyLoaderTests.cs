@@ -49,9 +49,7 @@ public class PolicyLoaderTests
     [Fact]
     public void ShippedDefaultPolicyLoadsWithModelThresholds()
     {
-        string dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "MicroMoment.Orleans.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("MicroMoment.Orleans.sln not found above the test folder.");
-        var p = PolicyLoader.LoadFile(Path.Combine(dir, "policies", "default.yaml"), RuleEvaluatorTests.Binding);
+        var p = PolicyLoader.LoadFile(Path.Combine(MicroMoment.Testing.RepositoryLayout.Root, "policies", "default.yaml"), RuleEvaluatorTests.Binding);
         Assert.Equal("default-2", p.Version);
         var experiment = Assert.Single(p.Experiments);
         Assert.Equal(("offers-vs-holdout", 0.1, "offers"), (experiment.Name, experiment.Holdout, Assert.Single(experiment.Variants).Name));
