@@ -224,19 +224,19 @@ public static class SiloProbe
         return $"{reader.GetInt64(0):N0} rows, state {reader.GetDouble(1):N0} bytes on average (max {reader.GetInt64(2):N0}), file {new FileInfo(path).Length / (1024.0 * 1024):N1} MiB";
     }
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string? StringOption(string[] args, string name)
+    internal static string? StringOption(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -246,7 +246,7 @@ public static class SiloProbe
         throw new DirectoryNotFoundException($"Could not find MicroMoment.Orleans.sln above '{AppContext.BaseDirectory}'.");
     }
 
-    private static string Rees46Path()
+    internal static string Rees46Path()
     {
         string path = Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "data", "rees46", "2019-Oct-head.csv.gz"));
         return File.Exists(path) ? path : throw new FileNotFoundException($"The REES46 sample is missing at '{path}'.", path);
