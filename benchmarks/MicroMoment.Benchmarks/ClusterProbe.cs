@@ -16,7 +16,7 @@ namespace MicroMoment.Benchmarks;
 /// events stay in one lane, in order; each pass over the sample moves its timestamps 3 h on, so the same shoppers keep
 /// going). After a warm-up (the first pass, then --warmup seconds), one window counts acknowledged events and the CPU time of every process from /proc/&lt;pid&gt;/stat.
 /// Settings alternate (1, 2, 3, 1, 2, 3 …) so slow periods of a shared machine spread over all of them.
-/// Usage: <c>cluster-probe [--silos 1,2,3] [--rounds 2] [--warmup 15] [--seconds 45] [--lanes 16] [--batch 50]
+/// Usage: <c>cluster-probe [--silos 1,2,3] [--rounds 2] [--rows N (first N rows of the sample; default all)] [--warmup 15] [--seconds 45] [--lanes 16] [--batch 50]
 /// [--durability checkpoint|every-event] [--program path/to/micromoment.dll] [--csv file]</c>.
 /// </summary>
 public static class ClusterProbe
@@ -43,7 +43,8 @@ public static class ClusterProbe
         if (!File.Exists(settings.Program)) throw new FileNotFoundException($"The program is not built at '{settings.Program}'; run 'dotnet build src/MicroMoment.Cli -c Release' or pass --program.", settings.Program);
         if (!File.Exists(settings.AzuriteScript)) throw new FileNotFoundException($"tools/azurite/start.sh is missing at '{settings.AzuriteScript}'.", settings.AzuriteScript);
 
-        var sample = Rees46CsvReader.Read(SiloProbe.Rees46Path(), new IngestReport()).ToArray();
+        int rows = SiloProbe.Option(args, "--rows", int.MaxValue);
+        var sample = Rees46CsvReader.Read(SiloProbe.Rees46Path(), new IngestReport()).Take(rows).ToArray();
         var lanes = sample.Select((e, i) => (Event: e, Row: i))
             .GroupBy(x => (uint)StringComparer.Ordinal.GetHashCode(x.Event.UserId) % (uint)settings.Lanes)
             .Select(g => g.Select(x => ToShopperEvent(x.Event, x.Row)).ToArray())
