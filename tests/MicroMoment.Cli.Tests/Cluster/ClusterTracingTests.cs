@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MicroMoment.Cli.Cluster;
 using MicroMoment.Client;
 using MicroMoment.Gateway.Tests;
@@ -22,7 +20,7 @@ public sealed class ClusterTracingTests
     public async Task SiloAndGatewayProcessesExportOneTraceThatCrossesFromTheGatewayIntoTheSilo()
     {
         await using var collector = await OtlpCollector.StartAsync();
-        int siloPort = FreePort(), gatewayPort = FreePort(), siloHttp = FreePort(), gatewayHttp = FreePort();
+        int siloPort = ClusterReadiness.FreePort(), gatewayPort = ClusterReadiness.FreePort(), siloHttp = ClusterReadiness.FreePort(), gatewayHttp = ClusterReadiness.FreePort();
         var common = new Dictionary<string, string>
         {
             ["MICROMOMENT__Cluster__Provider"] = "localhost",
@@ -38,11 +36,11 @@ public sealed class ClusterTracingTests
         using var silo = ClusterProcess.Start("silo", "silo", common,
             $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", $"--Silo:Urls=http://127.0.0.1:{siloHttp}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await WaitReadyAsync(http, silo, new Uri($"http://127.0.0.1:{siloHttp}/"));
+        await ClusterReadiness.WaitReadyAsync(http, silo, new Uri($"http://127.0.0.1:{siloHttp}/"), Within);
         using var gateway = ClusterProcess.Start("gateway", "gateway", new Dictionary<string, string>(common) { ["MICROMOMENT_SERVER_KEY"] = ServerKey },
             $"--Cluster:Gateways:0=127.0.0.1:{gatewayPort}", $"--Gateway:Urls=http://127.0.0.1:{gatewayHttp}");
         var gatewayUri = new Uri($"http://127.0.0.1:{gatewayHttp}/");
-        await WaitReadyAsync(http, gateway, gatewayUri);
+        await ClusterReadiness.WaitReadyAsync(http, gateway, gatewayUri, Within);
 
         using var client = new MicroMomentClient(gatewayUri, ServerKey, new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
         var result = await client.SendAsync(new ShopperEvent { UserId = "ada", Type = EventKind.View, ProductId = 1001, Price = 19.9 });
@@ -92,36 +90,5 @@ public sealed class ClusterTracingTests
 
         Assert.StartsWith("Telemetry:TraceSampleRatio is " + ratio, error.Message, StringComparison.Ordinal);
         Assert.True(ClusterConfiguration.IsKnownKey("Telemetry:TraceSampleRatio"));
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http, ClusterProcess process, Uri root)
-    {
-        var deadline = DateTime.UtcNow + Within;
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(process.HasExited, $"{process.Name} exited before it was ready:\n{process.Output}");
-            try
-            {
-                using var answer = await http.GetAsync(new Uri(root, "readyz"));
-                if (answer.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"{process.Name} was not ready within {Within.TotalSeconds:0} s:\n{process.Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
