@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "silo-probe")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "cluster-probe")
+{
+    // A real cluster's throughput: Azurite, N silo processes and a gateway, REES46 through the .NET client; CPU per event from /proc (docs/cluster.md).
+    return ClusterProbe.Run(args.Skip(1).ToArray());
+}
+
 if (args.Length > 0 && args[0] == "metrics-probe")
 {
     // What metrics cost: events/s and CPU per event with OpenTelemetry collecting or not; /metrics scrape time and size (docs/metrics.md).

@@ -78,6 +78,7 @@ public static class ClusterConfiguration
         AddKeys(keys, MembershipSection, typeof(ClusterMembershipOptions));
         AddKeys(keys, StorageSettings.SectionName, typeof(StorageSettings));
         AddKeys(keys, SiloProcessSettings.SectionName, typeof(SiloProcessSettings));
+        AddKeys(keys, TelemetrySettings.SectionName, typeof(TelemetrySettings));
         AddKeys(keys, Gateway.GatewayOptions.SectionName, typeof(Gateway.GatewayOptions));
         return keys;
     }

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using MicroMoment.Gateway.Telemetry;
 using MicroMoment.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Storage;
+using OpenTelemetry.Resources;
 
 namespace MicroMoment.Cli.Cluster;
 
@@ -132,5 +134,26 @@ public static class ClusterHosting
             o.GatewayPort = cluster.GatewayPort;
             if (advertised is not null) o.AdvertisedIPAddress = advertised;
         });
+    }
+
+    /// <summary>The resource attribute that names which process of the cluster made a span or a metric ("silo" or "gateway").</summary>
+    public const string RoleAttribute = "micromoment.role";
+
+    /// <summary>
+    /// Tracing of a silo or gateway process, as <c>serve</c> sets it up (<see cref="TracingServiceCollectionExtensions.AddMicroMomentTracing"/>):
+    /// the ratio from <paramref name="telemetry"/>, the collector from the <c>OTEL_EXPORTER_OTLP_*</c> variables, and the
+    /// process's <paramref name="role"/> as the <see cref="RoleAttribute"/> resource attribute. Returns whether tracing
+    /// is on; then the process's Orleans silo or client must add activity propagation, so one trace follows an event
+    /// from the gateway's request into the silo's grains.
+    /// </summary>
+    /// <exception cref="ArgumentException">The ratio is not from 0 to 1.</exception>
+    public static bool AddMicroMomentProcessTracing(this IServiceCollection services, TelemetrySettings telemetry, string role)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(telemetry);
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+        bool on = services.AddMicroMomentTracing(telemetry.Tracing());
+        if (on) services.AddOpenTelemetry().ConfigureResource(resource => resource.AddAttributes([new(RoleAttribute, role)]));
+        return on;
     }
 }

@@ -29,6 +29,8 @@ public static class GatewayProcess
         ArgumentNullException.ThrowIfNull(configuration);
         var cluster = ClusterConfiguration.Cluster(configuration);
         var settings = ClusterConfiguration.Bind<SiloProcessSettings>(configuration, SiloProcessSettings.SectionName);
+        var telemetry = ClusterConfiguration.Bind<TelemetrySettings>(configuration, TelemetrySettings.SectionName);
+        telemetry.Tracing();
         var model = MicroMomentModel.Load(SiloProcess.ModelPath(settings.Model));
         var front = new SiloOptions { PolicyPath = SiloProcess.PolicyPath(settings.Policy) };
         front.Validate();
@@ -47,9 +49,12 @@ public static class GatewayProcess
         }, builder =>
         {
             configureLogging?.Invoke(builder);
+            bool traced = builder.Services.AddMicroMomentProcessTracing(telemetry, "gateway");
             builder.UseOrleansClient(client =>
             {
                 client.UseMicroMomentClustering(cluster);
+                // The trace of a request goes with its grain calls to the silos.
+                if (traced) client.AddActivityPropagation();
                 client.AddDashboard();
             });
             builder.Services.AddSingleton(sp => ClusterClientFront.Create(sp.GetRequiredService<IClusterClient>(), model, front, sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));

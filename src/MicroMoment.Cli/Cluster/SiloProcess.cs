@@ -33,6 +33,7 @@ public static class SiloProcess
         var storage = ClusterConfiguration.Bind<StorageSettings>(configuration, StorageSettings.SectionName);
         storage.Validate(cluster);
         var settings = ClusterConfiguration.Bind<SiloProcessSettings>(configuration, SiloProcessSettings.SectionName);
+        var telemetry = ClusterConfiguration.Bind<TelemetrySettings>(configuration, TelemetrySettings.SectionName);
         var model = MicroMomentModel.Load(ModelPath(settings.Model));
         var policy = PolicyPath(settings.Policy);
         var options = new SiloOptions
@@ -50,8 +51,11 @@ public static class SiloProcess
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddMicroMomentSiloMetrics(new TelemetryOptions());
+        bool traced = builder.Services.AddMicroMomentProcessTracing(telemetry, "silo");
         builder.UseOrleans(silo =>
         {
+            // A grain call from a traced gateway continues its trace here (and calls between grains carry it on).
+            if (traced) silo.AddActivityPropagation();
             silo.UseMicroMomentClustering(cluster, configuration);
             bool storageConfigured = silo.AddMicroMomentStorage(storage, cluster);
             silo.AddMicroMomentSilo(model, options, storageConfigured: storageConfigured);

@@ -7,5 +7,6 @@ namespace MicroMoment.Gateway.Dashboard;
 /// <param name="Status">Its membership status (Active, Joining, ShuttingDown, …).</param>
 /// <param name="StartedAt">When the silo started (UTC, its own clock).</param>
 /// <param name="Runtime">Its runtime statistics, or null when it is not active or did not answer.</param>
-/// <param name="Error">Why <paramref name="Runtime"/> is missing for an active silo, else null.</param>
-public sealed record ClusterSilo(string Address, string Name, string HostName, string Status, DateTime StartedAt, SiloRuntime? Runtime, string? Error);
+/// <param name="Error">Why <paramref name="Runtime"/> or <paramref name="Report"/> is missing for an active silo, else null.</param>
+/// <param name="Report">The silo's own counters (events its user grains handled, user grains active) from its report grain, or null.</param>
+public sealed record ClusterSilo(string Address, string Name, string HostName, string Status, DateTime StartedAt, SiloRuntime? Runtime, string? Error, Grains.SiloReport? Report = null);

@@ -192,19 +192,35 @@ public sealed class DashboardSampler : BackgroundService
         }
     }
 
-    /// <summary>Orleans messages per second per silo, between two readings that silo answered at different times (else the last known rates).</summary>
+    /// <summary>
+    /// Orleans messages and events per second per silo, between two readings that silo answered at different times (its
+    /// runtime statistics for messages, its report grain for events; else the last known rates).
+    /// </summary>
     private static Dictionary<string, MessageRates> Rates(ClusterReport now, ClusterReport? before, IReadOnlyDictionary<string, MessageRates>? last)
     {
         var rates = new Dictionary<string, MessageRates>(StringComparer.Ordinal);
         foreach (var silo in now.Silos)
         {
-            var previous = before?.Silos.FirstOrDefault(p => p.Address == silo.Address)?.Runtime;
-            if (silo.Runtime is not { } r || previous is null) continue;
-            double seconds = (r.TakenAt - previous.TakenAt).TotalSeconds;
-            if (seconds > 0)
-                rates[silo.Address] = new MessageRates(Math.Round(Math.Max(0, r.ReceivedMessages - previous.ReceivedMessages) / seconds, 3), Math.Round(Math.Max(0, r.SentMessages - previous.SentMessages) / seconds, 3));
-            else if (last?.GetValueOrDefault(silo.Address) is { } known)
-                rates[silo.Address] = known;
+            var previous = before?.Silos.FirstOrDefault(p => p.Address == silo.Address);
+            var known = last?.GetValueOrDefault(silo.Address) ?? default;
+            double? received = known.ReceivedPerSec, sent = known.SentPerSec, events = known.EventsPerSec;
+            if (silo.Runtime is { } r && previous?.Runtime is { } p)
+            {
+                double seconds = (r.TakenAt - p.TakenAt).TotalSeconds;
+                if (seconds > 0)
+                {
+                    received = Math.Round(Math.Max(0, r.ReceivedMessages - p.ReceivedMessages) / seconds, 3);
+                    sent = Math.Round(Math.Max(0, r.SentMessages - p.SentMessages) / seconds, 3);
+                }
+            }
+
+            if (silo.Report is { } e && previous?.Report is { } q)
+            {
+                double seconds = (e.TakenAt - q.TakenAt).TotalSeconds;
+                if (seconds > 0) events = Math.Round(Math.Max(0, e.EventsHandled - q.EventsHandled) / seconds, 3);
+            }
+
+            if (received is not null || events is not null) rates[silo.Address] = new MessageRates(received, sent, events);
         }
 
         return rates;
@@ -417,11 +433,24 @@ public sealed class DashboardSampler : BackgroundService
         Nullable(w, "messagesSentPerSec", rates.SentPerSec);
         if (silo.Error is { } error) w.WriteString("error", error);
         else w.WriteNull("error");
+        // The silo's own counters (its report grain): events its user grains handled, and user grains active there.
+        if (silo.Report is { } report)
+        {
+            w.WriteNumber("eventsHandled", report.EventsHandled);
+            w.WriteNumber("eventsAccepted", report.EventsAccepted);
+            w.WriteNumber("userGrains", report.UserGrains);
+        }
+        else
+        {
+            w.WriteNull("eventsHandled");
+            w.WriteNull("eventsAccepted");
+            w.WriteNull("userGrains");
+        }
 
         if (local is { } l)
         {
-            // The gateway's own numbers of the silo in this process.
-            Nullable(w, "eventsPerSec", l.EventsPerSec);
+            // The gateway's own numbers of the silo in this process (the report grain's rate where the process has none yet).
+            Nullable(w, "eventsPerSec", l.EventsPerSec ?? rates.EventsPerSec);
             if (l.Backend is { } backend) w.WriteString("backend", backend);
             else w.WriteNull("backend");
             w.WriteStartObject("process");
@@ -442,7 +471,8 @@ public sealed class DashboardSampler : BackgroundService
         }
         else
         {
-            w.WriteNull("eventsPerSec");
+            // A silo in another process: events/s from its report grain's counts between two readings.
+            Nullable(w, "eventsPerSec", rates.EventsPerSec);
             w.WriteNull("backend");
             w.WriteNull("process");
         }
@@ -489,7 +519,7 @@ public sealed class DashboardSampler : BackgroundService
     /// <summary>The last reading of the cluster (null report: none succeeded yet), the last error, when it was read, and the message rates per silo.</summary>
     private sealed record ClusterReading(ClusterReport? Report, string? Error, long ReadAt, IReadOnlyDictionary<string, MessageRates> Rates);
 
-    private readonly record struct MessageRates(double? ReceivedPerSec, double? SentPerSec);
+    private readonly record struct MessageRates(double? ReceivedPerSec, double? SentPerSec, double? EventsPerSec);
 
     private sealed class Watcher(DashboardSampler sampler) : IDisposable
     {

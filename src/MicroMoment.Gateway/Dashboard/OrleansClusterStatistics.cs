@@ -7,7 +7,9 @@ namespace MicroMoment.Gateway.Dashboard;
 /// <summary>
 /// <see cref="IClusterStatistics"/> from Orleans' management grain (<see cref="IManagementGrain"/>): the membership table
 /// (<c>GetDetailedHosts</c>), each active silo's runtime statistics (<c>GetRuntimeStatistics</c>) and activations per
-/// grain class (<c>GetSimpleGrainStatistics</c>), and a grain's activation address (<c>GetActivationAddress</c>). Works
+/// grain class (<c>GetSimpleGrainStatistics</c>), each active silo's own counters from its <see cref="ISiloReportGrain"/>
+/// (pinned to that silo: events handled, user grains), and a grain's activation address (<c>GetActivationAddress</c>, a
+/// grain directory lookup that activates nothing). Works
 /// through any <see cref="IGrainFactory"/>: a silo's in the same process, or an Orleans client's.
 /// </summary>
 public sealed class OrleansClusterStatistics : IClusterStatistics
@@ -35,6 +37,7 @@ public sealed class OrleansClusterStatistics : IClusterStatistics
         var live = hosts.Where(h => h.Status != SiloStatus.Dead).OrderBy(h => h.SiloAddress.ToParsableString(), StringComparer.Ordinal).ToArray();
         var runtime = live.Select(h => h.Status == SiloStatus.Active ? management.GetRuntimeStatistics([h.SiloAddress]) : null).ToArray();
         var grains = live.Select(h => h.Status == SiloStatus.Active ? management.GetSimpleGrainStatistics([h.SiloAddress]) : null).ToArray();
+        var reports = live.Select(h => h.Status == SiloStatus.Active ? _grains.GetGrain<ISiloReportGrain>(h.SiloAddress.ToParsableString()).GetAsync() : null).ToArray();
         var silos = new List<ClusterSilo>(live.Length);
         var types = new List<GrainTypeActivations>();
         for (int i = 0; i < live.Length; i++)
@@ -73,7 +76,20 @@ public sealed class OrleansClusterStatistics : IClusterStatistics
                 }
             }
 
-            silos.Add(new ClusterSilo(address, entry.SiloName, entry.HostName, entry.Status.ToString(), DateTime.SpecifyKind(entry.StartTime, DateTimeKind.Utc), statistics, error));
+            SiloReport? report = null;
+            if (reports[i] is { } reported)
+            {
+                try
+                {
+                    report = await reported.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    error ??= ex.Message;
+                }
+            }
+
+            silos.Add(new ClusterSilo(address, entry.SiloName, entry.HostName, entry.Status.ToString(), DateTime.SpecifyKind(entry.StartTime, DateTimeKind.Utc), statistics, error, report));
         }
 
         return new ClusterReport(silos, hosts.Length - live.Length, types);

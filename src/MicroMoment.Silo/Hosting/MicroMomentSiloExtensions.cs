@@ -67,6 +67,8 @@ public static class MicroMomentSiloExtensions
             return new GrainSilo(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<SiloContext>(), sp.GetRequiredService<ExperimentCountFlusher>(), () => policy.Status, sp.GetRequiredService<ILogger<GrainSilo>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         });
         services.AddSingleton<IMicroMomentSilo>(sp => sp.GetRequiredService<GrainSilo>());
+        // Each silo's report grain (ISiloReportGrain) runs on the silo its key names.
+        services.AddPlacementDirector<Placement.SiloPinnedPlacement, Placement.SiloPinnedPlacementDirector>();
 
         services.Configure<GrainCollectionOptions>(o =>
         {

@@ -272,14 +272,14 @@
         ["memoryBytes", x.memoryBytes, 0, missing(x.memoryBytes) ? "–" : bytes(x.memoryBytes)],
         ["maximumMemoryBytes", x.maximumMemoryBytes, 0, missing(x.maximumMemoryBytes) ? "–" : bytes(x.maximumMemoryBytes)],
         ["messagesPerSec", x.messagesReceivedPerSec, 1, missing(x.messagesReceivedPerSec) ? "–" : fmt(x.messagesReceivedPerSec, 1) + " / " + fmt(x.messagesSentPerSec, 1)],
-        ["clients", x.clients, 0], ["eventsPerSec", x.eventsPerSec, 1], ["backend", x.backend, 0, x.backend || "–"],
+        ["clients", x.clients, 0], ["eventsPerSec", x.eventsPerSec, 1], ["userGrains", x.userGrains, 0], ["backend", x.backend, 0, x.backend || "–"],
         ["gcPausePercent", p ? p.gcPausePercent : null, 3], ["threads", p ? p.threads : null, 0]] };
     }));
     const c = s.cluster;
     $("silos-source").textContent = (c.available
       ? "Status, uptime, activations, CPU, memory, messages and clients: Orleans (membership table and each silo's runtime statistics through the management grain), read " + fmt(c.ageMs, 0) + " ms before this snapshot" + (c.deadSilos ? "; " + c.deadSilos + " dead silos in the membership table are not listed" : "") + "."
       : "Orleans' statistics are not available" + (c.error ? " (" + c.error + ")" : c.configured ? " yet" : " from this host") + "; CPU is this process's own measure.")
-      + " Events/s, model executor, GC pause and threads: this gateway's numbers of the silo in its process." + (c.error && c.available ? " Last reading failed: " + c.error + "." : "");
+      + " Events/s and user grains: each silo's own counters (its report grain); for the silo in this process, events/s as this gateway counts them. Model executor, GC pause and threads: this process's silo only." + (c.error && c.available ? " Last reading failed: " + c.error + "." : "");
     const ids = [...new Set(state.history.flatMap(h => h.silos.map(x => x.address || "local")))];
     lineChart($("silos-chart-cpu"), Object.assign({ yTitle: "CPU (% of all cores)",
       series: ids.map(id => ({ name: id === "local" ? "this process" : siloName(id), values: series(h => {
