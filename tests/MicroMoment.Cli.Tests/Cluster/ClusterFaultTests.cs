@@ -10,6 +10,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 /// not acknowledged. One silo is killed with SIGKILL mid-stream. Afterwards every shopper's grain must reflect exactly
 /// the events acknowledged for them: none lost, none applied twice. Prints the detection and recovery times (docs/cluster.md).
 /// </summary>
+[Collection(ClusterFaultCollection.Name)]
 public sealed class ClusterFaultTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
     private const string ServerKey = "sk_cluster_fault_test_0123456789";
