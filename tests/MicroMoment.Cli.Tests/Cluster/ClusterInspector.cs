@@ -39,7 +39,8 @@ internal sealed class ClusterInspector : IAsyncDisposable
         var hosts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var grain in statistics)
         {
-            if (!grain.GrainType.EndsWith(".UserGrain", StringComparison.Ordinal)) continue;
+            // The grain class' runtime type name: "MicroMoment.Silo.Grains.UserGrain,MicroMoment.Silo".
+            if (!grain.GrainType.Split(',')[0].EndsWith(".UserGrain", StringComparison.Ordinal)) continue;
             string key = grain.GrainId.Key.ToString()!;
             hosts[key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]] = grain.SiloAddress.Endpoint.Port;
         }

@@ -153,9 +153,11 @@ internal sealed class EventReplay
         {
             var pending = lane.Skip(start).Take(_batch).ToList();
             var deadline = Clock.Elapsed + _giveUpAfter;
+            string lastAnswer = "none yet";
             while (pending.Count > 0)
             {
-                Assert.True(Clock.Elapsed < deadline, $"Events still unacknowledged after {_giveUpAfter.TotalSeconds:0} s.\n{describe()}");
+                Assert.True(Clock.Elapsed < deadline,
+                    $"{pending.Count} events (first: {pending[0].EventId} of {pending[0].UserId}) still unacknowledged after {_giveUpAfter.TotalSeconds:0} s; the last answer: {lastAnswer}.\n{describe()}");
                 IReadOnlyList<EventResult>? results;
                 try
                 {
@@ -164,10 +166,12 @@ internal sealed class EventReplay
                 catch (OverloadedException ex)
                 {
                     results = ex.Results;
+                    lastAnswer = $"overloaded ({ex.Message})";
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or MicroMomentApiException)
                 {
                     results = null;
+                    lastAnswer = $"{ex.GetType().Name}: {ex.Message}";
                 }
 
                 var again = new List<ShopperEvent>();

@@ -108,7 +108,9 @@ internal sealed class TestCluster : IDisposable
 
     /// <summary>The last part of every silo's output, for failure messages.</summary>
     public string SiloOutputs(int lastChars = 2_000) =>
-        string.Join("\n---\n", Silos.Select(s => $"{s.Process.Name}:\n{s.Process.Output[Math.Max(0, s.Process.Output.Length - lastChars)..]}"));
+        string.Join("\n---\n", Silos.Select(s => $"{s.Process.Name}:\n{Tail(s.Process.Output, lastChars)}"));
+
+    private static string Tail(string text, int chars) => text[Math.Max(0, text.Length - chars)..];
 
     /// <summary>Polls <paramref name="root"/><c>readyz</c> until it answers 200; fails with the process' output if it exits or the limit passes.</summary>
     public async Task WaitReadyAsync(ClusterProcess process, Uri root, TimeSpan limit)
