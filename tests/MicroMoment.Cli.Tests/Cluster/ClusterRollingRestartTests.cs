@@ -39,8 +39,8 @@ public sealed class ClusterRollingRestartTests(AzuriteFixture azurite, ITestOutp
         {
             double stopAt = replay.Clock.Elapsed.TotalSeconds;
             var exitedAfter = await silo.Process.StopAsync(TimeSpan.FromSeconds(60));
-            Assert.True(silo.Process.ExitCode == 0, $"{silo.Process.Name} exited {silo.Process.ExitCode} after SIGTERM:\n{silo.Process.Output}");
-            var restarted = await cluster.RestartSiloAsync(silo);
+            Assert.True(silo.Process.ExitCode == 0, $"{silo.Process.Name} exited {silo.Process.ExitCode} after SIGTERM; expected 0, a graceful stop (143: the signal ended it before it had stopped):\n{silo.Process.Output}");
+            var restarted = await cluster.RestartSiloAsync(silo, TimeSpan.FromSeconds(180));
             double readyAt = replay.Clock.Elapsed.TotalSeconds;
             steps.Add(string.Create(CultureInfo.InvariantCulture, $"{silo.Process.Name}:exit={exitedAfter.TotalSeconds:0.0}s,ready={readyAt - stopAt:0.0}s"));
             Assert.False(replay.Finished, $"The stream ended before {restarted.Process.Name} replaced {silo.Process.Name}; expected every restart under load.");

@@ -31,7 +31,7 @@ public sealed class ClusterScaleOutTests(AzuriteFixture azurite, ITestOutputHelp
         await replay.WaitAcknowledgedAsync(Events / 4, Describe);
 
         double startedAt = replay.Clock.Elapsed.TotalSeconds;
-        var added = await cluster.StartSiloAsync();
+        var added = await cluster.StartSiloAsync(TimeSpan.FromSeconds(180));
         double readyAt = replay.Clock.Elapsed.TotalSeconds;
         int acknowledgedWhenReady = replay.Ledger.Count;
         Assert.False(replay.Finished, $"The stream ended before the fourth silo was ready ({readyAt - startedAt:0.0} s to start); expected it to join under load.");
