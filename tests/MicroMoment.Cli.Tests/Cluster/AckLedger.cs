@@ -3,7 +3,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 /// <summary>What the gateway acknowledged (accepted or duplicate), per shopper and when; thread-safe.</summary>
 internal sealed class AckLedger
 {
-    private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<double>> _perUser = new(StringComparer.Ordinal);
     private readonly List<double> _times = [];
     private int _resent;
 
@@ -24,7 +24,16 @@ internal sealed class AckLedger
     {
         get
         {
-            lock (_perUser) return new Dictionary<string, int>(_perUser, StringComparer.Ordinal);
+            lock (_perUser) return _perUser.ToDictionary(p => p.Key, p => p.Value.Count, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>A copy of each shopper's acknowledgement times (stopwatch seconds), in the order they were acknowledged.</summary>
+    public Dictionary<string, List<double>> PerUserTimes
+    {
+        get
+        {
+            lock (_perUser) return _perUser.ToDictionary(p => p.Key, p => new List<double>(p.Value), StringComparer.Ordinal);
         }
     }
 
@@ -41,7 +50,8 @@ internal sealed class AckLedger
     {
         lock (_perUser)
         {
-            _perUser[user] = _perUser.GetValueOrDefault(user) + 1;
+            if (!_perUser.TryGetValue(user, out var times)) _perUser[user] = times = [];
+            times.Add(at);
             _times.Add(at);
         }
     }

@@ -6,6 +6,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 /// <see cref="SiloKillScenario"/> with membership and grain state in Azurite: SIGKILL one of three silos mid-stream,
 /// nothing acknowledged lost, nothing applied twice, the silo marked Dead in the membership table.
 /// </summary>
+[Collection(ClusterFaultCollection.Name)]
 public sealed class ClusterFaultTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
     [Fact]

@@ -39,6 +39,35 @@ internal sealed class ClusterProcess : IDisposable
         return new ClusterProcess(name, Process.Start(start)!);
     }
 
+    /// <summary>The process' exit code (only once it has exited).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>
+    /// SIGTERM (what an orchestrator sends to stop a pod, or Ctrl+C), then waits until the process has exited; fails if it
+    /// is still running after <paramref name="limit"/>. Returns how long it took to exit.
+    /// </summary>
+    public async Task<TimeSpan> StopAsync(TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        if (_process.HasExited) return TimeSpan.Zero;
+        using (var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"{Name} was still running {limit.TotalSeconds:0} s after SIGTERM:\n{Output}");
+        }
+
+        return clock.Elapsed;
+    }
+
     /// <summary>SIGKILL: the process ends at once, nothing flushed (a crash, a lost machine).</summary>
     public void KillHard()
     {

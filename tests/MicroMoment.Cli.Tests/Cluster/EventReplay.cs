@@ -17,14 +17,17 @@ internal sealed class EventReplay
     private readonly List<ShopperEvent>[] _lanes;
     private readonly int _batch;
     private readonly TimeSpan _giveUpAfter;
+    private readonly TimeSpan _pause;
     private Task[] _sending = [];
 
     /// <param name="events">The events, in the order each shopper made them.</param>
     /// <param name="lanes">How many lanes send at once.</param>
     /// <param name="batch">Events per request.</param>
     /// <param name="giveUpAfter">How long a batch may stay unacknowledged before its lane fails.</param>
-    public EventReplay(IReadOnlyList<ShopperEvent> events, int lanes = 8, int batch = 25, TimeSpan? giveUpAfter = null)
+    /// <param name="pause">How long a lane waits after a batch is acknowledged before it sends the next (paces a stream that must outlast slow faults).</param>
+    public EventReplay(IReadOnlyList<ShopperEvent> events, int lanes = 8, int batch = 25, TimeSpan? giveUpAfter = null, TimeSpan? pause = null)
     {
+        _pause = pause ?? TimeSpan.Zero;
         Events = events;
         _batch = batch;
         _giveUpAfter = giveUpAfter ?? TimeSpan.FromSeconds(180);
@@ -112,6 +115,20 @@ internal sealed class EventReplay
         return to - from <= 0 ? 0 : times.Count(t => t >= from && t < to) / (to - from);
     }
 
+    /// <summary>The lowest acknowledged rate (events/s) of any 1 s window between <paramref name="from"/> and <paramref name="to"/> (clock seconds).</summary>
+    public double LowestRate(double from, double to)
+    {
+        var times = Ledger.Times;
+        double lowest = double.PositiveInfinity;
+        for (double t = from + 1; t <= to; t += 0.1)
+        {
+            double start = t - 1;
+            lowest = Math.Min(lowest, times.Count(x => x >= start && x < t));
+        }
+
+        return double.IsPositiveInfinity(lowest) ? Rate(from, to) : lowest;
+    }
+
     /// <summary>
     /// The end of the first 1 s window after <paramref name="after"/> whose acknowledged rate reaches <paramref name="target"/>
     /// events/s (clock seconds); NaN when none did before <paramref name="end"/>.
@@ -136,9 +153,11 @@ internal sealed class EventReplay
         {
             var pending = lane.Skip(start).Take(_batch).ToList();
             var deadline = Clock.Elapsed + _giveUpAfter;
+            string lastAnswer = "none yet";
             while (pending.Count > 0)
             {
-                Assert.True(Clock.Elapsed < deadline, $"Events still unacknowledged after {_giveUpAfter.TotalSeconds:0} s.\n{describe()}");
+                Assert.True(Clock.Elapsed < deadline,
+                    $"{pending.Count} events (first: {pending[0].EventId} of {pending[0].UserId}) still unacknowledged after {_giveUpAfter.TotalSeconds:0} s; the last answer: {lastAnswer}.\n{describe()}");
                 IReadOnlyList<EventResult>? results;
                 try
                 {
@@ -147,10 +166,12 @@ internal sealed class EventReplay
                 catch (OverloadedException ex)
                 {
                     results = ex.Results;
+                    lastAnswer = $"overloaded ({ex.Message})";
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or MicroMomentApiException)
                 {
                     results = null;
+                    lastAnswer = $"{ex.GetType().Name}: {ex.Message}";
                 }
 
                 var again = new List<ShopperEvent>();
@@ -178,6 +199,8 @@ internal sealed class EventReplay
 
                 pending = again;
             }
+
+            if (_pause > TimeSpan.Zero) await Task.Delay(_pause);
         }
     }
 }

@@ -29,9 +29,43 @@ internal sealed class TestCluster : IDisposable
     public List<ClusterGateway> Gateways { get; } = [];
 
     /// <summary>Starts a silo process on free ports and waits until its <c>/readyz</c> answers 200 (Active in membership).</summary>
-    public async Task<ClusterSilo> StartSiloAsync(TimeSpan? readyWithin = null, IReadOnlyDictionary<string, string>? environment = null)
+    public Task<ClusterSilo> StartSiloAsync(TimeSpan? readyWithin = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartSiloOnAsync(FreePort.Next(), FreePort.Next(), FreePort.Next(), readyWithin, environment);
+
+    /// <summary>
+    /// Starts a new silo process on the ports of <paramref name="previous"/> (which must have exited: stopped or killed),
+    /// as an orchestrator restarts a pod with the same address, and waits until it is ready.
+    /// </summary>
+    public Task<ClusterSilo> RestartSiloAsync(ClusterSilo previous, TimeSpan? readyWithin = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        int siloPort = FreePort.Next(), gatewayPort = FreePort.Next(), httpPort = FreePort.Next();
+        Assert.True(previous.Process.HasExited, $"{previous.Process.Name} still runs; stop or kill it before starting a silo on its ports.");
+        return StartSiloOnAsync(previous.SiloPort, previous.GatewayPort, previous.Http.Port, readyWithin, environment);
+    }
+
+    /// <summary>
+    /// The sum of a Prometheus metric's samples on <paramref name="silo"/>'s <c>/metrics</c> (e.g.
+    /// <c>micromoment_grain_activations_total</c>, user grain activations over the silo's life); 0 when it has none.
+    /// </summary>
+    public async Task<double> SiloMetricAsync(ClusterSilo silo, string metric)
+    {
+        string text = await Http.GetStringAsync(new Uri(silo.Http, "metrics"));
+        double sum = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#' || !line.StartsWith(metric, StringComparison.Ordinal)) continue;
+            // "name value" or "name{labels} value", optionally followed by a timestamp.
+            var rest = line.AsSpan(metric.Length);
+            if (rest.Length == 0 || (rest[0] != ' ' && rest[0] != '{')) continue;
+            if (rest[0] == '{') rest = rest[(rest.IndexOf('}') + 1)..];
+            var parts = rest.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            sum += double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return sum;
+    }
+
+    private async Task<ClusterSilo> StartSiloOnAsync(int siloPort, int gatewayPort, int httpPort, TimeSpan? readyWithin, IReadOnlyDictionary<string, string>? environment)
+    {
         var process = ClusterProcess.Start($"silo{Silos.Count}", "silo", Merge(environment),
             $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", $"--Silo:Urls=http://127.0.0.1:{httpPort}");
         _processes.Add(process);
@@ -66,9 +100,17 @@ internal sealed class TestCluster : IDisposable
         return gateway;
     }
 
+    /// <summary>
+    /// Connects an Orleans client to the cluster with the processes' own configuration (so with whatever membership
+    /// provider the environment names), to ask the cluster where grains live.
+    /// </summary>
+    public Task<ClusterInspector> ConnectInspectorAsync() => ClusterInspector.ConnectAsync(_environment);
+
     /// <summary>The last part of every silo's output, for failure messages.</summary>
     public string SiloOutputs(int lastChars = 2_000) =>
-        string.Join("\n---\n", Silos.Select(s => $"{s.Process.Name}:\n{s.Process.Output[Math.Max(0, s.Process.Output.Length - lastChars)..]}"));
+        string.Join("\n---\n", Silos.Select(s => $"{s.Process.Name}:\n{Tail(s.Process.Output, lastChars)}"));
+
+    private static string Tail(string text, int chars) => text[Math.Max(0, text.Length - chars)..];
 
     /// <summary>Polls <paramref name="root"/><c>readyz</c> until it answers 200; fails with the process' output if it exits or the limit passes.</summary>
     public async Task WaitReadyAsync(ClusterProcess process, Uri root, TimeSpan limit)
