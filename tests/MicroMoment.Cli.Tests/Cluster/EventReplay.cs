@@ -17,16 +17,24 @@ internal sealed class EventReplay
     private readonly List<ShopperEvent>[] _lanes;
     private readonly int _batch;
     private readonly TimeSpan _giveUpAfter;
+    private readonly bool _resend;
+    private int _unacknowledged;
     private Task[] _sending = [];
 
     /// <param name="events">The events, in the order each shopper made them.</param>
     /// <param name="lanes">How many lanes send at once.</param>
     /// <param name="batch">Events per request.</param>
     /// <param name="giveUpAfter">How long a batch may stay unacknowledged before its lane fails.</param>
-    public EventReplay(IReadOnlyList<ShopperEvent> events, int lanes = 8, int batch = 25, TimeSpan? giveUpAfter = null)
+    /// <param name="resend">
+    /// True: the replay resends what the client did not get acknowledged (and counts it in <see cref="AckLedger.Resent"/>).
+    /// False: each batch is handed to the client once, so whatever the client's own retries do not deliver is counted in
+    /// <see cref="Unacknowledged"/> (a request that fails counts all its events) and never resent.
+    /// </param>
+    public EventReplay(IReadOnlyList<ShopperEvent> events, int lanes = 8, int batch = 25, TimeSpan? giveUpAfter = null, bool resend = true)
     {
         Events = events;
         _batch = batch;
+        _resend = resend;
         _giveUpAfter = giveUpAfter ?? TimeSpan.FromSeconds(180);
         _lanes = [.. events.GroupBy(e => (uint)StringComparer.Ordinal.GetHashCode(e.UserId) % (uint)lanes).Select(g => g.ToList())];
     }
@@ -39,6 +47,12 @@ internal sealed class EventReplay
 
     /// <summary>Seconds since <see cref="Start"/>; the ledger's times are on this clock.</summary>
     public Stopwatch Clock { get; } = new();
+
+    /// <summary>Events the client did not get acknowledged (overloaded, or their request failed) that the replay did not resend (<c>resend: false</c>).</summary>
+    public int Unacknowledged => Volatile.Read(ref _unacknowledged);
+
+    /// <summary>The distinct errors of requests that failed (with <c>resend: false</c>), at most 10.</summary>
+    public List<string> Errors { get; } = [];
 
     /// <summary>True once every lane has finished or failed.</summary>
     public bool Finished => _sending.Length > 0 && _sending.All(t => t.IsCompleted);
@@ -151,6 +165,10 @@ internal sealed class EventReplay
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or MicroMomentApiException)
                 {
                     results = null;
+                    lock (Errors)
+                    {
+                        if (Errors.Count < 10 && !Errors.Contains(ex.Message)) Errors.Add(ex.Message);
+                    }
                 }
 
                 var again = new List<ShopperEvent>();
@@ -168,6 +186,12 @@ internal sealed class EventReplay
                             // Rejected (invalid) or opted out: never applied, never acknowledged.
                             break;
                     }
+                }
+
+                if (again.Count > 0 && !_resend)
+                {
+                    Interlocked.Add(ref _unacknowledged, again.Count);
+                    again.Clear();
                 }
 
                 if (again.Count > 0)

@@ -52,9 +52,22 @@ internal sealed class TestCluster : IDisposable
     /// Starts a gateway process (the server key in <c>MICROMOMENT_SERVER_KEY</c>, events of any age accepted) and waits
     /// until its <c>/readyz</c> answers 200.
     /// </summary>
-    public async Task<ClusterGateway> StartGatewayAsync(string serverKey, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
+    public Task<ClusterGateway> StartGatewayAsync(string serverKey, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
+        StartGatewayAsync(serverKey, FreePort.Next(), environment, arguments);
+
+    /// <summary>
+    /// Starts a new gateway process on the address of <paramref name="previous"/> (which must have exited): what a
+    /// restarted pod or a load balancer's stable address gives clients. Waits until its <c>/readyz</c> answers 200.
+    /// </summary>
+    public Task<ClusterGateway> RestartGatewayAsync(ClusterGateway previous, string serverKey, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
-        int httpPort = FreePort.Next();
+        ArgumentNullException.ThrowIfNull(previous);
+        Assert.True(previous.Process.HasExited, $"{previous.Process.Name} still runs; stop it before starting another gateway on its port.");
+        return StartGatewayAsync(serverKey, previous.Http.Port, environment, arguments);
+    }
+
+    private async Task<ClusterGateway> StartGatewayAsync(string serverKey, int httpPort, IReadOnlyDictionary<string, string>? environment, string[] arguments)
+    {
         var variables = Merge(environment);
         variables["MICROMOMENT_SERVER_KEY"] = serverKey;
         string[] all = [$"--Gateway:Urls=http://127.0.0.1:{httpPort}", "--Gateway:MaxEventAge=", .. arguments];
