@@ -13,13 +13,13 @@ mkdir -p "$dir"
 "$bin" --silent --location "$dir" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
   --blobPort "$blob" --queuePort "$queue" --tablePort "$table" --skipApiVersionCheck > "$dir/azurite.log" 2>&1 &
 echo $! > "$dir/azurite.pid"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null; then
     echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
     exit 0
   fi
   sleep 0.1
 done
-echo "Azurite did not answer on 127.0.0.1:$table within 10 s; see $dir/azurite.log" >&2
+echo "Azurite did not answer on 127.0.0.1:$table within 30 s; see $dir/azurite.log" >&2
 kill "$(cat "$dir/azurite.pid")" 2>/dev/null || true
 exit 1

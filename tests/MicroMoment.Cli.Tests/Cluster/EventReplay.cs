@@ -51,6 +51,9 @@ internal sealed class EventReplay
     /// <summary>Events the client did not get acknowledged (overloaded, or their request failed) that the replay did not resend (<c>resend: false</c>).</summary>
     public int Unacknowledged => Volatile.Read(ref _unacknowledged);
 
+    /// <summary>Per-event answers counted by status and reason ("accepted", "overloaded/storage-unavailable", …), resends included.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Statuses { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The distinct errors of requests that failed (with <c>resend: false</c>), at most 10.</summary>
     public List<string> Errors { get; } = [];
 
@@ -174,6 +177,13 @@ internal sealed class EventReplay
                 var again = new List<ShopperEvent>();
                 for (int k = 0; k < pending.Count; k++)
                 {
+                    if (results is not null && results.Count == pending.Count)
+                    {
+                        var r = results[k];
+                        string key = r.Status is EventStatus.Accepted or EventStatus.Duplicate || r.Reason is null ? r.Status.ToString() : $"{r.Status}/{r.Reason}";
+                        Statuses.AddOrUpdate(key, 1, (_, n) => n + 1);
+                    }
+
                     switch (results is null || results.Count != pending.Count ? EventStatus.Overloaded : results[k].Status)
                     {
                         case EventStatus.Accepted or EventStatus.Duplicate:
