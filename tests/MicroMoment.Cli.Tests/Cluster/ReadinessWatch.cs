@@ -55,7 +55,8 @@ internal sealed class ReadinessWatch : IAsyncDisposable
                 answer = ex is TaskCanceledException ? "no answer within 2 s" : ex.GetType().Name + ": " + ex.Message;
             }
 
-            if (answer != last)
+            // A change of status counts (a 503's reason may carry a changing number: the first one is kept).
+            if (answer[..Math.Min(3, answer.Length)] != last?[..Math.Min(3, last.Length)])
             {
                 lock (_changes) _changes.Add((_clock.Elapsed.TotalSeconds, name, answer));
                 last = answer;

@@ -15,7 +15,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
     private const string ServerKey = "mm_sk_storage_outage_test_0001";
-    private const int Events = 3_000;
+    private const int Events = 2_000;
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
 
     [Fact]
@@ -79,7 +79,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         Assert.True(all.Keys.All(k => k is "200" or "503"), $"Answers other than 200 and 503: {AnswerLog.Describe(all)}\n{string.Join("\n", answers.Unexpected)}\n{Describe()}");
         Assert.Equal(0, answers.WithoutRetryAfter);
         // An event the store could not take is answered overloaded (retry it), never rejected as if it were invalid.
-        Assert.DoesNotContain(replay.Statuses.Keys, k => k.StartsWith(nameof(EventStatus.Rejected), StringComparison.Ordinal) && (k.Contains("internal", StringComparison.Ordinal) || k.Contains("storage", StringComparison.Ordinal)));
+        var refused = replay.Statuses.Keys.Where(k => k.StartsWith(nameof(EventStatus.Rejected), StringComparison.Ordinal) && (k.Contains("internal", StringComparison.Ordinal) || k.Contains("storage", StringComparison.Ordinal))).ToList();
+        Assert.True(refused.Count == 0, $"Events were rejected for the cluster's failure ({string.Join(", ", refused)}) rather than answered overloaded:\n{Describe()}");
         // Readiness says so while the store is out: a silo's /readyz answers 503 with the reason, and 200 again afterwards.
         Assert.True(siloChanges.Any(c => c.At < startedAt + 5 && c.Answer.StartsWith("503", StringComparison.Ordinal)),
             $"No silo's /readyz answered 503 while the store was out:\n{readiness.Describe()}");

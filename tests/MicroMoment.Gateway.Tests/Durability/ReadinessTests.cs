@@ -49,7 +49,7 @@ public sealed class ReadinessTests
         var data = Directory.CreateTempSubdirectory("mm-ready-stall-");
         try
         {
-            var options = new SiloOptions { DataDirectory = data.FullName, Durability = Durability.EveryEvent, WriteStallTimeout = TimeSpan.FromSeconds(1) };
+            var options = new SiloOptions { DataDirectory = data.FullName, Durability = MicroMoment.Silo.Durability.EveryEvent, WriteStallTimeout = TimeSpan.FromSeconds(1) };
             await using var gateway = await TestGateway.StartAsync(await EmbeddedSilo.StartAsync(BundledModel.Model, options));
             var silo = (EmbeddedSilo)gateway.Silo;
             await PostAsync(gateway, "stall-1");
