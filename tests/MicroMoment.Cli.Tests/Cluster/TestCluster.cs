@@ -75,13 +75,17 @@ internal sealed class TestCluster : IDisposable
         _processes.Add(process);
         var gateway = new ClusterGateway(process, new Uri($"http://127.0.0.1:{httpPort}/"));
         Gateways.Add(gateway);
-        await WaitReadyAsync(process, gateway.Http, TimeSpan.FromSeconds(60));
+        // A gateway loads the model and waits for a silo: over a minute when the shared box is loaded (load average 60).
+        await WaitReadyAsync(process, gateway.Http, TimeSpan.FromSeconds(120));
         return gateway;
     }
 
     /// <summary>The last part of every silo's output, for failure messages.</summary>
     public string SiloOutputs(int lastChars = 2_000) =>
-        string.Join("\n---\n", Silos.Select(s => $"{s.Process.Name}:\n{s.Process.Output[Math.Max(0, s.Process.Output.Length - lastChars)..]}"));
+        string.Join("\n---\n", Silos.Select(s => $"{s.Process.Name}:\n{Tail(s.Process.Output, lastChars)}"));
+
+    // The output grows while it is read: take one copy, then its tail.
+    private static string Tail(string output, int lastChars) => output[Math.Max(0, output.Length - lastChars)..];
 
     /// <summary>Polls <paramref name="root"/><c>readyz</c> until it answers 200; fails with the process' output if it exits or the limit passes.</summary>
     public async Task WaitReadyAsync(ClusterProcess process, Uri root, TimeSpan limit)
