@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Polly;
+using Polly.Retry;
 
 namespace MicroMoment.Client;
 
@@ -10,13 +12,16 @@ namespace MicroMoment.Client;
 /// Client of a MicroMoment gateway: send events (one or batched), stream a session over a WebSocket and receive its
 /// offers, read a shopper's live state, report offer feedback, set consent and erase a shopper. Errors become
 /// <see cref="MicroMomentApiException"/> (with <see cref="RateLimitedException"/> for 429 and
-/// <see cref="OverloadedException"/> for 503). Thread-safe.
+/// <see cref="OverloadedException"/> for 503). Event sends are retried on connection failures, timeouts, 502/503/504 and
+/// overloaded events (see <see cref="Retry"/>); other calls are not. Thread-safe.
 /// </summary>
 public sealed class MicroMomentClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly string _key;
+    private MicroMomentRetryOptions _retry = new();
+    private ResiliencePipeline<Attempt> _pipeline;
 
     /// <summary>The header carrying the shopper token.</summary>
     internal const string ShopperTokenHeader = "X-MicroMoment-Shopper";
@@ -35,6 +40,24 @@ public sealed class MicroMomentClient : IDisposable
         _key = key;
         _ownsHttp = httpClient is null;
         _http = httpClient ?? new HttpClient();
+        _pipeline = BuildPipeline(_retry);
+    }
+
+    /// <summary>
+    /// How event sends are retried (<see cref="MicroMomentRetryOptions"/>: by default up to 6 retries, 0.5 s doubling to
+    /// 10 s, with jitter, honouring <c>Retry-After</c>); <see cref="MicroMomentRetryOptions.None"/> turns retrying off.
+    /// Set it before the client is shared.
+    /// </summary>
+    public MicroMomentRetryOptions Retry
+    {
+        get => _retry;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            _pipeline = BuildPipeline(value);
+            _retry = value;
+        }
     }
 
     /// <summary>The gateway's address.</summary>
@@ -78,18 +101,139 @@ public sealed class MicroMomentClient : IDisposable
     }
 
     /// <summary>
-    /// Sends a batch. To retry (a timeout, a lost connection, overloaded events), send the same event objects again:
-    /// each keeps the id and timestamp it got when it was created, so what was applied before is answered duplicate.
-    /// Events whose id was set to null get a random one here.
+    /// Sends a batch. Events the gateway did not take (the connection failed or was lost, the request timed out, it
+    /// answered 502/503/504, or events came back overloaded) are resent with the same ids as <see cref="Retry"/> says;
+    /// what was applied before is answered duplicate, never applied twice. Each event keeps the id and timestamp it got
+    /// when it was created, so sending the same objects again later is just as safe. Events whose id was set to null get a
+    /// random one here (kept across this call's retries).
     /// </summary>
-    /// <returns>One result per event, in order. Some may be rejected or overloaded: check <see cref="EventResult.Status"/>.</returns>
+    /// <returns>One result per event, in order. Some may be rejected, or still overloaded once the retries ran out: check <see cref="EventResult.Status"/>.</returns>
+    /// <exception cref="OverloadedException">No event was taken and the retries ran out (or are off) on a 503.</exception>
+    /// <exception cref="HttpRequestException">The gateway could not be reached within the retries.</exception>
     public async Task<IngestResult> SendBatchAsync(IReadOnlyList<ShopperEvent> events, CancellationToken cancellationToken = default)
     {
         var body = WithIds(events);
+        var merged = new EventResult?[body.Count];
+        var state = new BatchSend(this, body, merged);
+        var outcome = await _pipeline.ExecuteAsync(static (s, ct) => s.AttemptAsync(ct), state, cancellationToken).ConfigureAwait(false);
+        var result = Compose(merged);
+        if (outcome.Overloaded is { } overloaded && result.Accepted + result.Duplicate + result.OptedOut == 0)
+            throw new OverloadedException(overloaded.Title, overloaded.Detail, overloaded.RetryAfter ?? TimeSpan.FromSeconds(1), result.Results);
+        return result;
+    }
+
+    /// <summary>Posts <paramref name="events"/> once; the answer and the gateway's Retry-After.</summary>
+    private async Task<(IngestResult Result, TimeSpan? RetryAfter)> PostEventsAsync(List<ShopperEvent> events, CancellationToken cancellationToken)
+    {
         using var request = Request(HttpMethod.Post, "v1/events");
-        request.Content = JsonContent.Create(body, ClientJsonContext.Default.ListShopperEvent);
-        return await SendAsync(request, ClientJsonContext.Default.IngestResult, cancellationToken).ConfigureAwait(false)
+        request.Content = JsonContent.Create(events, ClientJsonContext.Default.ListShopperEvent);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var result = await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.IngestResult, cancellationToken).ConfigureAwait(false)
             ?? throw new MicroMomentApiException(502, "Empty answer", "The gateway answered POST /v1/events without a body.");
+        if (result.Results.Count != events.Count)
+            throw new MicroMomentApiException(502, "Wrong answer", $"The gateway answered {result.Results.Count} results for {events.Count} events; expected one per event.");
+        return (result, RetryAfterOf(response));
+    }
+
+    /// <summary>The batch's counts recomputed from its per-event results.</summary>
+    private static IngestResult Compose(EventResult?[] merged)
+    {
+        int accepted = 0, duplicate = 0, rejected = 0, optedOut = 0, overloaded = 0;
+        var results = new EventResult[merged.Length];
+        for (int i = 0; i < merged.Length; i++)
+        {
+            var r = merged[i] ?? new EventResult(i, null, EventStatus.Overloaded, "unavailable", "The gateway could not be reached.", null, null, null);
+            results[i] = r;
+            switch (r.Status)
+            {
+                case EventStatus.Accepted: accepted++; break;
+                case EventStatus.Duplicate: duplicate++; break;
+                case EventStatus.Rejected: rejected++; break;
+                case EventStatus.OptedOut: optedOut++; break;
+                default: overloaded++; break;
+            }
+        }
+
+        return new IngestResult(results.Length, accepted, duplicate, rejected, optedOut, overloaded, results);
+    }
+
+    private static ResiliencePipeline<Attempt> BuildPipeline(MicroMomentRetryOptions options)
+    {
+        if (options.MaxRetryAttempts == 0) return ResiliencePipeline<Attempt>.Empty;
+        var builder = new ResiliencePipelineBuilder<Attempt>();
+        if (options.Time is { } time) builder.TimeProvider = time;
+        return builder.AddRetry(new RetryStrategyOptions<Attempt>
+        {
+            MaxRetryAttempts = options.MaxRetryAttempts,
+            Delay = options.BaseDelay,
+            MaxDelay = options.MaxDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } error
+                ? IsTransient(error, args.Context.CancellationToken)
+                : args.Outcome.Result?.Pending > 0),
+            // The gateway's Retry-After (on a 503, or a 200 with overloaded events) is a floor: back off at least that long.
+            DelayGenerator = args =>
+            {
+                var retryAfter = args.Outcome.Exception is MicroMomentApiException api ? api.RetryAfter : args.Outcome.Result?.RetryAfter;
+                if (retryAfter is not { } floor) return ValueTask.FromResult<TimeSpan?>(null);
+                double backoff = options.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(args.AttemptNumber, 20));
+                double jittered = Math.Max(floor.TotalMilliseconds, backoff) * (1 + (Random.Shared.NextDouble() / 4));
+                return ValueTask.FromResult<TimeSpan?>(TimeSpan.FromMilliseconds(Math.Min(jittered, options.MaxDelay.TotalMilliseconds)));
+            },
+        }).Build();
+    }
+
+    /// <summary>Failures worth a retry: the request did not reach a gateway or got no usable answer, or it answered 502/503/504.</summary>
+    private static bool IsTransient(Exception error, CancellationToken cancellationToken) => error switch
+    {
+        OperationCanceledException => !cancellationToken.IsCancellationRequested, // HttpClient's timeout, not the caller's token
+        MicroMomentApiException api => api.Status is 502 or 503 or 504,
+        HttpRequestException or IOException or JsonException => true,
+        _ => false,
+    };
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) =>
+        response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+
+    /// <summary>What one attempt of a batch send left: events still to send, the gateway's Retry-After, and a 503's problem.</summary>
+    private sealed record Attempt(int Pending, TimeSpan? RetryAfter, OverloadedException? Overloaded);
+
+    /// <summary>A batch send across its attempts: each attempt posts the events not yet taken and merges their results.</summary>
+    private sealed class BatchSend(MicroMomentClient client, List<ShopperEvent> events, EventResult?[] merged)
+    {
+        private List<int> _pending = [.. Enumerable.Range(0, events.Count)];
+
+        public async ValueTask<Attempt> AttemptAsync(CancellationToken cancellationToken)
+        {
+            var sending = _pending.Select(i => events[i]).ToList();
+            IReadOnlyList<EventResult> results;
+            TimeSpan? retryAfter;
+            OverloadedException? overloaded = null;
+            try
+            {
+                (var result, retryAfter) = await client.PostEventsAsync(sending, cancellationToken).ConfigureAwait(false);
+                results = result.Results;
+            }
+            catch (OverloadedException ex) when (ex.Results.Count == sending.Count)
+            {
+                results = ex.Results;
+                retryAfter = ex.RetryAfter;
+                overloaded = ex;
+            }
+
+            var again = new List<int>();
+            for (int k = 0; k < _pending.Count; k++)
+            {
+                int index = _pending[k];
+                merged[index] = results[k] with { Index = index };
+                if (results[k].Status == EventStatus.Overloaded) again.Add(index);
+            }
+
+            _pending = again;
+            return new Attempt(again.Count, retryAfter, overloaded);
+        }
     }
 
     /// <summary>The live state of a shopper, or null when the gateway holds nothing for them (server key).</summary>

@@ -130,6 +130,7 @@ public sealed class ClientTests : IAsyncLifetime
     public async Task SaturatedSiloBecomesOverloadedExceptionWithPerEventResults()
     {
         ((RecordingSilo)_gateway.Silo).Saturated = true;
+        _server.Retry = MicroMomentRetryOptions.None;
 
         var error = await Assert.ThrowsAsync<OverloadedException>(() => _server.SendBatchAsync([View("c1", "e1"), View("c1", "e2")]));
 

@@ -63,6 +63,7 @@ internal sealed class Checkpointer<T>
     /// <summary>Writes the state now, whatever the count.</summary>
     public async Task WriteAsync()
     {
+        _context.RecordWriteStart();
         try
         {
             await _state.WriteStateAsync().ConfigureAwait(true);
@@ -73,6 +74,10 @@ internal sealed class Checkpointer<T>
             _context.RecordWriteFailure(ex);
             SiloLog.StateWriteFailed(_context.Logger, _what, ex.GetType().Name, ex.Message, _unwritten);
             throw;
+        }
+        finally
+        {
+            _context.RecordWriteEnd();
         }
 
         Interlocked.Increment(ref _context.Counters.WritesCommitted);

@@ -26,7 +26,8 @@ internal static class DropReasons
     {
         DropReason.Duplicate or DropReason.LateDuplicate => IngestStatus.Duplicate,
         DropReason.OptedOut => IngestStatus.OptedOut,
-        DropReason.Overloaded or DropReason.ShuttingDown or DropReason.StorageUnavailable => IngestStatus.Overloaded,
+        // A call that failed inside the cluster says nothing about the event: the client resends it (same id) rather than drop it as invalid.
+        DropReason.Overloaded or DropReason.ShuttingDown or DropReason.StorageUnavailable or DropReason.InternalError => IngestStatus.Overloaded,
         _ => IngestStatus.Rejected,
     };
 }

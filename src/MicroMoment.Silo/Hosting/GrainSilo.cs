@@ -342,6 +342,8 @@ public sealed class GrainSilo : IMicroMomentSilo, ISiloCensus
         if (!_accepting) return _disposed ? "The silo is shut down (after shutting down, it takes no events)." : "The silo is shutting down and takes no more events.";
         if (_context.WriteFailure is { } failure)
             return $"Writing grain state fails ({failure}); acknowledged events would not become durable. Grains retry at their next checkpoint.";
+        if (_context.WriteStall is { } stall)
+            return $"Grain state writes have not completed for {stall.TotalSeconds:0.0} s: the store does not answer. Events wait for their writes and are answered when it does (overloaded if their call times out).";
         return null;
     }
 

@@ -19,6 +19,8 @@ public sealed class SiloContext
 {
     private Policy _policy;
     private string? _writeFailure;
+    private int _writesInFlight;
+    private long _writeProgress;
 
     /// <summary>Builds the context from validated options; loads the policy file when one is set.</summary>
     /// <exception cref="PolicyException">The policy file cannot be used (the message names the file and line).</exception>
@@ -121,6 +123,35 @@ public sealed class SiloContext
 
     /// <summary>Records a failed state write (readiness goes false until a write succeeds).</summary>
     internal void RecordWriteFailure(Exception error) => Volatile.Write(ref _writeFailure, $"{error.GetType().Name}: {error.Message}");
+
+    /// <summary>
+    /// While state writes are pending and none has completed for <see cref="SiloOptions.WriteStallTimeout"/>: how long
+    /// (the store does not answer); null otherwise.
+    /// </summary>
+    public TimeSpan? WriteStall
+    {
+        get
+        {
+            if (Volatile.Read(ref _writesInFlight) == 0) return null;
+            var since = Clock.GetElapsedTime(Volatile.Read(ref _writeProgress));
+            return since >= Options.WriteStallTimeout ? since : null;
+        }
+    }
+
+    /// <summary>Records that a state write begins (ended by <see cref="RecordWriteEnd"/>, whatever its outcome).</summary>
+    internal void RecordWriteStart()
+    {
+        // Writes pending from now: the stall is measured from the first one (or the latest completion).
+        if (Volatile.Read(ref _writesInFlight) == 0) Volatile.Write(ref _writeProgress, Clock.GetTimestamp());
+        Interlocked.Increment(ref _writesInFlight);
+    }
+
+    /// <summary>Records that a state write completed or failed.</summary>
+    internal void RecordWriteEnd()
+    {
+        Volatile.Write(ref _writeProgress, Clock.GetTimestamp());
+        Interlocked.Decrement(ref _writesInFlight);
+    }
 
     /// <summary>Records a successful state write.</summary>
     internal void RecordWriteSuccess()

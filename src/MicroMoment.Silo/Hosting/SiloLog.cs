@@ -23,7 +23,7 @@ internal static partial class SiloLog
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Writing the state of {Grain} failed ({ErrorType}: {Error}); {Unwritten} changes are not in storage yet.")]
     public static partial void StateWriteFailed(ILogger logger, string grain, string errorType, string error, int unwritten);
 
-    [LoggerMessage(EventId = 1030, Level = LogLevel.Error, Message = "A user grain failed on an ingest call; its events were answered rejected (internal-error).")]
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Error, Message = "A user grain failed on an ingest call; its events were answered overloaded (internal-error), to be resent.")]
     public static partial void IngestCallFailed(ILogger logger, Exception error);
 
     [LoggerMessage(EventId = 1031, Level = LogLevel.Error, Message = "Offer sink {Sink} threw on offer {OfferId}.")]

@@ -58,6 +58,12 @@ public sealed record SiloOptions
     /// <summary>How often the policy file is polled as a fallback to file-system notifications. Default 5 seconds.</summary>
     public TimeSpan PolicyPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A grain state write pending this long while no write completes marks the silo not ready (an unresponsive store:
+    /// writes hang rather than fail). Default 5 s.
+    /// </summary>
+    public TimeSpan WriteStallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting and what is expected.</summary>
     public void Validate()
     {
@@ -92,5 +98,7 @@ public sealed record SiloOptions
             throw new ArgumentException("SiloOptions.PolicyPath is blank; expected a policy file path, or null for the built-in policy.", nameof(PolicyPath));
         if (PolicyPollInterval <= TimeSpan.Zero)
             throw new ArgumentException($"SiloOptions.PolicyPollInterval is {PolicyPollInterval}; expected a positive time.", nameof(PolicyPollInterval));
+        if (WriteStallTimeout <= TimeSpan.Zero || WriteStallTimeout > TimeSpan.FromMinutes(10))
+            throw new ArgumentException($"SiloOptions.WriteStallTimeout is {WriteStallTimeout}; expected more than zero and at most 10 minutes.", nameof(WriteStallTimeout));
     }
 }

@@ -25,4 +25,17 @@ internal static class AzureMembership
 
         throw new TimeoutException($"The silo on port {siloPort} was not declared dead in the membership table within {limit.TotalSeconds:0} s.");
     }
+
+    /// <summary>Every silo's row of <paramref name="clusterId"/>: its silo port and status (Active, Dead, …).</summary>
+    public static async Task<Dictionary<int, string>> StatusesAsync(string connectionString, string clusterId)
+    {
+        var table = new TableServiceClient(connectionString).GetTableClient("OrleansSiloInstances");
+        var statuses = new Dictionary<int, string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == clusterId))
+        {
+            if (int.TryParse(row.GetString("Port"), CultureInfo.InvariantCulture, out int port)) statuses[port] = row.GetString("Status") ?? "?";
+        }
+
+        return statuses;
+    }
 }

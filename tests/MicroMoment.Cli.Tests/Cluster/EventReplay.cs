@@ -18,6 +18,8 @@ internal sealed class EventReplay
     private readonly int _batch;
     private readonly TimeSpan _giveUpAfter;
     private readonly TimeSpan _pause;
+    private readonly bool _resend;
+    private int _unacknowledged;
     private Task[] _sending = [];
 
     /// <param name="events">The events, in the order each shopper made them.</param>
@@ -25,11 +27,17 @@ internal sealed class EventReplay
     /// <param name="batch">Events per request.</param>
     /// <param name="giveUpAfter">How long a batch may stay unacknowledged before its lane fails.</param>
     /// <param name="pause">How long a lane waits after a batch is acknowledged before it sends the next (paces a stream that must outlast slow faults).</param>
-    public EventReplay(IReadOnlyList<ShopperEvent> events, int lanes = 8, int batch = 25, TimeSpan? giveUpAfter = null, TimeSpan? pause = null)
+    /// <param name="resend">
+    /// True: the replay resends what the client did not get acknowledged (and counts it in <see cref="AckLedger.Resent"/>).
+    /// False: each batch is handed to the client once, so whatever the client's own retries do not deliver is counted in
+    /// <see cref="Unacknowledged"/> (a request that fails counts all its events) and never resent.
+    /// </param>
+    public EventReplay(IReadOnlyList<ShopperEvent> events, int lanes = 8, int batch = 25, TimeSpan? giveUpAfter = null, TimeSpan? pause = null, bool resend = true)
     {
         _pause = pause ?? TimeSpan.Zero;
         Events = events;
         _batch = batch;
+        _resend = resend;
         _giveUpAfter = giveUpAfter ?? TimeSpan.FromSeconds(180);
         _lanes = [.. events.GroupBy(e => (uint)StringComparer.Ordinal.GetHashCode(e.UserId) % (uint)lanes).Select(g => g.ToList())];
     }
@@ -42,6 +50,15 @@ internal sealed class EventReplay
 
     /// <summary>Seconds since <see cref="Start"/>; the ledger's times are on this clock.</summary>
     public Stopwatch Clock { get; } = new();
+
+    /// <summary>Events the client did not get acknowledged (overloaded, or their request failed) that the replay did not resend (<c>resend: false</c>).</summary>
+    public int Unacknowledged => Volatile.Read(ref _unacknowledged);
+
+    /// <summary>Per-event answers counted by status and reason ("accepted", "overloaded/storage-unavailable", …), resends included.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Statuses { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The distinct errors of requests that failed (with <c>resend: false</c>), at most 10.</summary>
+    public List<string> Errors { get; } = [];
 
     /// <summary>True once every lane has finished or failed.</summary>
     public bool Finished => _sending.Length > 0 && _sending.All(t => t.IsCompleted);
@@ -172,11 +189,22 @@ internal sealed class EventReplay
                 {
                     results = null;
                     lastAnswer = $"{ex.GetType().Name}: {ex.Message}";
+                    lock (Errors)
+                    {
+                        if (Errors.Count < 10 && !Errors.Contains(ex.Message)) Errors.Add(ex.Message);
+                    }
                 }
 
                 var again = new List<ShopperEvent>();
                 for (int k = 0; k < pending.Count; k++)
                 {
+                    if (results is not null && results.Count == pending.Count)
+                    {
+                        var r = results[k];
+                        string key = r.Status is EventStatus.Accepted or EventStatus.Duplicate || r.Reason is null ? r.Status.ToString() : $"{r.Status}/{r.Reason}";
+                        Statuses.AddOrUpdate(key, 1, (_, n) => n + 1);
+                    }
+
                     switch (results is null || results.Count != pending.Count ? EventStatus.Overloaded : results[k].Status)
                     {
                         case EventStatus.Accepted or EventStatus.Duplicate:
@@ -189,6 +217,12 @@ internal sealed class EventReplay
                             // Rejected (invalid) or opted out: never applied, never acknowledged.
                             break;
                     }
+                }
+
+                if (again.Count > 0 && !_resend)
+                {
+                    Interlocked.Add(ref _unacknowledged, again.Count);
+                    again.Clear();
                 }
 
                 if (again.Count > 0)

@@ -86,9 +86,22 @@ internal sealed class TestCluster : IDisposable
     /// Starts a gateway process (the server key in <c>MICROMOMENT_SERVER_KEY</c>, events of any age accepted) and waits
     /// until its <c>/readyz</c> answers 200.
     /// </summary>
-    public async Task<ClusterGateway> StartGatewayAsync(string serverKey, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
+    public Task<ClusterGateway> StartGatewayAsync(string serverKey, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
+        StartGatewayAsync(serverKey, FreePort.Next(), environment, arguments);
+
+    /// <summary>
+    /// Starts a new gateway process on the address of <paramref name="previous"/> (which must have exited): what a
+    /// restarted pod or a load balancer's stable address gives clients. Waits until its <c>/readyz</c> answers 200.
+    /// </summary>
+    public Task<ClusterGateway> RestartGatewayAsync(ClusterGateway previous, string serverKey, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
-        int httpPort = FreePort.Next();
+        ArgumentNullException.ThrowIfNull(previous);
+        Assert.True(previous.Process.HasExited, $"{previous.Process.Name} still runs; stop it before starting another gateway on its port.");
+        return StartGatewayAsync(serverKey, previous.Http.Port, environment, arguments);
+    }
+
+    private async Task<ClusterGateway> StartGatewayAsync(string serverKey, int httpPort, IReadOnlyDictionary<string, string>? environment, string[] arguments)
+    {
         var variables = Merge(environment);
         variables["MICROMOMENT_SERVER_KEY"] = serverKey;
         string[] all = [$"--Gateway:Urls=http://127.0.0.1:{httpPort}", "--Gateway:MaxEventAge=", .. arguments];
@@ -96,7 +109,8 @@ internal sealed class TestCluster : IDisposable
         _processes.Add(process);
         var gateway = new ClusterGateway(process, new Uri($"http://127.0.0.1:{httpPort}/"));
         Gateways.Add(gateway);
-        await WaitReadyAsync(process, gateway.Http, TimeSpan.FromSeconds(60));
+        // A gateway loads the model and waits for a silo: over a minute when the shared box is loaded (load average 60).
+        await WaitReadyAsync(process, gateway.Http, TimeSpan.FromSeconds(120));
         return gateway;
     }
 
@@ -110,7 +124,8 @@ internal sealed class TestCluster : IDisposable
     public string SiloOutputs(int lastChars = 2_000) =>
         string.Join("\n---\n", Silos.Select(s => $"{s.Process.Name}:\n{Tail(s.Process.Output, lastChars)}"));
 
-    private static string Tail(string text, int chars) => text[Math.Max(0, text.Length - chars)..];
+    // The output grows while it is read: take one copy, then its tail.
+    private static string Tail(string output, int lastChars) => output[Math.Max(0, output.Length - lastChars)..];
 
     /// <summary>Polls <paramref name="root"/><c>readyz</c> until it answers 200; fails with the process' output if it exits or the limit passes.</summary>
     public async Task WaitReadyAsync(ClusterProcess process, Uri root, TimeSpan limit)

@@ -44,6 +44,51 @@ public sealed class ReadinessTests
     }
 
     [Fact]
+    public async Task ReadinessFallsWhileAStateWriteHangsAndComesBackWhenItCompletes()
+    {
+        var data = Directory.CreateTempSubdirectory("mm-ready-stall-");
+        try
+        {
+            var options = new SiloOptions { DataDirectory = data.FullName, Durability = MicroMoment.Silo.Durability.EveryEvent, WriteStallTimeout = TimeSpan.FromSeconds(1) };
+            await using var gateway = await TestGateway.StartAsync(await EmbeddedSilo.StartAsync(BundledModel.Model, options));
+            var silo = (EmbeddedSilo)gateway.Silo;
+            await PostAsync(gateway, "stall-1");
+            await AssertReadyAsync(gateway);
+
+            // Another process holds the database's write lock: the silo's next write waits (an unresponsive store, not a failing one).
+            Task<(HttpResponseMessage, JsonNode?)> pending;
+            using (var holder = new SqliteConnection($"Data Source={silo.StatePath};Pooling=False;Default Timeout=30"))
+            {
+                holder.Open();
+                using (var begin = holder.CreateCommand())
+                {
+                    begin.CommandText = "BEGIN EXCLUSIVE";
+                    begin.ExecuteNonQuery();
+                }
+
+                pending = Json.PostAsync(gateway.Server, "/v1/events", Json.Event("ready-shopper", "stall-2").ToJsonString());
+                await WaitUntilAsync(async () => (await gateway.Anonymous.GetAsync("/readyz")).StatusCode == HttpStatusCode.ServiceUnavailable);
+                Assert.Contains("have not completed", await AssertNotReadyAsync(gateway));
+                Assert.False(pending.IsCompleted, "the event is answered only once its state is written");
+                using var commit = holder.CreateCommand();
+                commit.CommandText = "COMMIT";
+                commit.ExecuteNonQuery();
+            }
+
+            var (response, answer) = await pending;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("accepted", (string?)answer!["results"]![0]!["status"]);
+            await WaitUntilAsync(async () => (await gateway.Anonymous.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK);
+            var (_, view) = await Json.GetAsync(gateway.Server, "/v1/users/ready-shopper");
+            Assert.Equal(2, (long)view!["eventsApplied"]!);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ReadinessFallsOnceTheSiloShutsDown()
     {
         var silo = await EmbeddedSilo.StartAsync(BundledModel.Model, new SiloOptions { });
