@@ -21,7 +21,8 @@ internal static class ReplayRunner
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"The batch size must be at least 1; got {options.BatchSize}.");
         if (options.Concurrency < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Concurrency, $"The concurrency must be at least 1; got {options.Concurrency}.");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 }) { Timeout = TimeSpan.FromMinutes(2) };
-        using var client = new MicroMomentClient(options.Target, options.Key, http);
+        // The replay resends overloaded events itself and counts every answer: the client's own retries would hide them.
+        using var client = new MicroMomentClient(options.Target, options.Key, http) { Retry = MicroMomentRetryOptions.None };
         var state = new State(progress, onResult);
         var lanes = new Channel<ShopperEvent>[options.Concurrency];
         for (var i = 0; i < lanes.Length; i++) lanes[i] = Channel.CreateUnbounded<ShopperEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });

@@ -29,16 +29,21 @@ public sealed class AzuriteFixture : IDisposable
     public void Resume() => Signal("CONT");
 
     /// <summary>
-    /// SIGTERM, waiting until the emulator exited: it saves its database and is gone (connections refused) until
-    /// <see cref="Restart"/>. (SIGKILL would lose what Azurite holds in memory but has not saved yet: its own durability, not the cluster's.)
+    /// SIGINT, waiting until the emulator exited (SIGKILL after 30 s): it saves its database and is gone (connections refused) until
+    /// <see cref="Restart"/>. (SIGKILL loses what Azurite holds in memory but has not saved yet: its own durability, not the cluster's.)
     /// </summary>
     public void Stop()
     {
         try
         {
+            // Azurite saves and exits on SIGINT (it did not exit within 30 s of SIGTERM once); SIGKILL if it hangs.
             using var process = Process.GetProcessById(Pid);
-            Signal("TERM");
-            if (!process.WaitForExit(30_000)) throw new InvalidOperationException($"Azurite ({Pid}) did not exit within 30 s of SIGTERM.");
+            Signal("INT");
+            if (!process.WaitForExit(30_000))
+            {
+                process.Kill();
+                process.WaitForExit(10_000);
+            }
         }
         catch (ArgumentException)
         {
