@@ -30,7 +30,7 @@ public static class GatewayProcess
         var cluster = ClusterConfiguration.Cluster(configuration);
         var settings = ClusterConfiguration.Bind<SiloProcessSettings>(configuration, SiloProcessSettings.SectionName);
         var telemetry = ClusterConfiguration.Bind<TelemetrySettings>(configuration, TelemetrySettings.SectionName);
-        telemetry.Tracing();
+        telemetry.Tracing(); // a wrong ratio stops the start here, before the model loads
         var model = MicroMomentModel.Load(SiloProcess.ModelPath(settings.Model));
         var front = new SiloOptions { PolicyPath = SiloProcess.PolicyPath(settings.Policy) };
         front.Validate();

@@ -55,7 +55,8 @@ public sealed class ClusterTracingTests
             spans = [.. collector.Traces.SelectMany(body => OtlpSpan.Read(body, ClusterHosting.RoleAttribute))];
             ingest = spans.FirstOrDefault(s => s.Role == "gateway" && s.Name == MicroMomentActivities.Ingest);
             userEvent = ingest is null ? null : spans.FirstOrDefault(s => s.Role == "silo" && s.Name == MicroMomentActivities.UserEvent && s.TraceId == ingest.TraceId);
-            if (userEvent is not null) break;
+            // Each process exports its spans as they end, in its own batches: wait for the whole chain, up to the request span.
+            if (userEvent is not null && Arrived(spans, userEvent)) break;
             Assert.True(DateTime.UtcNow < deadline,
                 $"No trace from the gateway's ingest into the silo's user grain within {Within.TotalSeconds:0} s; spans received: {string.Join(", ", spans.Select(s => $"{s.Role}:{s.Name}"))}\nsilo:\n{silo.Output}\ngateway:\n{gateway.Output}");
             await Task.Delay(200);
@@ -75,6 +76,13 @@ public sealed class ClusterTracingTests
         Assert.True(underIngest, "The gateway's grain call does not descend from its ingest span.");
         // The gateway's request span is the trace's root (sampled by Telemetry:TraceSampleRatio=1, no caller's traceparent).
         Assert.Contains(trace.Values, s => s.Role == "gateway" && s.Kind == OtlpSpan.Server && s.ParentSpanId.Length == 0);
+    }
+
+    /// <summary>Whether the user event's parent, grandparent and the trace's root span have all arrived (their links are checked after).</summary>
+    private static bool Arrived(List<OtlpSpan> spans, OtlpSpan userEvent)
+    {
+        var trace = spans.Where(s => s.TraceId == userEvent.TraceId).GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
+        return trace.TryGetValue(userEvent.ParentSpanId, out var server) && trace.ContainsKey(server.ParentSpanId) && trace.Values.Any(s => s.ParentSpanId.Length == 0);
     }
 
     [Theory]

@@ -71,7 +71,7 @@ public sealed class ClusterDashboardTests
         // Activations per grain kind per silo (Orleans' grain statistics): one user grain on each.
         var user = snapshot["grains"]!.AsArray().Single(g => g!["type"]!.GetValue<string>() == "user")!;
         Assert.Equal(2, user["activations"]!.GetValue<long>());
-        Assert.Equal([(addressA, 1L), (addressB, 1L)], user["silos"]!.AsArray().Select(s => (s!["silo"]!.GetValue<string>(), s["activations"]!.GetValue<long>())).Order());
+        Assert.Equal(new[] { (addressA, 1L), (addressB, 1L) }.Order(), user["silos"]!.AsArray().Select(s => (s!["silo"]!.GetValue<string>(), s["activations"]!.GetValue<long>())).Order());
 
         // The shopper lookup names the silo that really hosts the grain.
         using var http = new HttpClient { BaseAddress = gateway.BaseAddress };
