@@ -30,6 +30,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The gateway's metrics.</summary>
     public Metrics.GatewayMetrics Metrics => App.Services.GetRequiredService<Metrics.GatewayMetrics>();
 
+    /// <summary>How long a gateway whose start failed waits for its host to be disposed before it reports the failure.</summary>
+    internal static readonly TimeSpan FailedStartDisposalLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Builds and starts a gateway in front of <paramref name="silo"/>. Options come from the "Gateway" configuration section,
     /// then <paramref name="configure"/>, and are validated before anything starts.
@@ -75,7 +78,16 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         catch
         {
-            await app.DisposeAsync().ConfigureAwait(false);
+            // Disposing a host whose Orleans client failed to start (its membership store out of reach) can wait forever on
+            // the client; the start's own failure is what the caller must see, so the disposal gets a bounded wait.
+            try
+            {
+                await app.DisposeAsync().AsTask().WaitAsync(FailedStartDisposalLimit).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+
             throw;
         }
 

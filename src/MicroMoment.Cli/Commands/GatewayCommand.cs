@@ -40,9 +40,15 @@ internal static class GatewayCommand
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return code;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Success;
+        }
+        catch (Exception ex)
+        {
+            // The Orleans client could not start (the membership store did not answer): say so and stop, as a silo does.
+            console.MarkupLineInterpolated($"[red]error:[/] the gateway did not start: {ex.GetBaseException().Message}");
+            return ExitCodes.ClusterUnavailable;
         }
 
         await using (gateway.ConfigureAwait(false))

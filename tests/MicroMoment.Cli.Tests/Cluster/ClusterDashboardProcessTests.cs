@@ -9,6 +9,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 /// gateway's own dashboard and Orleans' dashboard at /orleans both show both silos, and the events each silo's grains
 /// handled add up to the events sent.
 /// </summary>
+[Collection(ClusterFaultCollection.Name)]
 public sealed class ClusterDashboardProcessTests
 {
     private const string ServerKey = "sk_cluster_dashboard_test_0123456789";

@@ -11,6 +11,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 /// Telemetry:TraceSampleRatio and the standard OTEL_EXPORTER_OTLP_* variables: both export spans to one OTLP/HTTP
 /// receiver, and an event's trace crosses from the gateway's request into the silo's grain.
 /// </summary>
+[Collection(ClusterFaultCollection.Name)]
 public sealed class ClusterTracingTests
 {
     private const string ServerKey = "sk_cluster_tracing_test_0123456789";

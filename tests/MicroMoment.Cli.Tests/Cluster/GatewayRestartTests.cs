@@ -13,6 +13,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 /// own retries and the tracker's reconnect must deliver every event: the replay never resends, nothing acknowledged is
 /// lost, nothing is applied twice. Prints the outage and recovery times (docs/cluster.md).
 /// </summary>
+[Collection(ClusterFaultCollection.Name)]
 public sealed class GatewayRestartTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
     private const string ServerKey = "mm_sk_gateway_restart_test_0001";

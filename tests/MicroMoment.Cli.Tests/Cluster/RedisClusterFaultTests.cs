@@ -7,6 +7,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 /// too): SIGKILL one of three silos mid-stream, nothing acknowledged lost, nothing applied twice, the silo marked Dead in
 /// Redis' membership hash.
 /// </summary>
+[Collection(ClusterFaultCollection.Name)]
 public sealed class RedisClusterFaultTests(RedisFixture redis, ITestOutputHelper output) : IClassFixture<RedisFixture>
 {
     [Fact]

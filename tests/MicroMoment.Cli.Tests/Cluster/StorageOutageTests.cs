@@ -12,6 +12,7 @@ namespace MicroMoment.Cli.Tests.Cluster;
 /// must recover on its own (no silo exits or is voted dead, every /readyz back to 200) and the stream complete with
 /// nothing acknowledged lost and nothing applied twice. Prints the answers and times (docs/cluster.md).
 /// </summary>
+[Collection(ClusterFaultCollection.Name)]
 public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
     private const string ServerKey = "mm_sk_storage_outage_test_0001";
