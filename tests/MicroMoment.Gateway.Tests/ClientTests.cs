@@ -1,4 +1,6 @@
 using MicroMoment.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroMoment.Gateway.Tests;
 
@@ -181,7 +183,11 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task StreamRateLimitThrowsRateLimitedException()
     {
-        await using var gateway = await TestGateway.StartAsync(configure: o => o.StreamMessageRateLimit = new TokenBucketSettings { PerSecond = 1, Burst = 1 });
+        // A frozen clock: the bucket cannot refill between the two sends however slowly the machine runs them.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await TestGateway.StartAsync(
+            configure: o => o.StreamMessageRateLimit = new TokenBucketSettings { PerSecond = 1, Burst = 1 },
+            configureBuilder: b => b.Services.AddSingleton<TimeProvider>(clock));
         using var client = new MicroMomentClient(gateway.Host.BaseAddress, TestGateway.PublishableKey) { ShopperToken = TestGateway.ShopperToken("c1") };
         await using var stream = await client.OpenStreamAsync();
         await stream.SendAsync([View("c1", "e1")]);
