@@ -128,29 +128,7 @@ internal sealed class TestCluster : IDisposable
     private static string Tail(string output, int lastChars) => output[Math.Max(0, output.Length - lastChars)..];
 
     /// <summary>Polls <paramref name="root"/><c>readyz</c> until it answers 200; fails with the process' output if it exits or the limit passes.</summary>
-    public async Task WaitReadyAsync(ClusterProcess process, Uri root, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(process.HasExited, $"{process.Name} exited before it was ready:\n{process.Output}");
-            try
-            {
-                using var answer = await Http.GetAsync(new Uri(root, "readyz"));
-                if (answer.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"{process.Name} was not ready within {limit.TotalSeconds:0} s:\n{process.Output}");
-    }
+    public Task WaitReadyAsync(ClusterProcess process, Uri root, TimeSpan limit) => ClusterReadiness.WaitReadyAsync(Http, process, root, limit);
 
     public void Dispose()
     {
